@@ -22,6 +22,8 @@ public final class EnergyAccumulator {
     private volatile Method method;
     private long samples;
     private long failedReads;
+    private double utilizationSum;
+    private long utilizationCount;
 
     public EnergyAccumulator(EnergySource source) {
         this.source = source;
@@ -73,6 +75,15 @@ public final class EnergyAccumulator {
             powerWatts = r.powerWatts();
         }
         utilization = r.utilization();
+        if (!Double.isNaN(r.utilization())) {
+            utilizationSum += r.utilization();
+            utilizationCount++;
+        }
+    }
+
+    /** Mean of the utilisation readings so far, in [0, 1]; {@code NaN} when the source gives none. */
+    public double meanUtilization() {
+        return utilizationCount == 0 ? Double.NaN : utilizationSum / utilizationCount;
     }
 
     public EnergySource source() {

@@ -1,0 +1,72 @@
+package io.mlco2.agent.bootstrap;
+
+import java.lang.instrument.Instrumentation;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * {@code -javaagent:mlco2-agent.jar[=key=value;key=value]}: the agent's entry point.
+ *
+ * <p>Rules (after the OpenTelemetry agent): do as little as possible on the application's thread, touch no
+ * logging framework, catch every {@link Throwable}, and never call {@code System.exit}. {@code premain} records
+ * the start time, registers the exit hook and starts one daemon thread that loads the implementation through
+ * {@link AgentClassLoader}; then it returns.
+ */
+public final class AgentMain {
+
+    /** Longest the exit hook waits for a start-up still in progress (a job shorter than the agent's start). */
+    private static final long INIT_WAIT_MILLIS = 10_000;
+
+    private AgentMain() {
+    }
+
+    public static void premain(String args, Instrumentation inst) {
+        start(args, inst);
+    }
+
+    public static void agentmain(String args, Instrumentation inst) {
+        start(args, inst);
+    }
+
+    private static void start(String args, Instrumentation inst) {
+        try {
+            long startNanos = System.nanoTime();
+            long startMillis = System.currentTimeMillis();
+            CountDownLatch ready = new CountDownLatch(1);
+            Runnable[] stop = new Runnable[1];
+            Thread init = new Thread(() -> {
+                try {
+                    ClassLoader loader = AgentClassLoader.create();
+                    Thread.currentThread().setContextClassLoader(loader);
+                    Class<?> runtime = Class.forName("io.mlco2.tracker.runtime.AgentRuntime", true, loader);
+                    stop[0] = (Runnable) runtime.getMethod("start", String.class, Instrumentation.class, long.class, long.class)
+                            .invoke(null, args, inst, startNanos, startMillis);
+                } catch (Throwable t) {
+                    Throwable cause = t instanceof java.lang.reflect.InvocationTargetException && t.getCause() != null ? t.getCause() : t;
+                    System.err.println("[mlco2] ERROR: agent failed to start (" + cause + "); the application runs on without it");
+                } finally {
+                    ready.countDown();
+                }
+            }, "mlco2-init");
+            init.setDaemon(true);
+            Thread hook = new Thread(() -> {
+                try {
+                    if (!ready.await(INIT_WAIT_MILLIS, TimeUnit.MILLISECONDS)) {
+                        System.err.println("[mlco2] ERROR: agent still starting at exit; no report written");
+                        return;
+                    }
+                    Runnable r = stop[0];
+                    if (r != null) {
+                        r.run();
+                    }
+                } catch (Throwable t) {
+                    System.err.println("[mlco2] ERROR: at exit: " + t);
+                }
+            }, "mlco2-exit");
+            Runtime.getRuntime().addShutdownHook(hook);
+            init.start();
+        } catch (Throwable t) {
+            System.err.println("[mlco2] ERROR: agent not started (" + t + "); the application runs on without it");
+        }
+    }
+}

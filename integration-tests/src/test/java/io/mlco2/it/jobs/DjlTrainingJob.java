@@ -1,0 +1,76 @@
+package io.mlco2.it.jobs;
+
+import ai.djl.Model;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Activation;
+import ai.djl.nn.SequentialBlock;
+import ai.djl.nn.core.Linear;
+import ai.djl.training.DefaultTrainingConfig;
+import ai.djl.training.EasyTrain;
+import ai.djl.training.Trainer;
+import ai.djl.training.dataset.ArrayDataset;
+import ai.djl.training.evaluator.Accuracy;
+import ai.djl.training.listener.TrainingListener;
+import ai.djl.training.loss.Loss;
+import ai.djl.training.optimizer.Optimizer;
+import ai.djl.training.tracker.Tracker;
+
+/**
+ * A real training job: an MLP on synthetic MNIST-shaped data (in memory, offline), trained with DJL's PyTorch CPU
+ * engine through {@link EasyTrain#fit}. It knows nothing of the agent.
+ *
+ * <p>Arguments: {@code [epochs=3] [samples=4096] [exitCode=0]}. Prints one line per epoch and a final
+ * {@code TRAINING DONE} line; exits with {@code exitCode} so tests can check that the agent keeps it.
+ */
+public final class DjlTrainingJob {
+
+    /** Prints one line per finished epoch. */
+    private static final class EpochPrinter extends ai.djl.training.listener.TrainingListenerAdapter {
+        private int epoch;
+
+        @Override
+        public void onEpoch(Trainer trainer) {
+            epoch++;
+            System.out.printf("epoch %d done%n", epoch);
+        }
+    }
+
+    public static void main(String[] args) throws Exception {
+        int epochs = args.length > 0 ? Integer.parseInt(args[0]) : 3;
+        int samples = args.length > 1 ? Integer.parseInt(args[1]) : 4096;
+        int exitCode = args.length > 2 ? Integer.parseInt(args[2]) : 0;
+        int inputs = 28 * 28;
+        int classes = 10;
+        long start = System.nanoTime();
+        try (NDManager manager = NDManager.newBaseManager()) {
+            manager.getEngine().setRandomSeed(42);
+            // Labels depend on the input, so the network has something to learn and accuracy climbs.
+            NDArray x = manager.randomUniform(0f, 1f, new Shape(samples, inputs));
+            NDArray w = manager.randomNormal(new Shape(inputs, classes));
+            NDArray y = x.matMul(w).argMax(1).toType(ai.djl.ndarray.types.DataType.FLOAT32, false);
+            ArrayDataset data = new ArrayDataset.Builder().setData(x).optLabels(y)
+                    .setSampling(128, true).build();
+
+            SequentialBlock mlp = new SequentialBlock()
+                    .add(Linear.builder().setUnits(256).build()).add(Activation::relu)
+                    .add(Linear.builder().setUnits(128).build()).add(Activation::relu)
+                    .add(Linear.builder().setUnits(classes).build());
+            try (Model model = Model.newInstance("mlp")) {
+                model.setBlock(mlp);
+                DefaultTrainingConfig cfg = new DefaultTrainingConfig(Loss.softmaxCrossEntropyLoss())
+                        .addEvaluator(new Accuracy())
+                        .optOptimizer(Optimizer.adam().optLearningRateTracker(Tracker.fixed(0.001f)).build())
+                        .addTrainingListeners(TrainingListener.Defaults.basic())
+                        .addTrainingListeners(new EpochPrinter());
+                try (Trainer trainer = model.newTrainer(cfg)) {
+                    trainer.initialize(new Shape(1, inputs));
+                    EasyTrain.fit(trainer, epochs, data, null);
+                }
+            }
+        }
+        System.out.printf("TRAINING DONE epochs=%d wall_ms=%d%n", epochs, (System.nanoTime() - start) / 1_000_000);
+        System.exit(exitCode);
+    }
+}

@@ -1,0 +1,65 @@
+package io.mlco2.tracker.cpu;
+
+import oshi.hardware.CentralProcessor;
+
+import java.lang.management.ManagementFactory;
+
+/** The two CPU load probes of the load model: the whole machine's, and this JVM's share of the machine. */
+public final class CpuLoads {
+
+    private CpuLoads() {
+    }
+
+    /** The machine's load from {@code /proc/stat}-style ticks (OSHI); does not block. */
+    public static CpuLoad machine(CentralProcessor cpu) {
+        return new CpuLoad() {
+            private long[] prev;
+
+            @Override
+            public double sinceLastCall(long monotonicNanos) {
+                long[] now = cpu.getSystemCpuLoadTicks();
+                long[] before = prev;
+                prev = now;
+                if (before == null) {
+                    return Double.NaN;
+                }
+                long total = 0;
+                for (int i = 0; i < now.length; i++) {
+                    total += now[i] - before[i];
+                }
+                long idle = (now[CentralProcessor.TickType.IDLE.getIndex()] - before[CentralProcessor.TickType.IDLE.getIndex()])
+                        + (now[CentralProcessor.TickType.IOWAIT.getIndex()] - before[CentralProcessor.TickType.IOWAIT.getIndex()]);
+                return total <= 0 ? Double.NaN : clamp((double) (total - idle) / total);
+            }
+        };
+    }
+
+    /** This JVM's CPU time over wall time and all logical processors; {@code NaN} where the JVM cannot tell. */
+    public static CpuLoad process(int logicalProcessors) {
+        java.lang.management.OperatingSystemMXBean os = ManagementFactory.getOperatingSystemMXBean();
+        if (!(os instanceof com.sun.management.OperatingSystemMXBean sun)) {
+            return n -> Double.NaN;
+        }
+        return new CpuLoad() {
+            private long prevCpuNanos = -1;
+            private long prevWallNanos;
+
+            @Override
+            public double sinceLastCall(long monotonicNanos) {
+                long cpuNanos = sun.getProcessCpuTime();
+                long prevCpu = prevCpuNanos;
+                long prevWall = prevWallNanos;
+                prevCpuNanos = cpuNanos;
+                prevWallNanos = monotonicNanos;
+                if (prevCpu < 0 || cpuNanos < 0 || monotonicNanos <= prevWall) {
+                    return Double.NaN;
+                }
+                return clamp((double) (cpuNanos - prevCpu) / ((double) (monotonicNanos - prevWall) * logicalProcessors));
+            }
+        };
+    }
+
+    static double clamp(double v) {
+        return Math.max(0.0, Math.min(1.0, v));
+    }
+}

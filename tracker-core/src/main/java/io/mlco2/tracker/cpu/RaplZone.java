@@ -1,0 +1,36 @@
+package io.mlco2.tracker.cpu;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * One RAPL zone of the Linux powercap tree, e.g. {@code /sys/class/powercap/intel-rapl:0} named {@code package-0}.
+ * Zones are identified by their {@code name} file, never by their path: on a two-socket server
+ * {@code intel-rapl:1} is {@code package-1}, and {@code psys} may sit anywhere.
+ */
+public record RaplZone(Path dir, String name, double maxEnergyRangeJoules) {
+
+    /** Reads {@code energy_uj} in joules. Throws on any failure (permission, zone gone, garbage). */
+    public double readEnergyJoules() throws IOException {
+        return readMicroJoules(dir.resolve("energy_uj")) / 1e6;
+    }
+
+    static double readMicroJoules(Path file) throws IOException {
+        String s = new String(Files.readAllBytes(file), StandardCharsets.US_ASCII).trim();
+        try {
+            return Long.parseLong(s);
+        } catch (NumberFormatException e) {
+            throw new IOException("not a counter value in " + file + ": '" + s + "'");
+        }
+    }
+
+    public boolean isPackage() {
+        return name.startsWith("package-");
+    }
+
+    public boolean isDram() {
+        return name.equals("dram");
+    }
+}

@@ -1,0 +1,26 @@
+package io.mlco2.tracker.runtime;
+
+import java.lang.instrument.Instrumentation;
+
+/**
+ * Attaches the optional parts of the agent (metrics, time series, HTML report, epoch detection) to a tracker
+ * before sampling starts. Each part is installed on its own: one that fails is one line, and the others and
+ * the core reports go on.
+ */
+final class Extensions {
+
+    private Extensions() {
+    }
+
+    static void install(Tracker tracker, Instrumentation inst) {
+        // Extensions register here (see the issues for metrics, time series and epochs).
+    }
+
+    static void guarded(Tracker tracker, String name, Runnable r) {
+        try {
+            r.run();
+        } catch (Throwable t) {
+            tracker.log().warn(name + " disabled: " + Log.describe(t));
+        }
+    }
+}

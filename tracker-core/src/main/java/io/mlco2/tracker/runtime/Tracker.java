@@ -1,0 +1,464 @@
+package io.mlco2.tracker.runtime;
+
+import io.mlco2.tracker.carbon.CarbonIntensities;
+import io.mlco2.tracker.carbon.GridIntensity;
+import io.mlco2.tracker.carbon.Mitigation;
+import io.mlco2.tracker.carbon.UnknownRegionException;
+import io.mlco2.tracker.config.Config;
+import io.mlco2.tracker.cpu.CpuLoad;
+import io.mlco2.tracker.cpu.CpuLoadModelSource;
+import io.mlco2.tracker.cpu.CpuLoads;
+import io.mlco2.tracker.cpu.ProcessMemory;
+import io.mlco2.tracker.cpu.Rapl;
+import io.mlco2.tracker.cpu.RaplSource;
+import io.mlco2.tracker.cpu.RaplZone;
+import io.mlco2.tracker.cpu.RamModelSource;
+import io.mlco2.tracker.energy.Component;
+import io.mlco2.tracker.energy.EnergyAccumulator;
+import io.mlco2.tracker.energy.EnergySource;
+import io.mlco2.tracker.energy.Method;
+import io.mlco2.tracker.gpu.GpuSupport;
+import io.mlco2.tracker.hardware.TdpMatch;
+import io.mlco2.tracker.hardware.TdpTables;
+import io.mlco2.tracker.report.ComponentEnergy;
+import io.mlco2.tracker.report.EmissionsCsv;
+import io.mlco2.tracker.report.ReportFiles;
+import io.mlco2.tracker.report.RunSummary;
+import io.mlco2.tracker.report.SummaryJson;
+import io.mlco2.tracker.report.TdpEstimate;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
+import java.util.function.Supplier;
+
+/**
+ * One tracked run: its energy sources and accumulators, the sampler thread, and the reports at the end.
+ *
+ * <p>Thread model: {@link #sample} runs on the single daemon thread {@code mlco2-sampler} (or the caller in
+ * tests); {@link #stop} may run on a shutdown hook and takes the last sample itself after the sampler has
+ * stopped. Nothing here throws to the caller.
+ */
+public final class Tracker {
+
+    private final Config config;
+    private final Log log;
+    private final HostInfo host;
+    private final GridIntensity intensity;
+    private final GpuSupport gpu;
+    private final List<EnergyAccumulator> accumulators;
+    private final LongSupplier nanoClock;
+    private final long startNanos;
+    private final Instant startWall;
+    private final String runId;
+    private final List<String> notes = new CopyOnWriteArrayList<>();
+    private final List<SampleListener> listeners = new CopyOnWriteArrayList<>();
+    private final List<ReportWriter> writers = new CopyOnWriteArrayList<>();
+    private final Map<String, Supplier<Object>> sections = new LinkedHashMap<>();
+    private final Object sampleLock = new Object();
+    private ScheduledExecutorService scheduler;
+    private volatile RunSummary finalSummary;
+
+    Tracker(Config config, Log log, HostInfo host, GridIntensity intensity, List<EnergySource> sources,
+            GpuSupport gpu, LongSupplier nanoClock, long startNanos, Instant startWall, List<String> notes) {
+        this.config = config;
+        this.log = log;
+        this.host = host;
+        this.intensity = intensity;
+        this.gpu = gpu;
+        this.nanoClock = nanoClock;
+        this.startNanos = startNanos;
+        this.startWall = startWall;
+        this.runId = config.get(Config.RUN_ID) != null ? config.get(Config.RUN_ID) : UUID.randomUUID().toString();
+        this.notes.addAll(notes);
+        List<EnergyAccumulator> acc = new ArrayList<>();
+        for (EnergySource s : sources) {
+            acc.add(new EnergyAccumulator(s));
+        }
+        this.accumulators = List.copyOf(acc);
+        writers.add(writer("emissions.csv", (s, dir) -> EmissionsCsv.append(s, dir, log)));
+        writers.add(writer("summary json", (s, dir) -> SummaryJson.write(s, dir)));
+    }
+
+    /** Discovers the machine's sources and the grid intensity from {@code config}. Never throws. */
+    public static Tracker create(Config config, Log log, long startNanos, Instant startWall) {
+        List<String> notes = new ArrayList<>();
+        HostInfo host = HostInfo.detect(log);
+        GridIntensity intensity = resolveIntensity(config, log, notes);
+        List<EnergySource> sources = new ArrayList<>();
+        boolean process = "process".equals(config.get(Config.TRACKING_MODE));
+
+        double cpuTdp;
+        String cpuTdpSource;
+        if (config.get(Config.CPU_TDP_WATTS) != null) {
+            cpuTdp = config.get(Config.CPU_TDP_WATTS);
+            cpuTdpSource = "mlco2.cpu.tdp-watts";
+        } else {
+            Optional<TdpMatch> m = safe(() -> TdpTables.bundled().cpu(host.cpuModel()), Optional.empty(), log);
+            if (m.isPresent()) {
+                cpuTdp = m.get().tdpWatts();
+                cpuTdpSource = m.get().table() + ": " + m.get().matchedName();
+            } else {
+                cpuTdp = TdpTables.DEFAULT_CPU_TDP_WATTS;
+                cpuTdpSource = "default (CPU model not in the table)";
+                log.warn("CPU '" + host.cpuModel() + "' is not in the bundled TDP table: using the default "
+                        + cpuTdp + " W per package (set mlco2.cpu.tdp-watts to correct it)");
+                notes.add("CPU TDP unknown for '" + host.cpuModel() + "': default " + cpuTdp + " W used");
+            }
+        }
+
+        Rapl rapl = Rapl.discover(Path.of(config.get(Config.RAPL_ROOT)));
+        if (rapl.usable()) {
+            for (RaplZone z : rapl.packages()) {
+                sources.add(new RaplSource(z, Component.CPU, host.cpuModel(), cpuTdp, cpuTdpSource));
+            }
+            log.debug("CPU energy from RAPL: " + rapl.packages().size() + " package zone(s)");
+            if (process) {
+                notes.add("tracking-mode=process: RAPL measures whole CPU packages, so CPU energy is the machine's");
+            }
+        } else {
+            log.info("CPU energy from the load model (TDP x utilisation): " + rapl.problem());
+            notes.add("CPU: " + rapl.problem());
+            CpuLoad load = process || host.processor() == null
+                    ? CpuLoads.process(host.logicalProcessors()) : CpuLoads.machine(host.processor());
+            sources.add(new CpuLoadModelSource(load, host.cpuModel(), cpuTdp, host.cpuPackages(), cpuTdpSource));
+        }
+        if (rapl.usable() && !rapl.dram().isEmpty() && !process) {
+            for (RaplZone z : rapl.dram()) {
+                sources.add(new RaplSource(z, Component.RAM, "DRAM", Double.NaN, ""));
+            }
+        } else {
+            long total = host.totalMemoryBytes();
+            sources.add(process
+                    ? new RamModelSource(ProcessMemory::residentBytes, ProcessMemory::residentBytes, total, "process")
+                    : new RamModelSource(() -> total, Tracker::usedMachineMemoryBytes, total, "machine"));
+        }
+
+        GpuSupport gpu = safe(() -> GpuSupport.open(config, log), null, log);
+        if (gpu != null && !gpu.sources().isEmpty()) {
+            sources.addAll(gpu.sources());
+        } else {
+            String why = gpu == null ? "GPU support failed to start" : gpu.unavailableReason();
+            log.info("no GPU energy: " + why + " (GPU energy 0, method none)");
+            notes.add("GPU: " + why);
+        }
+        return new Tracker(config, log, host, intensity, sources, gpu, System::nanoTime, startNanos, startWall, notes);
+    }
+
+    static GridIntensity resolveIntensity(Config config, Log log, List<String> notes) {
+        CarbonIntensities table = CarbonIntensities.bundled();
+        GridIntensity g;
+        String region = config.get(Config.REGION);
+        if (region == null) {
+            g = table.world();
+            if (config.get(Config.CARBON_INTENSITY) == null) {
+                String msg = "no region configured (mlco2.region): using the world average "
+                        + g.gramsPerKwh() + " gCO2eq/kWh";
+                log.info(msg);
+                notes.add(msg);
+            }
+        } else {
+            try {
+                g = table.resolve(region);
+            } catch (UnknownRegionException e) {
+                g = table.world();
+                String msg = "mlco2.region: " + e.getMessage() + "; using the world average " + g.gramsPerKwh() + " gCO2eq/kWh";
+                log.warn(msg);
+                notes.add(msg);
+            } catch (RuntimeException e) {
+                g = table.world();
+                log.warn("region tables failed (" + Log.describe(e) + "); using the world average");
+            }
+        }
+        Double override = config.get(Config.CARBON_INTENSITY);
+        return override == null ? g : g.withOverride(override);
+    }
+
+    private static <T> T safe(Supplier<T> s, T fallback, Log log) {
+        try {
+            return s.get();
+        } catch (Throwable t) {
+            log.warn("internal error (" + Log.describe(t) + "); going on without it");
+            return fallback;
+        }
+    }
+
+    private static ReportWriter writer(String name, ThrowingWriter w) {
+        return new ReportWriter() {
+            @Override
+            public String name() {
+                return name;
+            }
+
+            @Override
+            public Path write(RunSummary summary, Path dir) throws Exception {
+                return w.write(summary, dir);
+            }
+        };
+    }
+
+    private interface ThrowingWriter {
+        Path write(RunSummary s, Path dir) throws Exception;
+    }
+
+    /** Starts sampling every {@code mlco2.interval} on a daemon thread. */
+    public synchronized void start() {
+        if (scheduler != null) {
+            return;
+        }
+        Duration interval = config.get(Config.INTERVAL);
+        ClassLoader loader = Tracker.class.getClassLoader();
+        ScheduledThreadPoolExecutor ex = new ScheduledThreadPoolExecutor(1, r -> {
+            Thread t = new Thread(r, "mlco2-sampler");
+            t.setDaemon(true);
+            t.setContextClassLoader(loader);
+            t.setUncaughtExceptionHandler((th, e) -> log.warn("sampler: " + Log.describe(e)));
+            return t;
+        });
+        ex.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+        ex.setContinueExistingPeriodicTasksAfterShutdownPolicy(false);
+        sample();
+        ex.scheduleAtFixedRate(this::sample, interval.toNanos(), interval.toNanos(), TimeUnit.NANOSECONDS);
+        scheduler = ex;
+    }
+
+    /** Takes one sample of every source and notifies the listeners. Never throws. */
+    public void sample() {
+        try {
+            synchronized (sampleLock) {
+                long now = nanoClock.getAsLong();
+                for (EnergyAccumulator a : accumulators) {
+                    a.sample(now);
+                }
+                for (SampleListener l : listeners) {
+                    try {
+                        l.onSample(this, now);
+                    } catch (Throwable t) {
+                        log.once("listener:" + l.getClass().getName(), Log.Level.WARN,
+                                "sample listener " + l.getClass().getSimpleName() + " failed: " + Log.describe(t));
+                    }
+                }
+            }
+        } catch (Throwable t) {
+            log.once("sample", Log.Level.WARN, "sampling failed: " + Log.describe(t));
+        }
+    }
+
+    /**
+     * Stops sampling, takes a last sample, writes the reports and prints the summary line. Idempotent: a second
+     * call returns the first summary.
+     */
+    public synchronized RunSummary stop() {
+        if (finalSummary != null) {
+            return finalSummary;
+        }
+        if (scheduler != null) {
+            scheduler.shutdownNow();
+        }
+        sample();
+        RunSummary s = summary();
+        finalSummary = s;
+        writeReports(s);
+        log.always(summaryLine(s));
+        if (gpu != null) {
+            try {
+                gpu.close();
+            } catch (Throwable t) {
+                log.debug("GPU close: " + Log.describe(t));
+            }
+        }
+        return s;
+    }
+
+    /** Writes every report; a failing writer is one line and the others still run. */
+    void writeReports(RunSummary s) {
+        Path dir = Path.of(config.get(Config.OUTPUT_DIR));
+        try {
+            ReportFiles.ensureDir(dir);
+        } catch (Exception e) {
+            log.error("cannot create the output folder " + dir.toAbsolutePath() + " (" + Log.describe(e)
+                    + "); no report files written, the summary follows on stderr");
+            return;
+        }
+        for (ReportWriter w : writers) {
+            try {
+                w.write(s, dir);
+            } catch (Throwable t) {
+                log.error("could not write " + w.name() + " in " + dir.toAbsolutePath() + ": " + Log.describe(t));
+            }
+        }
+    }
+
+    /** The summary of the run so far (energies as of the last sample). */
+    public RunSummary summary() {
+        long nowNanos = nanoClock.getAsLong();
+        Instant end = startWall.plusNanos(nowNanos - startNanos);
+        double seconds = Math.max(0, (nowNanos - startNanos) / 1e9);
+        Map<Component, ComponentEnergy> components = new EnumMap<>(Component.class);
+        double tdpWatts = 0;
+        List<String> hardware = new ArrayList<>();
+        for (Component c : Component.values()) {
+            double joules = 0;
+            double utilSum = 0;
+            int utilN = 0;
+            int devices = 0;
+            Set<String> methods = new LinkedHashSet<>();
+            for (EnergyAccumulator a : accumulators) {
+                if (a.source().component() != c) {
+                    continue;
+                }
+                devices++;
+                joules += a.energyJoules();
+                methods.add(a.method().key());
+                if (!Double.isNaN(a.meanUtilization())) {
+                    utilSum += a.meanUtilization();
+                    utilN++;
+                }
+                double tdp = a.source().tdpWatts();
+                if (!Double.isNaN(tdp) && c != Component.RAM) {
+                    tdpWatts += tdp;
+                    hardware.add(String.format(Locale.ROOT, "%s %s (%.0f W, %s)", c.key(),
+                            a.source().hardwareName(), tdp, a.source().tdpSource()));
+                }
+            }
+            String method = methods.isEmpty() ? Method.NONE.key() : String.join("+", methods);
+            components.put(c, new ComponentEnergy(joules, seconds > 0 ? joules / seconds : Double.NaN, method,
+                    utilN == 0 ? Double.NaN : utilSum / utilN, devices));
+        }
+        double pue = config.get(Config.PUE);
+        double totalKwh = components.values().stream().mapToDouble(ComponentEnergy::energyKwh).sum();
+        double emissionsKg = totalKwh * pue * intensity.gramsPerKwh() / 1000.0;
+        double estimateKwh = tdpWatts * seconds / 3600.0 / 1000.0;
+        TdpEstimate estimate = new TdpEstimate(tdpWatts, estimateKwh, estimateKwh * intensity.gramsPerKwh() / 1000.0,
+                String.join("; ", hardware));
+        Mitigation mitigation = safe(() -> CarbonIntensities.bundled().mitigation(intensity, totalKwh * pue),
+                new Mitigation("", "", Double.NaN, Double.NaN, 0, 0), log);
+        int gpuCount = (int) accumulators.stream().filter(a -> a.source().component() == Component.GPU).count();
+        String gpuModel = accumulators.stream().filter(a -> a.source().component() == Component.GPU)
+                .map(a -> a.source().hardwareName()).distinct().reduce((a, b) -> a + ", " + b).orElse("");
+        boolean process = "process".equals(config.get(Config.TRACKING_MODE));
+        double ramUsedGb = process ? ProcessMemory.residentBytes() / 1e9 : usedMachineMemoryGb();
+        Map<String, Object> extra = new LinkedHashMap<>();
+        synchronized (sections) {
+            sections.forEach((k, v) -> {
+                Object o = safe(v, null, log);
+                if (o != null) {
+                    extra.put(k, o);
+                }
+            });
+        }
+        return new RunSummary(runId, config.get(Config.PROJECT_NAME),
+                config.get(Config.EXPERIMENT_ID) == null ? "" : config.get(Config.EXPERIMENT_ID),
+                startWall, end, seconds, components, intensity, pue, emissionsKg, estimate, mitigation,
+                host.cpuModel(), host.logicalProcessors(), gpuCount, gpuModel,
+                gpu != null && safe(gpu::sharedWithOtherProcesses, false, log), host.totalMemoryGb(), ramUsedGb,
+                host.os(), host.hostname(), config.get(Config.TRACKING_MODE), Version.get(), config.effective(),
+                List.copyOf(notes), extra);
+    }
+
+    private static double usedMachineMemoryGb() {
+        long b = usedMachineMemoryBytes();
+        return b < 0 ? Double.NaN : b / 1e9;
+    }
+
+    /** Memory in use on the machine (total minus available), -1 when unknown. */
+    static long usedMachineMemoryBytes() {
+        try {
+            java.lang.management.OperatingSystemMXBean os = java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+            if (os instanceof com.sun.management.OperatingSystemMXBean sun) {
+                return sun.getTotalMemorySize() - sun.getFreeMemorySize();
+            }
+        } catch (Throwable ignored) {
+            // Fall through.
+        }
+        return -1;
+    }
+
+    /** The one line printed on stderr at exit. */
+    public static String summaryLine(RunSummary s) {
+        StringBuilder b = new StringBuilder();
+        b.append(String.format(Locale.ROOT, "run %s (%s): %.6f kWh in %.1f s [", s.runId(), s.projectName(),
+                s.totalEnergyKwh(), s.durationSeconds()));
+        String sep = "";
+        for (Component c : Component.values()) {
+            ComponentEnergy e = s.component(c);
+            b.append(sep).append(String.format(Locale.ROOT, "%s %.6f kWh %s", c.key(), e.energyKwh(), e.method()));
+            sep = ", ";
+        }
+        b.append(String.format(Locale.ROOT, "] x PUE %.2f x %.1f gCO2eq/kWh (%s%s) = %.6f kgCO2eq", s.pue(),
+                s.intensity().gramsPerKwh(), s.intensity().region(), s.intensity().fallback() ? ", world average" : "",
+                s.emissionsKg()));
+        b.append(String.format(Locale.ROOT, "; TDP estimate %.6f kWh, %.6f kg (measured/estimate %.2f)",
+                s.tdpEstimate().energyKwh(), s.tdpEstimate().emissionsKg(), s.measuredOverEstimate()));
+        if (!s.mitigation().text().isEmpty()) {
+            b.append("; ").append(s.mitigation().text());
+        }
+        return b.toString();
+    }
+
+    public void addListener(SampleListener l) {
+        listeners.add(l);
+    }
+
+    public void addWriter(ReportWriter w) {
+        writers.add(w);
+    }
+
+    /** Adds a section to the JSON summary, computed when the summary is made. */
+    public void addSection(String key, Supplier<Object> section) {
+        synchronized (sections) {
+            sections.put(key, section);
+        }
+    }
+
+    public void note(String note) {
+        notes.add(note);
+    }
+
+    public List<EnergyAccumulator> accumulators() {
+        return accumulators;
+    }
+
+    public Config config() {
+        return config;
+    }
+
+    public GridIntensity intensity() {
+        return intensity;
+    }
+
+    public HostInfo host() {
+        return host;
+    }
+
+    public String runId() {
+        return runId;
+    }
+
+    public long startNanos() {
+        return startNanos;
+    }
+
+    public Instant startWall() {
+        return startWall;
+    }
+
+    public Log log() {
+        return log;
+    }
+}
