@@ -21,6 +21,11 @@ import java.util.List;
 public record Rapl(List<RaplZone> packages, List<RaplZone> dram, String problem) {
 
     public static Rapl discover(Path root) {
+        return discover(root, RaplZone.FileReader.DEFAULT);
+    }
+
+    /** As {@link #discover(Path)}, reading files through {@code reader} (tests simulate permissions with it). */
+    public static Rapl discover(Path root, RaplZone.FileReader reader) {
         if (!Files.isDirectory(root)) {
             return new Rapl(List.of(), List.of(), "no powercap tree at " + root + " (not Linux, or a VM without RAPL)");
         }
@@ -45,13 +50,13 @@ public record Rapl(List<RaplZone> packages, List<RaplZone> dram, String problem)
             String name;
             double range;
             try {
-                name = new String(Files.readAllBytes(dir.resolve("name")), StandardCharsets.US_ASCII).trim();
+                name = new String(reader.read(dir.resolve("name")), StandardCharsets.US_ASCII).trim();
                 range = Files.exists(dir.resolve("max_energy_range_uj"))
-                        ? RaplZone.readMicroJoules(dir.resolve("max_energy_range_uj")) / 1e6 : Double.POSITIVE_INFINITY;
+                        ? RaplZone.readMicroJoules(reader, dir.resolve("max_energy_range_uj")) / 1e6 : Double.POSITIVE_INFINITY;
             } catch (IOException e) {
                 continue;
             }
-            RaplZone zone = new RaplZone(dir, name, range);
+            RaplZone zone = new RaplZone(dir, name, range, reader);
             if (!zone.isPackage() && !zone.isDram()) {
                 continue;
             }

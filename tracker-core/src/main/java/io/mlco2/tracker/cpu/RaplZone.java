@@ -10,15 +10,27 @@ import java.nio.file.Path;
  * Zones are identified by their {@code name} file, never by their path: on a two-socket server
  * {@code intel-rapl:1} is {@code package-1}, and {@code psys} may sit anywhere.
  */
-public record RaplZone(Path dir, String name, double maxEnergyRangeJoules) {
+public record RaplZone(Path dir, String name, double maxEnergyRangeJoules, FileReader reader) {
+
+    /** Reads a whole file; {@link Files#readAllBytes} except in tests that simulate permissions as root. */
+    @FunctionalInterface
+    public interface FileReader {
+        FileReader DEFAULT = Files::readAllBytes;
+
+        byte[] read(Path file) throws IOException;
+    }
+
+    public RaplZone(Path dir, String name, double maxEnergyRangeJoules) {
+        this(dir, name, maxEnergyRangeJoules, FileReader.DEFAULT);
+    }
 
     /** Reads {@code energy_uj} in joules. Throws on any failure (permission, zone gone, garbage). */
     public double readEnergyJoules() throws IOException {
-        return readMicroJoules(dir.resolve("energy_uj")) / 1e6;
+        return readMicroJoules(reader, dir.resolve("energy_uj")) / 1e6;
     }
 
-    static double readMicroJoules(Path file) throws IOException {
-        String s = new String(Files.readAllBytes(file), StandardCharsets.US_ASCII).trim();
+    static double readMicroJoules(FileReader reader, Path file) throws IOException {
+        String s = new String(reader.read(file), StandardCharsets.US_ASCII).trim();
         try {
             return Long.parseLong(s);
         } catch (NumberFormatException e) {

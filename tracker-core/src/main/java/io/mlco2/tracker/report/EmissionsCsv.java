@@ -16,7 +16,6 @@ import java.nio.file.StandardOpenOption;
 import java.time.LocalDateTime;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
-import java.time.temporal.ChronoUnit;
 import java.util.List;
 
 /**
@@ -39,11 +38,21 @@ public final class EmissionsCsv {
 
     public static final String HEADER_LINE = String.join(",", HEADER);
 
+    /** CodeCarbon's timestamp: local time to the second, no zone (seconds always present). */
+    private static final DateTimeFormatter TIMESTAMP = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss");
+
     private EmissionsCsv() {
     }
 
     /** Appends {@code s} to {@code dir/emissions.csv}, creating it (with the header) when needed. */
     public static Path append(RunSummary s, Path dir, Log log) throws IOException {
+        // File locks guard against other JVMs; within this JVM a second lock on the file would throw.
+        synchronized (EmissionsCsv.class) {
+            return appendLocked(s, dir, log);
+        }
+    }
+
+    private static Path appendLocked(RunSummary s, Path dir, Log log) throws IOException {
         Path file = dir.resolve(FILE_NAME);
         ReportFiles.refuseSymlink(file);
         String row = row(s) + "\n";
@@ -102,7 +111,7 @@ public final class EmissionsCsv {
         ComponentEnergy ram = s.component(Component.RAM);
         double duration = s.durationSeconds();
         String[] v = new String[HEADER.size()];
-        v[0] = LocalDateTime.ofInstant(s.end(), ZoneId.systemDefault()).truncatedTo(ChronoUnit.SECONDS).toString();
+        v[0] = TIMESTAMP.format(LocalDateTime.ofInstant(s.end(), ZoneId.systemDefault()));
         v[1] = Csv.userText(s.projectName());
         v[2] = Csv.userText(s.runId());
         v[3] = Csv.userText(s.experimentId());

@@ -1,0 +1,126 @@
+package io.mlco2.tracker.config;
+
+import io.mlco2.tracker.runtime.Log;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class ConfigTest {
+
+    final ByteArrayOutputStream err = new ByteArrayOutputStream();
+    final Log log = new Log(new PrintStream(err, true, StandardCharsets.UTF_8), Log.Level.DEBUG);
+
+    String output() {
+        return err.toString(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void defaultsApplyWhenNothingIsSet() {
+        Config c = Config.load(null, Map.of(), Map.of(), log);
+        assertEquals(Duration.ofSeconds(1), c.get(Config.INTERVAL));
+        assertEquals(1.0, c.get(Config.PUE));
+        assertEquals("mlco2-reports", c.get(Config.OUTPUT_DIR));
+        assertNull(c.get(Config.REGION));
+        assertEquals("default", c.sourceOf(Config.PUE));
+        assertEquals("", output());
+    }
+
+    @Test
+    void agentArgumentsBeatSystemPropertiesBeatEnvironmentBeatFile(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("mlco2.properties");
+        Files.writeString(file, "mlco2.region=DE\nmlco2.pue=1.5\nmlco2.project-name=from-file\nmlco2.experiment-id=file-exp\n");
+        Config c = Config.load("region=FR;mlco2.config-file=" + file,
+                Map.of("mlco2.region", "IT", "mlco2.pue", "1.3", "java.version", "17"),
+                Map.of("MLCO2_REGION", "ES", "MLCO2_PUE", "1.4", "MLCO2_PROJECT_NAME", "from-env", "PATH", "/bin"),
+                log);
+        assertEquals("FR", c.get(Config.REGION));
+        assertEquals(1.3, c.get(Config.PUE));
+        assertEquals("from-env", c.get(Config.PROJECT_NAME));
+        assertEquals("file-exp", c.get(Config.EXPERIMENT_ID));
+        assertEquals("agent argument", c.sourceOf(Config.REGION));
+        assertEquals("system property -Dmlco2.pue", c.sourceOf(Config.PUE));
+        assertEquals("environment MLCO2_PROJECT_NAME", c.sourceOf(Config.PROJECT_NAME));
+        assertTrue(c.sourceOf(Config.EXPERIMENT_ID).startsWith("file "));
+    }
+
+    @Test
+    void aValueMayHoldEqualsAndCommas() {
+        Config c = Config.load("mlco2.metrics.otlp.endpoint=http://h:4318/v1/metrics?a=b,c;gpu.ids=0,GPU-abc", Map.of(), Map.of(), log);
+        assertEquals("http://h:4318/v1/metrics?a=b,c", c.get(Config.OTLP_ENDPOINT));
+        assertEquals(List.of("0", "GPU-abc"), c.get(Config.GPU_IDS));
+    }
+
+    @Test
+    void aBadValueIsOneLineNamingKeyValueAndWhatIsAcceptedAndTheDefaultIsUsed() {
+        Config c = Config.load("interval=-1;pue=abc;mlco2.tracking-mode=gpu", Map.of(), Map.of(), log);
+        assertEquals(Duration.ofSeconds(1), c.get(Config.INTERVAL));
+        assertEquals(1.0, c.get(Config.PUE));
+        assertEquals("machine", c.get(Config.TRACKING_MODE));
+        String out = output();
+        assertEquals(3, out.lines().count(), out);
+        assertTrue(out.contains("mlco2.interval=-1 (agent argument) is not valid: accepted a duration >= 10ms"), out);
+        assertTrue(out.contains("using the default 1s"), out);
+        assertTrue(out.contains("mlco2.pue=abc") && out.contains("accepted a number between 1.0 and 10.0"), out);
+        assertTrue(out.contains("mlco2.tracking-mode=gpu") && out.contains("machine or process"), out);
+    }
+
+    @Test
+    void unknownKeysAndMalformedPartsAreNamedAndIgnored() {
+        Config c = Config.load("regoin=FR;justtext;;pue=1.1", Map.of("mlco2.bogus", "1"), Map.of("MLCO2_NOPE", "x"), log);
+        assertEquals(1.1, c.get(Config.PUE));
+        String out = output();
+        assertTrue(out.contains("unknown key mlco2.regoin"), out);
+        assertTrue(out.contains("agent argument 'justtext' ignored"), out);
+        assertTrue(out.contains("unknown key mlco2.bogus"), out);
+        assertTrue(out.contains("unknown environment variable MLCO2_NOPE"), out);
+    }
+
+    @Test
+    void anUnreadableConfigFileIsOneLineNotFatal(@TempDir Path dir) {
+        Config c = Config.load("config-file=" + dir.resolve("missing.properties") + ";pue=1.2", Map.of(), Map.of(), log);
+        assertEquals(1.2, c.get(Config.PUE));
+        assertTrue(output().contains("could not be read"), output());
+    }
+
+    @Test
+    void durationsAcceptUnitsAndBareSeconds() {
+        var p = Parsers.duration(Duration.ofMillis(10));
+        assertEquals(Duration.ofMillis(500), p.apply("500ms"));
+        assertEquals(Duration.ofSeconds(2), p.apply("2"));
+        assertEquals(Duration.ofMinutes(3), p.apply("3m"));
+        assertEquals(Duration.ofMillis(1500), p.apply("1.5s"));
+        for (String bad : List.of("-1", "abc", "1x", "5ms", "")) {
+            boolean threw = false;
+            try {
+                p.apply(bad);
+            } catch (IllegalArgumentException e) {
+                threw = true;
+            }
+            assertTrue(threw, bad);
+        }
+    }
+
+    @Test
+    void everyKeyHasAnEnvironmentNameAndAValidDefault() {
+        for (Key<?> k : Config.keys()) {
+            assertTrue(k.envName().matches("MLCO2_[A-Z0-9_]+"), k.envName());
+            if (k.defaultText() != null) {
+                k.defaultValue();
+            }
+            assertFalse(k.description().isEmpty());
+        }
+    }
+}

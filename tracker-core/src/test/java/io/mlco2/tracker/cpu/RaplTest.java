@@ -1,0 +1,98 @@
+package io.mlco2.tracker.cpu;
+
+import io.mlco2.tracker.energy.Component;
+import io.mlco2.tracker.energy.EnergyAccumulator;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** RAPL over a fixture powercap tree, shaped like a two-socket server's. */
+class RaplTest {
+
+    static final long RANGE_UJ = 262_143_328_850L;
+
+    static Path zone(Path root, String dir, String name, long energyUj) throws IOException {
+        Path z = root.resolve(dir);
+        Files.createDirectories(z);
+        Files.writeString(z.resolve("name"), name + "\n");
+        Files.writeString(z.resolve("energy_uj"), energyUj + "\n");
+        Files.writeString(z.resolve("max_energy_range_uj"), RANGE_UJ + "\n");
+        return z;
+    }
+
+    static Path twoSocketServer(Path root) throws IOException {
+        zone(root, "intel-rapl:0", "package-0", 1_000_000);
+        zone(root, "intel-rapl:0/intel-rapl:0:0", "core", 500_000);
+        zone(root, "intel-rapl:0/intel-rapl:0:1", "dram", 200_000);
+        zone(root, "intel-rapl:1", "package-1", 2_000_000);
+        zone(root, "intel-rapl:1/intel-rapl:1:0", "dram", 300_000);
+        zone(root, "intel-rapl:2", "psys", 9_000_000);
+        return root;
+    }
+
+    @Test
+    void zonesAreFoundByNameNotByPath(@TempDir Path root) throws IOException {
+        Rapl r = Rapl.discover(twoSocketServer(root));
+        assertNull(r.problem());
+        assertEquals(List.of("package-0", "package-1"), r.packages().stream().map(RaplZone::name).toList());
+        assertEquals(2, r.dram().size());
+        assertEquals(RANGE_UJ / 1e6, r.packages().get(0).maxEnergyRangeJoules(), 1e-9);
+    }
+
+    @Test
+    void energyAcrossACounterWrapIsExact(@TempDir Path root) throws IOException {
+        Path z = zone(root, "intel-rapl:0", "package-0", RANGE_UJ - 4_000_000);
+        Rapl r = Rapl.discover(root);
+        EnergyAccumulator a = new EnergyAccumulator(new RaplSource(r.packages().get(0), Component.CPU, "cpu", 100, "t"));
+        a.sample(0);
+        Files.writeString(z.resolve("energy_uj"), "6000000\n");
+        a.sample(1_000_000_000L);
+        assertEquals(10.0, a.energyJoules(), 1e-9);
+        assertEquals(10.0, a.powerWatts(), 1e-9);
+    }
+
+    @Test
+    void aZoneThatDisappearsKeepsItsEnergySoFar(@TempDir Path root) throws IOException {
+        Path z = zone(root, "intel-rapl:0", "package-0", 1_000_000);
+        Rapl r = Rapl.discover(root);
+        EnergyAccumulator a = new EnergyAccumulator(new RaplSource(r.packages().get(0), Component.CPU, "cpu", 100, "t"));
+        a.sample(0);
+        Files.writeString(z.resolve("energy_uj"), "3000000\n");
+        a.sample(1_000_000_000L);
+        Files.delete(z.resolve("energy_uj"));
+        a.sample(2_000_000_000L);
+        assertEquals(2.0, a.energyJoules(), 1e-9);
+        assertEquals(1, a.failedReads());
+    }
+
+    @Test
+    void permissionDeniedSaysWhatToGrant(@TempDir Path root) throws IOException {
+        twoSocketServer(root);
+        Rapl r = Rapl.discover(root, f -> {
+            if (f.getFileName().toString().equals("energy_uj")) {
+                throw new AccessDeniedException(f.toString());
+            }
+            return Files.readAllBytes(f);
+        });
+        assertFalse(r.usable());
+        assertTrue(r.problem().contains("RAPL needs read access to energy_uj"), r.problem());
+        assertTrue(r.problem().contains("chmod a+r"), r.problem());
+    }
+
+    @Test
+    void noPowercapTreeIsNotAnError(@TempDir Path root) {
+        Rapl r = Rapl.discover(root.resolve("absent"));
+        assertFalse(r.usable());
+        assertTrue(r.problem().contains("no powercap tree"), r.problem());
+    }
+}

@@ -1,0 +1,151 @@
+package io.mlco2.tracker.runtime;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.mlco2.tracker.carbon.GridIntensity;
+import io.mlco2.tracker.config.Config;
+import io.mlco2.tracker.energy.Component;
+import io.mlco2.tracker.energy.EnergySource;
+import io.mlco2.tracker.energy.Method;
+import io.mlco2.tracker.energy.Reading;
+import io.mlco2.tracker.report.RunSummary;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicLong;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The orchestrator with fake sources on a virtual clock. */
+class TrackerTest {
+
+    final ByteArrayOutputStream err = new ByteArrayOutputStream();
+    final Log log = new Log(new PrintStream(err, true, StandardCharsets.UTF_8), Log.Level.DEBUG);
+    final AtomicLong clock = new AtomicLong(1_000_000_000L);
+    static final long S = 1_000_000_000L;
+
+    /** Constant power, or a counter that grows by {@code watts} per second of the virtual clock. */
+    record Fake(Component component, String deviceId, Method method, double watts, double tdpWatts, AtomicLong clock,
+                CountDownLatch hang) implements EnergySource {
+        @Override
+        public String hardwareName() {
+            return "fake " + component.key();
+        }
+
+        @Override
+        public String tdpSource() {
+            return "test";
+        }
+
+        @Override
+        public Reading read(long monotonicNanos) {
+            if (hang != null) {
+                try {
+                    hang.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            return method == Method.NVML_ENERGY_COUNTER
+                    ? Reading.counter(watts * monotonicNanos / 1e9, Double.POSITIVE_INFINITY, watts, 0.5)
+                    : Reading.power(watts, 0.25);
+        }
+    }
+
+    Tracker tracker(Path out, List<EnergySource> sources, String extraArgs) {
+        Config config = Config.load("output.dir=" + out + ";pue=1.5;project-name=t;run-id=run-1;" + extraArgs,
+                Map.of(), Map.of(), log);
+        GridIntensity g = new GridIntensity("FR", "France", "France", "FRA", "", "", "", 100, "test", false);
+        HostInfo host = new HostInfo("Fake CPU", 1, 4, 16_000_000_000L, "Linux", "h", null);
+        return new Tracker(config, log, host, g, sources, null, clock::get, clock.get(), Instant.EPOCH, List.of());
+    }
+
+    @Test
+    void energiesEmissionsAndEstimateFollowTheFormulas(@TempDir Path out) throws Exception {
+        Tracker t = tracker(out, List.of(
+                new Fake(Component.CPU, "cpu", Method.CPU_LOAD_MODEL, 50, 100, clock, null),
+                new Fake(Component.GPU, "0", Method.NVML_ENERGY_COUNTER, 300, 700, clock, null),
+                new Fake(Component.RAM, "machine", Method.RAM_MODEL, 6, Double.NaN, clock, null)), "");
+        for (int i = 0; i <= 3600; i++) {
+            t.sample();
+            clock.addAndGet(S);
+        }
+        clock.addAndGet(-S);
+        RunSummary s = t.stop();
+        assertEquals(3600, s.durationSeconds(), 1e-9);
+        assertEquals(50 * 3600.0, s.component(Component.CPU).energyJoules(), 1e-6);
+        assertEquals(300 * 3600.0, s.component(Component.GPU).energyJoules(), 1e-3);
+        assertEquals("nvml-energy-counter", s.component(Component.GPU).method());
+        double kwh = (50 + 300 + 6) / 1000.0;
+        assertEquals(kwh, s.totalEnergyKwh(), 1e-9);
+        assertEquals(kwh * 1.5 * 100 / 1000, s.emissionsKg(), 1e-12);
+        assertEquals(800, s.tdpEstimate().tdpWatts());
+        assertEquals(0.8, s.tdpEstimate().energyKwh(), 1e-12);
+        assertEquals(0.8 * 100 / 1000, s.tdpEstimate().emissionsKg(), 1e-12);
+        assertEquals(0.35 / 0.8, s.measuredOverEstimate(), 1e-9);
+
+        JsonNode j = new ObjectMapper().readTree(out.resolve("run-1.json").toFile());
+        assertEquals(kwh, j.get("energy_kwh").get("total").asDouble(), 1e-9);
+        assertEquals("cpu-load-model", j.get("methods").get("cpu").asText());
+        assertTrue(Files.readString(out.resolve("emissions.csv")).contains(",run-1,"));
+        assertTrue(err.toString().contains("[mlco2] run run-1 (t): 0.356000 kWh"), err.toString());
+    }
+
+    @Test
+    void aComponentWithoutSourcesReportsMethodNone(@TempDir Path out) {
+        Tracker t = tracker(out, List.of(new Fake(Component.CPU, "cpu", Method.CPU_LOAD_MODEL, 10, 50, clock, null)), "");
+        t.sample();
+        clock.addAndGet(S);
+        RunSummary s = t.stop();
+        assertEquals("none", s.component(Component.GPU).method());
+        assertEquals(0.0, s.component(Component.GPU).energyJoules());
+        assertEquals(0, s.gpuCount());
+    }
+
+    @Test
+    void anUnwritableOutputFolderIsOneLineAndTheSummaryStillPrints(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("not-a-dir");
+        Files.writeString(file, "x");
+        Tracker t = tracker(file.resolve("reports"), List.of(new Fake(Component.CPU, "cpu", Method.CPU_LOAD_MODEL, 10, 50, clock, null)), "");
+        t.sample();
+        t.stop();
+        String e = err.toString();
+        assertTrue(e.contains("cannot create the output folder"), e);
+        assertTrue(e.contains("[mlco2] run run-1"), e);
+    }
+
+    @Test
+    void aHungSourceNeverHoldsShutdownPastTheTimeout(@TempDir Path out) {
+        CountDownLatch never = new CountDownLatch(1);
+        Tracker t = tracker(out, List.of(new Fake(Component.GPU, "0", Method.NVML_POWER, 10, 50, clock, never)), "");
+        long t0 = System.nanoTime();
+        AgentRuntime.stopWithin(t, Duration.ofMillis(300), log);
+        long tookMs = (System.nanoTime() - t0) / 1_000_000;
+        never.countDown();
+        assertTrue(tookMs < 5_000, "returned after " + tookMs + " ms");
+        assertTrue(err.toString().contains("not written within mlco2.shutdown.timeout=300ms"), err.toString());
+    }
+
+    @Test
+    void stopIsIdempotent(@TempDir Path out) throws Exception {
+        Tracker t = tracker(out, List.of(new Fake(Component.CPU, "cpu", Method.CPU_LOAD_MODEL, 10, 50, clock, null)), "");
+        t.sample();
+        RunSummary a = t.stop();
+        RunSummary b = t.stop();
+        assertTrue(a == b);
+        assertEquals(2, Files.readAllLines(out.resolve("emissions.csv")).size());
+        assertFalse(err.toString().contains("ERROR"), err.toString());
+    }
+}
