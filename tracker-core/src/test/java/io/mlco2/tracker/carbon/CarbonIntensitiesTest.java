@@ -80,7 +80,7 @@ class CarbonIntensitiesTest {
     void cloudRegionsCarryTheCalculatorsValues() throws UnknownRegionException {
         List<Map<String, String>> raw = RawCsv.read("mlco2-impact-impact.csv");
         for (Map<String, String> r : raw) {
-            GridIntensity g = ci.resolve(calculatorRegionId(r));
+            GridIntensity g = ci.resolve(RawCsv.calculatorRegionId(r));
             assertEquals(Double.parseDouble(r.get("impact")), g.gramsPerKwh(), 0.0, g.region());
             assertEquals(Integer.parseInt(r.get("offsetRatio")), ci.offsetRatioPercent(g), g.region());
         }
@@ -198,11 +198,5 @@ class CarbonIntensitiesTest {
     @CsvSource({"1,1st", "2,2nd", "3,3rd", "4,4th", "11,11th", "12,12th", "13,13th", "21,21st", "102,102nd", "111,111th"})
     void ordinals(int n, String expected) {
         assertEquals(expected, CarbonIntensities.ordinal(n));
-    }
-
-    /** The calculator leaves Scaleway's id empty; we bundle it as fr-par (docs/DATA.md). */
-    public static String calculatorRegionId(Map<String, String> raw) {
-        String region = raw.get("region").isEmpty() && raw.get("provider").equals("scaleway") ? "fr-par" : raw.get("region");
-        return raw.get("provider") + ":" + region;
     }
 }

@@ -82,4 +82,11 @@ public final class RawCsv {
         }
         return rows;
     }
+
+    /** A row of the calculator's impact.csv as our region id; the calculator leaves Scaleway's id empty, we bundle
+     * it as {@code scaleway:fr-par} (docs/DATA.md). */
+    public static String calculatorRegionId(Map<String, String> raw) {
+        String region = raw.get("region").isEmpty() && raw.get("provider").equals("scaleway") ? "fr-par" : raw.get("region");
+        return raw.get("provider") + ":" + region;
+    }
 }
