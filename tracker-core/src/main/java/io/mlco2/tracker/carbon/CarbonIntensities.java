@@ -1,22 +1,69 @@
 package io.mlco2.tracker.carbon;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalDouble;
+import java.util.Set;
 
 /**
- * Bundled grid carbon intensities: countries, sub-national zones, cloud regions. Loaded once from resources in
- * the jar; nothing is fetched. Thread safe.
+ * Bundled grid carbon intensities: countries, sub-national zones, cloud regions. Loaded once from
+ * {@code io/mlco2/tracker/data/regions.json} and {@code pue.json} in the jar (built by {@code scripts/build-data.py};
+ * sources and choices in {@code docs/DATA.md}); nothing is fetched. Thread safe (immutable).
  *
- * <p>TEMPORARY minimal table (issue 4 replaces it with the full bundled data).
+ * <p>One region syntax everywhere, case-insensitive: a cloud region {@code aws:us-east-1}, {@code gcp:europe-west1},
+ * {@code azure:canadaeast}; a country {@code FR}, {@code FRA} or {@code France}; a zone {@code US-CA}, {@code CA-QC},
+ * {@code SE3}; {@code world} for the world average.
  */
 public final class CarbonIntensities {
 
     public static final double WORLD_AVERAGE_G_PER_KWH = 475.0;
 
-    private static final CarbonIntensities BUNDLED = new CarbonIntensities();
+    private static final String DATA = "/io/mlco2/tracker/data/";
+    private static final int SUGGESTIONS = 5;
+
+    private static final class Holder {
+        static final CarbonIntensities BUNDLED = load();
+    }
+
+    /** A bundled place with what {@link GridIntensity} does not carry. */
+    private record Place(GridIntensity intensity, RegionKind kind, String iso2, int offsetRatioPercent) {
+    }
+
+    private final List<Place> places;
+    private final Map<String, Place> byKey;
+    private final Map<String, Double> pueByProvider;
+
+    private CarbonIntensities(List<Place> places, Map<String, Double> pueByProvider) {
+        this.places = List.copyOf(places);
+        this.pueByProvider = Map.copyOf(pueByProvider);
+        Map<String, Place> keys = new HashMap<>();
+        for (Place p : places) {  // ids first so that no name can shadow an id
+            keys.putIfAbsent(key(p.intensity().region()), p);
+        }
+        for (Place p : places) {
+            if (p.kind() == RegionKind.COUNTRY) {
+                keys.putIfAbsent(key(p.intensity().countryIsoCode()), p);
+                keys.putIfAbsent(key(p.intensity().countryName()), p);
+            }
+        }
+        this.byKey = Map.copyOf(keys);
+    }
 
     public static CarbonIntensities bundled() {
-        return BUNDLED;
+        return Holder.BUNDLED;
     }
 
     /** The world-average fallback (475 g/kWh, IEA 2019 as used by CodeCarbon). */
@@ -25,17 +72,213 @@ public final class CarbonIntensities {
                 "IEA 2019 world average (CodeCarbon carbon_intensity_per_source.json)", true);
     }
 
-    /** Resolves {@code FR}, {@code FRA}, {@code France}, {@code US-CA}, {@code aws:us-east-1}, ... */
+    /** Resolves {@code FR}, {@code FRA}, {@code France}, {@code US-CA}, {@code SE3}, {@code aws:us-east-1}, ... */
     public GridIntensity resolve(String region) throws UnknownRegionException {
-        String r = region.trim().toUpperCase(Locale.ROOT);
-        if (r.equals("FR") || r.equals("FRA") || r.equals("FRANCE")) {
-            return new GridIntensity("FR", "France", "France", "FRA", "", "", "", 56.039, "Ember/OWID 2022", false);
+        if (region == null || region.isBlank()) {
+            throw new UnknownRegionException(String.valueOf(region), List.of());
         }
-        throw new UnknownRegionException(region, List.of("FR"));
+        String k = key(region);
+        if (k.equals("world")) {
+            return world();
+        }
+        Place p = byKey.get(k);
+        if (p == null) {
+            throw new UnknownRegionException(region.trim(), suggestions(region));
+        }
+        return p.intensity();
     }
 
-    /** The paper's mitigation for a run of {@code energyKwh} (PUE applied) in {@code where}. */
+    /** Every bundled place (countries, US states, Canadian provinces, Nordic zones, cloud regions). */
+    public List<GridIntensity> all() {
+        return places.stream().map(Place::intensity).toList();
+    }
+
+    /** The bundled places of one kind, in table order. */
+    public List<GridIntensity> all(RegionKind kind) {
+        return places.stream().filter(p -> p.kind() == kind).map(Place::intensity).toList();
+    }
+
+    /** The kind of a bundled place, empty for the world average and for anything not bundled. */
+    public Optional<RegionKind> kind(GridIntensity where) {
+        return place(where).map(Place::kind);
+    }
+
+    /** ISO 3166 alpha-2 of the place's country (the CSV wants alpha-3: {@link GridIntensity#countryIsoCode()}). */
+    public Optional<String> countryIso2(GridIntensity where) {
+        return place(where).map(Place::iso2).filter(s -> !s.isEmpty());
+    }
+
+    /**
+     * The share of emissions (0-100 %) the cloud provider claims to offset in this region, as in the ML CO2 Impact
+     * calculator's {@code offsetRatio}; 0 for anything that is not a cloud region.
+     */
+    public int offsetRatioPercent(GridIntensity where) {
+        return place(where).map(Place::offsetRatioPercent).orElse(0);
+    }
+
+    /** The provider's bundled region with the lowest intensity (the first in table order on a tie). */
+    public Optional<GridIntensity> cleanestCloudRegion(String provider) {
+        return places.stream()
+                .filter(p -> p.kind() == RegionKind.CLOUD && p.intensity().cloudProvider().equalsIgnoreCase(provider))
+                .min(Comparator.comparingDouble(p -> p.intensity().gramsPerKwh()))
+                .map(Place::intensity);
+    }
+
+    /**
+     * The provider's default power usage effectiveness (Green Algorithms {@code defaults_PUE.csv}): {@code gcp},
+     * {@code aws}, {@code azure}, {@code ovh}, {@code oracle}; empty for other providers (see {@link #unknownPue()}).
+     */
+    public OptionalDouble defaultPue(String provider) {
+        Double pue = pueByProvider.get(provider.toLowerCase(Locale.ROOT));
+        return pue == null || provider.equalsIgnoreCase("unknown") ? OptionalDouble.empty() : OptionalDouble.of(pue);
+    }
+
+    /** Green Algorithms' PUE for a data centre of unknown provider (1.56, Uptime Institute 2024). */
+    public double unknownPue() {
+        return pueByProvider.getOrDefault("unknown", 1.0);
+    }
+
+    /**
+     * The paper's mitigation for a run of {@code energyKwh} (PUE applied) in {@code where}: for a cloud region, the
+     * provider's cleanest bundled region and what the run would have emitted there; for a country or zone, where
+     * its intensity ranks among the bundled places of its kind. Data only, no advice.
+     */
     public Mitigation mitigation(GridIntensity where, double energyKwh) {
-        return new Mitigation("", "", Double.NaN, Double.NaN, 0, 0);
+        if (where.fallback()) {
+            return new Mitigation("No region was given, so the world average (" + grams(where.gramsPerKwh())
+                    + " gCO2e/kWh) was used; set mlco2.region to rank the run's location.", "", Double.NaN,
+                    Double.NaN, 0, 0);
+        }
+        Optional<Place> place = place(where);
+        if (place.isEmpty()) {
+            return new Mitigation(where.region() + " is not a bundled region; no ranking.", "", Double.NaN,
+                    Double.NaN, 0, 0);
+        }
+        RegionKind kind = place.get().kind();
+        List<GridIntensity> peers = kind == RegionKind.CLOUD
+                ? all(kind).stream().filter(g -> g.cloudProvider().equals(where.cloudProvider())).toList()
+                : all(kind);
+        int rank = 1 + (int) peers.stream().filter(g -> g.gramsPerKwh() < where.gramsPerKwh()).count();
+        String ranked = where.region() + " (" + grams(where.gramsPerKwh()) + " gCO2e/kWh) ranks " + ordinal(rank)
+                + " cleanest of " + peers.size() + " bundled "
+                + (kind == RegionKind.CLOUD ? where.cloudProvider() + " regions" : kind.plural());
+        if (kind != RegionKind.CLOUD) {
+            return new Mitigation(ranked + ".", "", Double.NaN, Double.NaN, rank, peers.size());
+        }
+        GridIntensity cleanest = cleanestCloudRegion(where.cloudProvider()).orElseThrow();
+        double hereKg = energyKwh * where.gramsPerKwh() / 1000.0;
+        double thereKg = energyKwh * cleanest.gramsPerKwh() / 1000.0;
+        if (cleanest.gramsPerKwh() >= where.gramsPerKwh()) {
+            return new Mitigation(ranked + "; it is the provider's cleanest bundled region.", cleanest.region(),
+                    cleanest.gramsPerKwh(), thereKg, rank, peers.size());
+        }
+        String text = ranked + "; in " + cleanest.region() + " (" + grams(cleanest.gramsPerKwh())
+                + " gCO2e/kWh) the same " + String.format(Locale.ROOT, "%.3g", energyKwh) + " kWh would have emitted "
+                + kg(thereKg) + " kgCO2e instead of " + kg(hereKg) + " kg.";
+        return new Mitigation(text, cleanest.region(), cleanest.gramsPerKwh(), thereKg, rank, peers.size());
+    }
+
+    /** Up to five bundled region ids closest to {@code region}: same cloud region id, prefix, then edit distance. */
+    public List<String> suggestions(String region) {
+        String k = key(region);
+        Set<String> out = new LinkedHashSet<>();
+        for (Place p : places) {  // "us-east-1" -> "aws:us-east-1"
+            if (key(p.intensity().cloudRegion()).equals(k) && !k.isEmpty()) {
+                out.add(p.intensity().region());
+            }
+        }
+        Map<String, Integer> scored = new LinkedHashMap<>();
+        for (Map.Entry<String, Place> e : byKey.entrySet()) {
+            String id = e.getValue().intensity().region();
+            int d = e.getKey().startsWith(k) || (k.length() >= 3 && k.startsWith(e.getKey()) && e.getKey().length() >= 3)
+                    ? 0 : distance(k, e.getKey());
+            scored.merge(id, d, Math::min);
+        }
+        int limit = Math.max(2, k.length() / 3);
+        scored.entrySet().stream()
+                .filter(e -> e.getValue() <= limit)
+                .sorted(Map.Entry.<String, Integer>comparingByValue().thenComparing(Map.Entry.comparingByKey()))
+                .forEach(e -> out.add(e.getKey()));
+        return out.stream().limit(SUGGESTIONS).toList();
+    }
+
+    private Optional<Place> place(GridIntensity where) {
+        if (where == null || where.fallback()) {
+            return Optional.empty();
+        }
+        Place p = byKey.get(key(where.region()));
+        return p != null && p.intensity().region().equals(where.region()) ? Optional.of(p) : Optional.empty();
+    }
+
+    private static String key(String s) {
+        return s == null ? "" : s.trim().toLowerCase(Locale.ROOT).replaceAll("\\s+", " ");
+    }
+
+    static String ordinal(int n) {
+        int mod100 = n % 100;
+        String suffix = mod100 >= 11 && mod100 <= 13 ? "th"
+                : switch (n % 10) {
+                    case 1 -> "st";
+                    case 2 -> "nd";
+                    case 3 -> "rd";
+                    default -> "th";
+                };
+        return n + suffix;
+    }
+
+    private static String grams(double g) {
+        return g == Math.rint(g) ? String.valueOf((long) g) : String.format(Locale.ROOT, "%.1f", g);
+    }
+
+    private static String kg(double kg) {
+        return String.format(Locale.ROOT, "%.3g", kg);
+    }
+
+    static int distance(String a, String b) {
+        int[] prev = new int[b.length() + 1];
+        int[] cur = new int[b.length() + 1];
+        for (int j = 0; j <= b.length(); j++) {
+            prev[j] = j;
+        }
+        for (int i = 1; i <= a.length(); i++) {
+            cur[0] = i;
+            for (int j = 1; j <= b.length(); j++) {
+                int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
+                cur[j] = Math.min(Math.min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + cost);
+            }
+            int[] t = prev;
+            prev = cur;
+            cur = t;
+        }
+        return prev[b.length()];
+    }
+
+    private static CarbonIntensities load() {
+        ObjectMapper json = new ObjectMapper();
+        List<Place> places = new ArrayList<>();
+        for (JsonNode r : read(json, "regions.json").get("regions")) {
+            GridIntensity g = new GridIntensity(r.get("id").asText(), r.get("display_name").asText(),
+                    r.get("country_name").asText(), r.get("country_iso3").asText(), r.get("sub_region").asText(),
+                    r.get("cloud_provider").asText(), r.get("cloud_region").asText(),
+                    r.get("grams_per_kwh").asDouble(), r.get("source").asText(), false);
+            places.add(new Place(g, RegionKind.of(r.get("kind").asText()), r.get("country_iso2").asText(),
+                    r.get("offset_ratio_percent").asInt()));
+        }
+        Map<String, Double> pue = new HashMap<>();
+        for (JsonNode p : read(json, "pue.json").get("pue")) {
+            pue.put(p.get("provider").asText(), p.get("pue").asDouble());
+        }
+        return new CarbonIntensities(places, pue);
+    }
+
+    private static JsonNode read(ObjectMapper json, String file) {
+        try (InputStream in = CarbonIntensities.class.getResourceAsStream(DATA + file)) {
+            if (in == null) {
+                throw new IllegalStateException("bundled data file " + DATA + file + " missing from the jar");
+            }
+            return json.readTree(in);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read bundled " + DATA + file, e);
+        }
     }
 }

@@ -1,30 +1,128 @@
 package io.mlco2.tracker.hardware;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 
 /**
  * Bundled CPU and GPU TDP tables with name matching that survives real device strings
  * ({@code Intel(R) Xeon(R) Gold 6148 CPU @ 2.40GHz}, {@code Tesla V100-SXM2-32GB}, {@code NVIDIA H200}).
- * Thread safe.
+ * Loaded once from {@code io/mlco2/tracker/data/{gpus,cpus}.json} in the jar (built by
+ * {@code scripts/build-data.py}; sources in {@code docs/DATA.md}). Thread safe (immutable).
  *
- * <p>TEMPORARY minimal stub (issue 4 replaces it with the bundled tables).
+ * <p>No match gives an empty {@link Optional}: the caller picks a default (e.g. {@link #DEFAULT_CPU_TDP_WATTS}) and
+ * warns. A generic name without a model number ({@code Intel(R) Xeon(R) Processor}, as some VMs report) does not
+ * match: guessing one Xeon's TDP would be invented precision.
  */
 public final class TdpTables {
 
     /** CodeCarbon's default for a CPU it cannot find. */
     public static final double DEFAULT_CPU_TDP_WATTS = 85.0;
 
-    private static final TdpTables BUNDLED = new TdpTables();
+    /** {@link TdpMatch#table()} for rows of the ML CO2 Impact calculator's table (and the GPUs added to it). */
+    public static final String CALCULATOR_TABLE = "gpu table (mlco2/impact gpus.csv)";
+    /** {@link TdpMatch#table()} for rows of CodeCarbon's CPU table. */
+    public static final String CPU_TABLE = "cpu table (CodeCarbon cpu_power.csv)";
+
+    private static final String DATA = "/io/mlco2/tracker/data/";
+
+    private static final class Holder {
+        static final TdpTables BUNDLED = load();
+    }
+
+    /** One row of the calculator's accelerator table: {@code type} is {@code gpu}, {@code tpu} or {@code cpu}. */
+    public record CalculatorRow(String name, String type, double tdpWatts, String source) {
+    }
+
+    private final List<NameMatcher.Row<CalculatorRow>> calculator;
+    private final List<NameMatcher.Row<CalculatorRow>> accelerators;
+    private final List<NameMatcher.Row<Double>> cpus;
+
+    private TdpTables(List<NameMatcher.Row<CalculatorRow>> calculator, List<NameMatcher.Row<Double>> cpus) {
+        this.calculator = List.copyOf(calculator);
+        this.accelerators = calculator.stream().filter(r -> !r.value().type().equals("cpu")).toList();
+        this.cpus = List.copyOf(cpus);
+    }
 
     public static TdpTables bundled() {
-        return BUNDLED;
+        return Holder.BUNDLED;
     }
 
+    /** A CPU model name (as in {@code /proc/cpuinfo}) in CodeCarbon's CPU table, then the calculator's CPU rows. */
     public Optional<TdpMatch> cpu(String modelName) {
-        return Optional.empty();
+        Optional<TdpMatch> m = NameMatcher.best(modelName, cpus)
+                .map(r -> new TdpMatch(modelName, r.name(), r.value(), CPU_TABLE));
+        if (m.isPresent()) {
+            return m;
+        }
+        List<NameMatcher.Row<CalculatorRow>> cpuRows =
+                calculator.stream().filter(r -> r.value().type().equals("cpu")).toList();
+        return NameMatcher.best(modelName, cpuRows).map(r -> calculatorMatch(modelName, r));
     }
 
+    /** A GPU or TPU name (as NVML reports it) in the calculator's table. */
     public Optional<TdpMatch> gpu(String deviceName) {
-        return Optional.empty();
+        return NameMatcher.best(deviceName, accelerators).map(r -> calculatorMatch(deviceName, r));
+    }
+
+    /**
+     * Any hardware the ML CO2 Impact calculator offers (its table mixes GPUs, TPUs and a few CPUs), then any CPU of
+     * CodeCarbon's table: what {@code estimate --hardware} accepts.
+     */
+    public Optional<TdpMatch> hardware(String name) {
+        Optional<TdpMatch> m = NameMatcher.best(name, calculator).map(r -> calculatorMatch(name, r));
+        return m.isPresent() ? m : NameMatcher.best(name, cpus).map(r -> new TdpMatch(name, r.name(), r.value(), CPU_TABLE));
+    }
+
+    /** Up to {@code limit} bundled hardware names closest to {@code name}, accelerators first. */
+    public List<String> suggestions(String name, int limit) {
+        List<String> out = new ArrayList<>(NameMatcher.closest(name, calculator, limit));
+        for (String s : NameMatcher.closest(name, cpus, limit)) {
+            if (out.size() < limit + 2 && !out.contains(s)) {
+                out.add(s);
+            }
+        }
+        return out.subList(0, Math.min(out.size(), limit));
+    }
+
+    /** The calculator's rows (plus the GPUs this project added, see docs/DATA.md), in table order. */
+    public List<CalculatorRow> calculatorRows() {
+        return calculator.stream().map(NameMatcher.Row::value).toList();
+    }
+
+    private static TdpMatch calculatorMatch(String query, NameMatcher.Row<CalculatorRow> r) {
+        return new TdpMatch(query, r.name(), r.value().tdpWatts(), CALCULATOR_TABLE);
+    }
+
+    private static TdpTables load() {
+        ObjectMapper json = new ObjectMapper();
+        List<NameMatcher.Row<CalculatorRow>> calc = new ArrayList<>();
+        for (JsonNode g : read(json, "gpus.json").get("gpus")) {
+            CalculatorRow row = new CalculatorRow(g.get("name").asText(), g.get("type").asText(),
+                    g.get("tdp_watts").asDouble(), g.get("source").asText());
+            calc.add(NameMatcher.row(row.name(), row));
+        }
+        List<NameMatcher.Row<Double>> cpus = new ArrayList<>();
+        for (JsonNode c : read(json, "cpus.json").get("cpus")) {
+            cpus.add(NameMatcher.row(c.get("name").asText(), c.get("tdp_watts").asDouble()));
+        }
+        return new TdpTables(calc, cpus);
+    }
+
+    private static JsonNode read(ObjectMapper json, String file) {
+        try (InputStream in = TdpTables.class.getResourceAsStream(DATA + file)) {
+            if (in == null) {
+                throw new IllegalStateException("bundled data file " + DATA + file + " missing from the jar");
+            }
+            return json.readTree(in);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read bundled " + DATA + file, e);
+        }
     }
 }

@@ -1,0 +1,258 @@
+#!/usr/bin/env python3
+"""Regenerates tracker-core's bundled data files from the raw public tables in ../shared/data.
+
+    python3 scripts/build-data.py [--shared ../shared/data]
+
+The outputs are committed; the Maven build never runs this and never reads ../shared.
+Every choice and fix made here is explained in docs/DATA.md. Python 3 standard library only.
+"""
+import argparse
+import csv
+import io
+import json
+import os
+import sys
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+OUT = os.path.join(ROOT, "tracker-core", "src", "main", "resources", "io", "mlco2", "tracker", "data")
+TEST_OUT = os.path.join(ROOT, "tracker-core", "src", "test", "resources", "io", "mlco2", "tracker", "data", "raw")
+
+LBS_PER_MWH_TO_G_PER_KWH = 0.45359237  # 1 lb = 0.45359237 kg; kg/MWh == g/kWh
+
+# ISO 3166-1 alpha-2 codes missing from both carbontracker's and Eco2AI's tables (facts, not data).
+EXTRA_ALPHA2 = {"SHN": "SH", "TLS": "TL"}
+
+CANADA_CODES = {
+    "alberta": "AB", "british columbia": "BC", "manitoba": "MB", "new brunswick": "NB",
+    "newfoundland and labrador": "NL", "northwest territories": "NT", "nova scotia": "NS", "nunavut": "NU",
+    "ontario": "ON", "prince edward island": "PE", "quebec": "QC", "saskatchewan": "SK", "yukon": "YT",
+}
+# canada_energy_mix.json source -> key in carbon_intensity_per_source.json. biomass and "other" have no factor
+# there and are left out of the weighted average (the mean is renormalised over the shares that have one).
+CANADA_SOURCE_FACTOR = {
+    "naturalGas": "natural_gas", "petroleum": "petroleum", "coal": "coal", "nuclear": "nuclear",
+    "hydro": "hydroelectricity", "tidal": "hydroelectricity", "wind": "wind", "solar": "solar",
+}
+
+PROVIDER_LABEL = {"aws": "AWS", "gcp": "GCP", "azure": "Azure", "ovh": "OVHcloud", "scaleway": "Scaleway",
+                  "coreweave": "CoreWeave", "seeweb": "Seeweb"}
+# Green Algorithms' provider names -> our provider ids
+PUE_PROVIDER = {"unknown": "unknown", "gcp": "gcp", "aws": "aws", "azure": "azure", "ovhcloud": "ovh",
+                "oracle": "oracle"}
+
+# GPUs missing from the calculator's gpus.csv, from the vendor's public datasheets.
+EXTRA_GPUS = [
+    {"name": "H200 SXM", "type": "gpu", "tdp_watts": 700.0,
+     "source": "https://www.nvidia.com/en-us/data-center/h200/ (NVIDIA H200 datasheet: H200 SXM max TDP 700 W)",
+     "note": "added by mlco2-agent: not in mlco2/impact gpus.csv"},
+    {"name": "H200 NVL", "type": "gpu", "tdp_watts": 600.0,
+     "source": "https://www.nvidia.com/en-us/data-center/h200/ (NVIDIA H200 datasheet: H200 NVL max TDP 600 W)",
+     "note": "added by mlco2-agent: not in mlco2/impact gpus.csv"},
+    {"name": "H100 PCIe", "type": "gpu", "tdp_watts": 350.0,
+     "source": "https://resources.nvidia.com/en-us-tensor-core/nvidia-tensor-core-gpu-datasheet (H100 PCIe 350 W)",
+     "note": "added by mlco2-agent: not in mlco2/impact gpus.csv"},
+]
+
+
+def read_csv(path, skip_first_row=False):
+    with open(path, encoding="utf-8-sig", newline="") as f:
+        text = f.read()
+    rows = list(csv.reader(io.StringIO(text)))
+    if skip_first_row:
+        rows = rows[1:]
+    header = [h.strip() for h in rows[0]]
+    return header, rows[1:]
+
+
+def dict_rows(path, skip_first_row=False):
+    header, rows = read_csv(path, skip_first_row)
+    return [dict(zip(header, (c.strip() for c in r))) for r in rows if any(c.strip() for c in r)]
+
+
+def place(id_, kind, display, country, iso2, iso3, sub, provider, region, grams, offset, source):
+    return {"id": id_, "kind": kind, "display_name": display, "country_name": country, "country_iso2": iso2,
+            "country_iso3": iso3, "sub_region": sub, "cloud_provider": provider, "cloud_region": region,
+            "grams_per_kwh": round(grams, 4), "offset_ratio_percent": offset, "source": source}
+
+
+def countries(shared):
+    mix = json.load(open(os.path.join(shared, "codecarbon", "private_infra__global_energy_mix.json")))
+    alpha2 = {}
+    for r in dict_rows(os.path.join(shared, "eco2ai", "carbon_index.csv")):
+        if r["alpha_3_code"] and r["alpha_2_code"] and r["region"] == "Whole country":
+            alpha2[r["alpha_3_code"]] = r["alpha_2_code"]
+    for r in dict_rows(os.path.join(shared, "carbontracker", "carbon-intensities.csv")):
+        alpha2[r["Code"]] = r["alpha-2"]  # carbontracker wins where both have one
+    alpha2.update(EXTRA_ALPHA2)
+    out = []
+    for iso3, c in sorted(mix.items()):
+        if iso3 not in alpha2:
+            sys.exit("no alpha-2 code for " + iso3)
+        out.append(place(alpha2[iso3], "country", c["country_name"], c["country_name"], alpha2[iso3], iso3, "",
+                         "", "", float(c["carbon_intensity"]), 0,
+                         "Our World in Data / Ember %d (CodeCarbon global_energy_mix.json)" % c["year"]))
+    return out
+
+
+def us_states(shared):
+    data = json.load(open(os.path.join(shared, "codecarbon", "private_infra__2016__usa_emissions.json")))
+    out = []
+    for name, v in sorted(data.items()):
+        if name in ("_unit", "usa"):
+            continue
+        code = v["regionCode"]
+        out.append(place("US-" + code, "us-state", name.title().replace(" Of ", " of ") + " (US)", "United States",
+                         "US", "USA", name, "", "", v["emissions"] * LBS_PER_MWH_TO_G_PER_KWH, 0,
+                         "US EPA eGRID 2016 (%s lbs/MWh x 0.45359237; CodeCarbon usa_emissions.json)" % v["emissions"]))
+    return out
+
+
+def canada(shared):
+    mix = json.load(open(os.path.join(shared, "codecarbon", "private_infra__2023__canada_energy_mix.json")))
+    factors = json.load(open(os.path.join(shared, "codecarbon", "private_infra__carbon_intensity_per_source.json")))
+    out = []
+    for name, shares in sorted(mix.items()):
+        weighted = sum(shares[s] * factors[f] for s, f in CANADA_SOURCE_FACTOR.items())
+        covered = sum(shares[s] for s in CANADA_SOURCE_FACTOR)
+        out.append(place("CA-" + CANADA_CODES[name], "ca-province", name.title() + " (Canada)", "Canada", "CA",
+                         "CAN", name, "", "", weighted / covered, 0,
+                         "2023 generation mix x per-source factors (CodeCarbon canada_energy_mix.json, "
+                         "carbon_intensity_per_source.json); biomass/other shares excluded"))
+    return out
+
+
+def nordic(shared):
+    data = json.load(open(os.path.join(shared, "codecarbon", "private_infra__nordic_emissions.json")))
+    out = []
+    for zone, v in sorted(data["data"].items()):
+        if zone == "FI":
+            continue  # Finland is one bidding zone: the country code FI already names it (see docs/DATA.md)
+        country, iso2, iso3 = {"SE": ("Sweden", "SE", "SWE"), "NO": ("Norway", "NO", "NOR")}[zone[:2]]
+        out.append(place(zone, "nordic-zone", v["description"], country, iso2, iso3, zone.lower(), "", "",
+                         float(v["emission_factor"]), 0,
+                         "ENTSO-E historical average %d (CodeCarbon nordic_emissions.json)" % v["year"]))
+    return out
+
+
+def cloud(shared, by_name):
+    out = []
+    seen = set()
+    for r in dict_rows(os.path.join(shared, "mlco2-impact", "impact.csv")):
+        provider, region, state, city = r["provider"], r["region"], r["state"], r["city"]
+        if provider == "scaleway" and region == "":
+            region = "fr-par"  # the calculator leaves the id empty; fr-par is Scaleway's id for Paris
+        if provider == "coreweave" and region == "LAS1" and state == "Las Vegas":
+            state, city = "Nevada", "Las Vegas"  # state and city swapped in the calculator's row
+        iso3 = by_name[r["country"].lower()]
+        c = by_iso3_place[iso3]
+        label = ", ".join(x for x in (r["regionName"], city) if x)
+        out.append(place(provider + ":" + region, "cloud", "%s %s (%s)" % (PROVIDER_LABEL[provider], region, label),
+                         c["country_name"], c["country_iso2"], iso3, state.lower(), provider, region,
+                         float(r["impact"]), int(r["offsetRatio"]),
+                         "ML CO2 Impact calculator impact.csv: " + r["source"]))
+        seen.add((provider, region))
+    for r in dict_rows(os.path.join(shared, "codecarbon", "cloud__impact.csv")):
+        provider, region = r["provider"], r["region"]
+        if region == "me-cenrtal1":
+            region = "me-central1"  # typo in CodeCarbon's table
+        if (provider, region) in seen:
+            continue  # the calculator's value is kept: see docs/DATA.md
+        c = by_iso3_place[r["countryIsoCode"]]
+        out.append(place(provider + ":" + region, "cloud", "%s %s (%s)" % (PROVIDER_LABEL[provider], region, r["city"]),
+                         c["country_name"], c["country_iso2"], r["countryIsoCode"],
+                         r["state"].lower() if r["state"] != r["country_name"] else "", provider, region,
+                         float(r["impact"]), int(r["offsetRatio"]),
+                         "Google region carbon data via CodeCarbon cloud/impact.csv (not in the calculator): "
+                         + r["source"]))
+    return out
+
+
+def pue(shared):
+    out = []
+    for r in dict_rows(os.path.join(shared, "green-algorithms", "defaults_PUE.csv"), skip_first_row=True):
+        out.append({"provider": PUE_PROVIDER[r["provider"].lower()], "pue": float(r["PUE"]),
+                    "source": "Green Algorithms defaults_PUE.csv (CC BY 4.0): " + r["source"]})
+    return out
+
+
+def gpus(shared):
+    header, rows = read_csv(os.path.join(shared, "mlco2-impact", "gpus.csv"))
+    out = []
+    for r in rows:
+        r = [c.strip() for c in r]
+        note = ""
+        if len(r) == len(header) - 1 and r[0] == "A10G":
+            r = r[:5] + [""] + r[5:]  # one of the FLOPS cells is missing; memory (24) and source then line up
+            note = "row repaired: one column missing in gpus.csv"
+        if len(r) != len(header):
+            sys.exit("gpus.csv: unexpected row " + repr(r))
+        d = dict(zip(header, r))
+        out.append({"name": d["name"], "type": d["type"], "tdp_watts": float(d["tdp_watts"]),
+                    "source": d["source"], "note": note})
+    names = {g["name"] for g in out}
+    out += [g for g in EXTRA_GPUS if g["name"] not in names]
+    return out
+
+
+def cpus(shared):
+    out = {}
+    for r in dict_rows(os.path.join(shared, "codecarbon", "hardware__cpu_power.csv")):
+        try:
+            tdp = float(r["TDP"])
+        except ValueError:
+            continue  # ranges run together like "27.29.5": ambiguous, dropped (docs/DATA.md)
+        key = r["Name"].lower()
+        if key not in out or tdp > out[key]["tdp_watts"]:
+            out[key] = {"name": r["Name"], "tdp_watts": tdp}
+    return sorted(out.values(), key=lambda c: c["name"].lower())
+
+
+def write_json(name, meta, key, records):
+    path = os.path.join(OUT, name)
+    lines = ",\n".join("  " + json.dumps(x, ensure_ascii=False, sort_keys=False) for x in records)
+    head = json.dumps(meta, ensure_ascii=False)[:-1]
+    with open(path, "w", encoding="utf-8", newline="\n") as f:
+        f.write(head + ',\n "' + key + '": [\n' + lines + "\n]}\n")
+    print("wrote %s (%d %s)" % (os.path.relpath(path, ROOT), len(records), key))
+
+
+by_iso3_place = {}
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--shared", default=os.path.join(ROOT, "..", "shared", "data"))
+    shared = ap.parse_args().shared
+    os.makedirs(OUT, exist_ok=True)
+    os.makedirs(TEST_OUT, exist_ok=True)
+
+    c = countries(shared)
+    for p in c:
+        by_iso3_place[p["country_iso3"]] = p
+    by_name = {p["country_name"].lower(): p["country_iso3"] for p in c}
+    by_name["usa"] = "USA"
+    places = c + us_states(shared) + canada(shared) + nordic(shared) + cloud(shared, by_name)
+    ids = [p["id"].lower() for p in places]
+    dupes = {i for i in ids if ids.count(i) > 1}
+    if dupes:
+        sys.exit("duplicate region ids: %s" % sorted(dupes))
+
+    generated = "generated by scripts/build-data.py from ../shared/data; see docs/DATA.md and NOTICE"
+    write_json("regions.json", {"generated": generated, "unit": "gCO2e/kWh",
+                                "world_average_grams_per_kwh": 475,
+                                "world_average_source": "IEA 2019 (CodeCarbon carbon_intensity_per_source.json)"},
+               "regions", places)
+    write_json("pue.json", {"generated": generated}, "pue", pue(shared))
+    write_json("gpus.json", {"generated": generated, "unit": "W"}, "gpus", gpus(shared))
+    write_json("cpus.json", {"generated": generated, "unit": "W",
+                             "source": "CodeCarbon hardware/cpu_power.csv (MIT)"}, "cpus", cpus(shared))
+    # byte-identical copies of the calculator's tables for the test that reproduces the calculator
+    for f in ("impact.csv", "gpus.csv"):
+        with open(os.path.join(shared, "mlco2-impact", f), "rb") as src, \
+                open(os.path.join(TEST_OUT, "mlco2-impact-" + f), "wb") as dst:
+            dst.write(src.read())
+    print("copied the calculator's impact.csv and gpus.csv to", os.path.relpath(TEST_OUT, ROOT))
+
+
+if __name__ == "__main__":
+    main()
