@@ -63,7 +63,7 @@ public final class CpuLoadModelSource implements EnergySource {
         } catch (RuntimeException e) {
             u = Double.NaN;
         }
-        // The first call has no interval yet: count it as idle so integration starts at this instant.
+        // Unknown load (the JVM cannot tell) counts as idle rather than as a gap.
         double utilization = Double.isNaN(u) ? 0.0 : u;
         return Reading.power(tdpWatts() * utilization, utilization);
     }

@@ -10,8 +10,13 @@ public final class CpuLoads {
     private CpuLoads() {
     }
 
-    /** The machine's load from {@code /proc/stat}-style ticks (OSHI); does not block. */
-    public static CpuLoad machine(CentralProcessor cpu) {
+    /**
+     * The machine's load from {@code /proc/stat}-style ticks (OSHI); does not block. The first call has no earlier
+     * ticks: it returns this JVM's share since {@code startNanos}, a lower bound of the machine's load over the
+     * agent's start-up.
+     */
+    public static CpuLoad machine(CentralProcessor cpu, int logicalProcessors, long startNanos) {
+        CpuLoad first = process(logicalProcessors, startNanos);
         return new CpuLoad() {
             private long[] prev;
 
@@ -21,7 +26,7 @@ public final class CpuLoads {
                 long[] before = prev;
                 prev = now;
                 if (before == null) {
-                    return Double.NaN;
+                    return first.sinceLastCall(monotonicNanos);
                 }
                 long total = 0;
                 for (int i = 0; i < now.length; i++) {
@@ -34,15 +39,18 @@ public final class CpuLoads {
         };
     }
 
-    /** This JVM's CPU time over wall time and all logical processors; {@code NaN} where the JVM cannot tell. */
-    public static CpuLoad process(int logicalProcessors) {
+    /**
+     * This JVM's CPU time over wall time and all logical processors; {@code NaN} where the JVM cannot tell. The
+     * first call measures from {@code startNanos} (the JVM's CPU time is cumulative from its start).
+     */
+    public static CpuLoad process(int logicalProcessors, long startNanos) {
         java.lang.management.OperatingSystemMXBean os = ManagementFactory.getOperatingSystemMXBean();
         if (!(os instanceof com.sun.management.OperatingSystemMXBean sun)) {
             return n -> Double.NaN;
         }
         return new CpuLoad() {
-            private long prevCpuNanos = -1;
-            private long prevWallNanos;
+            private long prevCpuNanos = 0;
+            private long prevWallNanos = startNanos;
 
             @Override
             public double sinceLastCall(long monotonicNanos) {

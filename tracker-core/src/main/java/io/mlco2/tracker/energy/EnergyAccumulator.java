@@ -30,6 +30,18 @@ public final class EnergyAccumulator {
         this.method = source.method();
     }
 
+    /**
+     * Starts the integration window at {@code monotonicNanos} (the run's start, before the first sample): the first
+     * power reading then counts from that instant. A counter cannot be read back in time, so for counter sources
+     * energy starts at their first reading.
+     */
+    public void prime(long monotonicNanos) {
+        if (!started) {
+            started = true;
+            lastNanos = monotonicNanos;
+        }
+    }
+
     /** Reads the source and adds the energy since the previous sample. Never throws. */
     public void sample(long monotonicNanos) {
         Reading r;

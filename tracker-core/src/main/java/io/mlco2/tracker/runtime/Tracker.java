@@ -88,7 +88,9 @@ public final class Tracker {
         this.notes.addAll(notes);
         List<EnergyAccumulator> acc = new ArrayList<>();
         for (EnergySource s : sources) {
-            acc.add(new EnergyAccumulator(s));
+            EnergyAccumulator a = new EnergyAccumulator(s);
+            a.prime(startNanos);
+            acc.add(a);
         }
         this.accumulators = List.copyOf(acc);
         writers.add(writer("emissions.csv", (s, dir) -> EmissionsCsv.append(s, dir, log)));
@@ -135,7 +137,8 @@ public final class Tracker {
             log.info("CPU energy from the load model (TDP x utilisation): " + rapl.problem());
             notes.add("CPU: " + rapl.problem());
             CpuLoad load = process || host.processor() == null
-                    ? CpuLoads.process(host.logicalProcessors()) : CpuLoads.machine(host.processor());
+                    ? CpuLoads.process(host.logicalProcessors(), startNanos)
+                    : CpuLoads.machine(host.processor(), host.logicalProcessors(), startNanos);
             sources.add(new CpuLoadModelSource(load, host.cpuModel(), cpuTdp, host.cpuPackages(), cpuTdpSource));
         }
         if (rapl.usable() && !rapl.dram().isEmpty() && !process) {
