@@ -1,47 +1,159 @@
 package io.mlco2.tracker.gpu;
 
+import io.mlco2.nvml.Nvml;
+import io.mlco2.nvml.NvmlDevice;
+import io.mlco2.nvml.NvmlException;
 import io.mlco2.tracker.config.Config;
 import io.mlco2.tracker.energy.EnergySource;
 import io.mlco2.tracker.runtime.Log;
 
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
- * The GPUs this run tracks, through NVML. Opening never throws: without NVML (no driver, no GPU) there are no
- * sources and {@link #unavailableReason()} says why.
+ * The GPUs this run tracks, through NVML: one {@link NvmlGpuSource} per selected device (see {@link GpuSelection}
+ * for {@code mlco2.gpu.ids} and {@code CUDA_VISIBLE_DEVICES}). NVML is initialised once here and shut down once in
+ * {@link #close()}.
  *
- * <p>TEMPORARY stub (issue 3 replaces it with NVML-backed sources).
+ * <p>Opening never throws: without NVML (no driver, no GPU) or with no device selected there are no sources and
+ * {@link #unavailableReason()} says why. Thread safe for the getters; the sources belong to the sampler thread.
  */
 public final class GpuSupport implements AutoCloseable {
 
-    private final List<EnergySource> sources;
+    private final Nvml nvml;
+    private final List<NvmlGpuSource> gpus;
     private final String unavailableReason;
+    private final String driverVersion;
 
-    private GpuSupport(List<EnergySource> sources, String unavailableReason) {
-        this.sources = sources;
+    private GpuSupport(Nvml nvml, List<NvmlGpuSource> gpus, String unavailableReason, String driverVersion) {
+        this.nvml = nvml;
+        this.gpus = List.copyOf(gpus);
         this.unavailableReason = unavailableReason;
+        this.driverVersion = driverVersion;
     }
 
+    /** Loads NVML and opens the selected GPUs; never throws. */
     public static GpuSupport open(Config config, Log log) {
-        return new GpuSupport(List.of(), "NVML not implemented yet");
+        Nvml nvml;
+        try {
+            nvml = Nvml.load();
+        } catch (Throwable t) { // Nvml.load() does not throw; a broken class path still must not reach the app
+            nvml = Nvml.unavailable("NVML cannot be loaded: " + Log.describe(t));
+        }
+        return open(config, log, nvml, System.getenv(), ProcessHandle.current().pid());
+    }
+
+    /** Opens the selected GPUs of {@code nvml} (tests, replay); takes ownership of it. Never throws. */
+    public static GpuSupport open(Config config, Log log, Nvml nvml, Map<String, String> env, long pid) {
+        try {
+            return openChecked(config, log, nvml, env, pid);
+        } catch (RuntimeException | LinkageError e) {
+            nvml.close();
+            String reason = "GPU setup failed: " + Log.describe(e);
+            log.warn(reason);
+            return new GpuSupport(nvml, List.of(), reason, null);
+        }
+    }
+
+    private static GpuSupport openChecked(Config config, Log log, Nvml nvml, Map<String, String> env, long pid) {
+        if (!nvml.available()) {
+            return new GpuSupport(nvml, List.of(), nvml.unavailableReason(), null);
+        }
+        String driver = null;
+        int count;
+        try {
+            driver = nvml.driverVersion();
+        } catch (NvmlException e) {
+            // the version is for the report only
+        }
+        try {
+            count = nvml.deviceCount();
+        } catch (NvmlException e) {
+            nvml.close();
+            return new GpuSupport(nvml, List.of(), "NVML device count failed: " + e.getMessage(), driver);
+        }
+        if (count == 0) {
+            nvml.close();
+            return new GpuSupport(nvml, List.of(), "NVML found no GPU", driver);
+        }
+        List<NvmlDevice> devices = new ArrayList<>();
+        List<String> uuids = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            NvmlDevice d = null;
+            String uuid = "";
+            try {
+                d = nvml.device(i);
+                uuid = d.uuid();
+            } catch (NvmlException e) {
+                log.warn("GPU " + i + " skipped: " + e.getMessage());
+            }
+            devices.add(d);
+            uuids.add(uuid);
+        }
+        GpuSelection.Result sel = GpuSelection.select(uuids, config.get(Config.GPU_IDS), env.get("CUDA_VISIBLE_DEVICES"));
+        sel.notes().forEach(log::warn);
+        Duration counterInterval = config.get(Config.GPU_COUNTER_INTERVAL);
+        List<NvmlGpuSource> gpus = new ArrayList<>();
+        for (int i : sel.indices()) {
+            if (devices.get(i) != null) {
+                NvmlGpuSource s = NvmlGpuSource.open(devices.get(i), counterInterval, pid, log);
+                gpus.add(s);
+                log.debug("tracking " + s);
+            }
+        }
+        if (gpus.isEmpty()) {
+            nvml.close();
+            return new GpuSupport(nvml, List.of(), count + " GPU(s) present but none selected (mlco2.gpu.ids="
+                    + config.get(Config.GPU_IDS) + ", CUDA_VISIBLE_DEVICES=" + env.get("CUDA_VISIBLE_DEVICES") + ")",
+                    driver);
+        }
+        return new GpuSupport(nvml, gpus, null, driver);
     }
 
     /** One source per tracked GPU; empty when NVML is unavailable. */
     public List<EnergySource> sources() {
-        return sources;
+        return List.copyOf(gpus);
     }
 
-    /** Why there are no GPU sources, or {@code null} when NVML loaded. */
+    /** The same sources with their GPU details (UUID, architecture, power signal, this JVM's share). */
+    public List<NvmlGpuSource> gpus() {
+        return gpus;
+    }
+
+    /** Why there are no GPU sources, or {@code null} when NVML loaded and GPUs are tracked. */
     public String unavailableReason() {
         return unavailableReason;
     }
 
+    /** NVIDIA driver version, or {@code null} when unknown. */
+    public String driverVersion() {
+        return driverVersion;
+    }
+
     /** True when any tracked GPU is also used by other processes (flagged in the report). */
     public boolean sharedWithOtherProcesses() {
+        for (NvmlGpuSource g : gpus) {
+            if (g.sharedWithOtherProcesses()) {
+                return true;
+            }
+        }
         return false;
     }
 
+    /** Makes every GPU's next read include its energy counter: call before the final sample of a run. */
+    public void requestCounterReads() {
+        gpus.forEach(NvmlGpuSource::requestCounterRead);
+    }
+
+    /** Shuts NVML down (once). Never throws. */
     @Override
     public void close() {
+        try {
+            nvml.close();
+        } catch (RuntimeException e) {
+            // nothing to do at shutdown
+        }
     }
 }

@@ -1,0 +1,51 @@
+package io.mlco2.tracker.gpu;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class GpuSelectionTest {
+
+    private static final List<String> UUIDS = List.of("GPU-aaaa-1111", "GPU-bbbb-2222", "GPU-cccc-3333", "GPU-dddd-4444");
+
+    @Test
+    void allVisibleByDefault() {
+        assertEquals(List.of(0, 1, 2, 3), GpuSelection.select(UUIDS, null, null).indices());
+    }
+
+    @Test
+    void idsByIndexOrUuidPrefix() {
+        assertEquals(List.of(2, 1), GpuSelection.select(UUIDS, List.of("2", "GPU-bbbb"), null).indices());
+        assertEquals(List.of(3), GpuSelection.select(UUIDS, List.of("dddd-4444"), null).indices());
+        GpuSelection.Result r = GpuSelection.select(UUIDS, List.of("9", "GPU-zzzz", "0"), null);
+        assertEquals(List.of(0), r.indices());
+        assertEquals(2, r.notes().size());
+    }
+
+    @Test
+    void cudaVisibleDevicesNarrowsLikeCuda() {
+        assertEquals(List.of(1, 3), GpuSelection.select(UUIDS, null, "3,1").indices().stream().sorted().toList());
+        assertEquals(List.of(), GpuSelection.select(UUIDS, null, "").indices());
+        assertEquals(List.of(), GpuSelection.select(UUIDS, null, "-1").indices());
+        // CUDA stops at the first entry that names no device
+        assertEquals(List.of(0), GpuSelection.select(UUIDS, null, "0,7,2").indices());
+        assertEquals(List.of(2), GpuSelection.select(UUIDS, null, "GPU-cccc").indices());
+    }
+
+    @Test
+    void bothNarrow() {
+        GpuSelection.Result r = GpuSelection.select(UUIDS, List.of("0", "1"), "1,2");
+        assertEquals(List.of(1), r.indices());
+        assertFalse(r.notes().isEmpty());
+        assertTrue(r.notes().get(0).contains("CUDA_VISIBLE_DEVICES hides it"));
+    }
+
+    @Test
+    void anAmbiguousUuidPrefixSelectsNothing() {
+        assertEquals(List.of(), GpuSelection.select(UUIDS, List.of("GPU-"), null).indices());
+    }
+}

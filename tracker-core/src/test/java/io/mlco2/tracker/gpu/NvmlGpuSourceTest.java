@@ -1,0 +1,209 @@
+package io.mlco2.tracker.gpu;
+
+import io.mlco2.nvml.FieldValue;
+import io.mlco2.nvml.GpuArchitecture;
+import io.mlco2.nvml.NvmlDevice;
+import io.mlco2.nvml.NvmlException;
+import io.mlco2.nvml.NvmlReturn;
+import io.mlco2.nvml.ProcessInfo;
+import io.mlco2.nvml.ProcessUtilization;
+import io.mlco2.nvml.Utilization;
+import io.mlco2.tracker.energy.EnergyAccumulator;
+import io.mlco2.tracker.energy.Method;
+import io.mlco2.tracker.energy.Reading;
+import io.mlco2.tracker.runtime.Log;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.mockito.ArgumentMatchers.anyInt;
+import static org.mockito.ArgumentMatchers.anyLong;
+import static org.mockito.Mockito.atMost;
+import static org.mockito.Mockito.mock;
+import static org.mockito.Mockito.times;
+import static org.mockito.Mockito.verify;
+import static org.mockito.Mockito.when;
+
+class NvmlGpuSourceTest {
+
+    private static final long MS = 1_000_000L;
+    private final ByteArrayOutputStream logged = new ByteArrayOutputStream();
+    private final Log log = new Log(new PrintStream(logged, true, StandardCharsets.UTF_8), Log.Level.DEBUG);
+    private final NvmlDevice device = mock(NvmlDevice.class);
+    private long energyMj = 1_000_000;
+
+    @BeforeEach
+    void healthyH200() throws NvmlException {
+        when(device.index()).thenReturn(0);
+        when(device.name()).thenReturn("NVIDIA H200");
+        when(device.uuid()).thenReturn("GPU-4e1393c6");
+        when(device.architecture()).thenReturn(GpuArchitecture.HOPPER);
+        when(device.powerManagementLimitMilliwatts()).thenReturn(700_000L);
+        when(device.totalEnergyMillijoules()).thenAnswer(inv -> energyMj);
+        when(device.fieldValues(anyInt())).thenReturn(List.of(new FieldValue(186, NvmlReturn.SUCCESS, 0, 500_000)));
+        when(device.powerUsageMilliwatts()).thenReturn(480_000L);
+        when(device.utilization()).thenReturn(new Utilization(90, 30));
+        when(device.computeRunningProcesses()).thenReturn(List.of());
+    }
+
+    private NvmlGpuSource open(Duration counterInterval) {
+        return NvmlGpuSource.open(device, counterInterval, 4242, log);
+    }
+
+    private String log() {
+        return logged.toString(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void tdpFallsBackToThePowerLimitAndSaysSo() {
+        NvmlGpuSource s = open(Duration.ofSeconds(1));
+        assertEquals(700.0, s.tdpWatts());
+        assertEquals("power limit", s.tdpSource());
+        assertEquals("NVIDIA H200", s.hardwareName());
+        assertEquals("0", s.deviceId());
+    }
+
+    @Test
+    void countsCounterDeltasAndReadsTheCounterOnlyAtItsCadence() throws NvmlException {
+        NvmlGpuSource s = open(Duration.ofSeconds(1));
+        assertSame(Method.NVML_ENERGY_COUNTER, s.method());
+        EnergyAccumulator acc = new EnergyAccumulator(s);
+        for (int i = 0; i <= 30; i++) { // 3 s at 100 ms
+            energyMj += 50_000; // 500 W for 100 ms
+            acc.sample(i * 100 * MS);
+        }
+        // probe + reads at 0, 1, 2, 3 s: the counter is not read at the 100 ms gauge cadence
+        verify(device, times(5)).totalEnergyMillijoules();
+        verify(device, times(32)).fieldValues(anyInt()); // probe + every sample
+        assertEquals(1500.0, acc.energyJoules(), 1e-9); // counter delta between 0 s and 3 s
+        assertEquals(500.0, acc.powerWatts());
+        assertEquals(0.9, acc.utilization(), 1e-12);
+    }
+
+    @Test
+    void aRequestedCounterReadHappensOnTheNextSample() throws NvmlException {
+        NvmlGpuSource s = open(Duration.ofSeconds(10));
+        EnergyAccumulator acc = new EnergyAccumulator(s);
+        acc.sample(0);
+        energyMj += 1234;
+        acc.sample(100 * MS);
+        assertEquals(0.0, acc.energyJoules());
+        s.requestCounterRead();
+        acc.sample(200 * MS);
+        assertEquals(1.234, acc.energyJoules(), 1e-12);
+    }
+
+    @Test
+    void withoutACounterItIntegratesTheInstantField() throws NvmlException {
+        when(device.totalEnergyMillijoules()).thenThrow(new NvmlException("nvmlDeviceGetTotalEnergyConsumption",
+                NvmlReturn.NOT_SUPPORTED));
+        NvmlGpuSource s = open(Duration.ofSeconds(1));
+        assertSame(Method.NVML_POWER, s.method());
+        assertSame(NvmlGpuSource.PowerSignal.INSTANT_FIELD, s.powerSignal());
+        EnergyAccumulator acc = new EnergyAccumulator(s);
+        acc.sample(0);
+        acc.sample(2000 * MS);
+        assertEquals(1000.0, acc.energyJoules(), 1e-9);
+    }
+
+    @Test
+    void withoutFieldsItIntegratesPowerUsage() throws NvmlException {
+        when(device.totalEnergyMillijoules()).thenThrow(new NvmlException("x", NvmlReturn.NOT_SUPPORTED));
+        when(device.fieldValues(anyInt())).thenThrow(new NvmlException("nvmlDeviceGetFieldValues",
+                NvmlReturn.NOT_SUPPORTED));
+        NvmlGpuSource s = open(Duration.ofSeconds(1));
+        assertSame(NvmlGpuSource.PowerSignal.POWER_USAGE, s.powerSignal());
+        EnergyAccumulator acc = new EnergyAccumulator(s);
+        acc.sample(0);
+        acc.sample(1000 * MS);
+        assertEquals(480.0, acc.energyJoules(), 1e-9);
+        verify(device, atMost(1)).fieldValues(anyInt()); // not retried after "not supported"
+    }
+
+    @Test
+    void aCounterThatStopsBeingSupportedSwitchesToPowerOnceWithOneLine() throws NvmlException {
+        NvmlGpuSource s = open(Duration.ZERO);
+        EnergyAccumulator acc = new EnergyAccumulator(s);
+        acc.sample(0);
+        when(device.totalEnergyMillijoules()).thenThrow(new NvmlException("nvmlDeviceGetTotalEnergyConsumption",
+                NvmlReturn.NOT_SUPPORTED));
+        acc.sample(100 * MS);
+        acc.sample(200 * MS);
+        acc.sample(300 * MS);
+        assertSame(Method.NVML_POWER, s.method());
+        assertEquals(1, log().lines().filter(l -> l.contains("energy counter not supported")).count(), log());
+        assertTrue(acc.energyJoules() > 0);
+    }
+
+    @Test
+    void aLostGpuIsReportedOnceAndNeverReadAgain() throws NvmlException {
+        NvmlGpuSource s = open(Duration.ofSeconds(1));
+        EnergyAccumulator acc = new EnergyAccumulator(s);
+        acc.sample(0);
+        energyMj += 10_000;
+        acc.sample(1000 * MS);
+        when(device.fieldValues(anyInt())).thenThrow(new NvmlException("nvmlDeviceGetFieldValues",
+                NvmlReturn.GPU_IS_LOST));
+        for (int i = 2; i < 10; i++) {
+            acc.sample(i * 1000 * MS);
+        }
+        assertTrue(s.lost());
+        assertSame(Method.NONE, s.method());
+        assertEquals(10.0, acc.energyJoules(), 1e-9); // the energy measured before is kept
+        assertEquals(1, log().lines().filter(l -> l.contains("is lost")).count(), log());
+        verify(device, times(4)).fieldValues(anyInt()); // probe, two reads, the losing read; then nothing
+        assertSame(Reading.FAILED, s.read(20_000 * MS));
+    }
+
+    @Test
+    void transientErrorsFailOneReadOnly() throws NvmlException {
+        NvmlGpuSource s = open(Duration.ZERO);
+        when(device.totalEnergyMillijoules()).thenThrow(new NvmlException("x", NvmlReturn.TIMEOUT))
+                .thenAnswer(inv -> energyMj);
+        Reading r = s.read(0);
+        assertFalse(r.hasCounter());
+        assertTrue(s.read(1).hasCounter());
+        assertSame(Method.NVML_ENERGY_COUNTER, s.method());
+    }
+
+    @Test
+    void readNeverThrowsEvenWhenTheBindingDoes() throws NvmlException {
+        NvmlGpuSource s = open(Duration.ofSeconds(1));
+        when(device.fieldValues(anyInt())).thenThrow(new IllegalStateException("boom"));
+        assertSame(Reading.FAILED, s.read(0));
+    }
+
+    @Test
+    void aGpuSharedWithAnotherProcessIsFlaggedAndThisJvmsShareComesFromProcessUtilization() throws NvmlException {
+        when(device.computeRunningProcesses()).thenReturn(List.of(new ProcessInfo(4242, 1, -1, -1),
+                new ProcessInfo(77, 1, -1, -1)));
+        when(device.processUtilization(anyLong())).thenReturn(List.of(
+                new ProcessUtilization(4242, 10, 60, 0, 0, 0), new ProcessUtilization(77, 11, 20, 0, 0, 0)));
+        NvmlGpuSource s = open(Duration.ofSeconds(1));
+        EnergyAccumulator acc = new EnergyAccumulator(s);
+        for (int i = 0; i <= 20; i++) {
+            acc.sample(i * 100 * MS);
+        }
+        assertTrue(s.sharedWithOtherProcesses());
+        assertEquals(0.75, s.thisProcessShare(), 1e-9);
+        assertTrue(log().contains("also used by 1 other process"), log());
+    }
+
+    @Test
+    void aGpuUsedOnlyByThisJvmIsNotShared() {
+        NvmlGpuSource s = open(Duration.ofSeconds(1));
+        s.read(0);
+        s.read(1000 * MS);
+        assertFalse(s.sharedWithOtherProcesses());
+        assertEquals(1.0, s.thisProcessShare());
+    }
+}
