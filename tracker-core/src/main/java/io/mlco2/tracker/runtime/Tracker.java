@@ -155,12 +155,49 @@ public final class Tracker {
         GpuSupport gpu = safe(() -> GpuSupport.open(config, log), null, log);
         if (gpu != null && !gpu.sources().isEmpty()) {
             sources.addAll(gpu.sources());
+            if (gpu.sharedWithOtherProcesses()) {
+                notes.add("GPU shared with other processes: see gpu_devices.this_process_energy_kwh");
+            }
         } else {
             String why = gpu == null ? "GPU support failed to start" : gpu.unavailableReason();
             log.info("no GPU energy: " + why + " (GPU energy 0, method none)");
             notes.add("GPU: " + why);
         }
-        return new Tracker(config, log, host, intensity, sources, gpu, System::nanoTime, startNanos, startWall, notes);
+        Tracker tracker = new Tracker(config, log, host, intensity, sources, gpu, System::nanoTime, startNanos, startWall, notes);
+        if (gpu != null && !gpu.gpus().isEmpty()) {
+            tracker.addSection("gpu_devices", tracker::gpuDevices);
+        }
+        return tracker;
+    }
+
+    /**
+     * Per GPU: whole-device energy, and this JVM's share of it when other processes use the device (from NVML's
+     * per-process utilisation, method {@code nvml-process-utilization}).
+     */
+    private Object gpuDevices() {
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (EnergyAccumulator a : accumulators) {
+            if (!(a.source() instanceof io.mlco2.tracker.gpu.NvmlGpuSource g)) {
+                continue;
+            }
+            Map<String, Object> d = new LinkedHashMap<>();
+            d.put("device", g.deviceId());
+            d.put("uuid", g.uuid());
+            d.put("name", g.hardwareName());
+            d.put("method", a.method().key());
+            d.put("energy_kwh", a.energyJoules() / ComponentEnergy.JOULES_PER_KWH);
+            d.put("tdp_w", Double.isNaN(g.tdpWatts()) ? null : g.tdpWatts());
+            d.put("tdp_source", g.tdpSource());
+            d.put("lost", g.lost());
+            boolean shared = g.sharedWithOtherProcesses();
+            d.put("shared_with_other_processes", shared);
+            double share = shared ? g.thisProcessShare() : 1.0;
+            d.put("this_process_share", Double.isNaN(share) ? null : share);
+            d.put("this_process_energy_kwh", Double.isNaN(share) ? null : share * a.energyJoules() / ComponentEnergy.JOULES_PER_KWH);
+            d.put("share_method", shared ? io.mlco2.tracker.gpu.NvmlGpuSource.SHARE_METHOD : "whole-device");
+            out.add(d);
+        }
+        return out;
     }
 
     static GridIntensity resolveIntensity(Config config, Log log, List<String> notes) {
@@ -273,7 +310,7 @@ public final class Tracker {
         if (scheduler != null) {
             scheduler.shutdownNow();
         }
-        sample();
+        finalSample(config.get(Config.SHUTDOWN_TIMEOUT).dividedBy(2));
         RunSummary s = summary();
         finalSummary = s;
         writeReports(s);
@@ -286,6 +323,34 @@ public final class Tracker {
             }
         }
         return s;
+    }
+
+    /**
+     * The last sample, on its own daemon thread, waited for at most {@code limit}: a device read that hangs (or a
+     * sampler stuck in one) costs the last interval's energy, never the reports.
+     */
+    private void finalSample(Duration limit) {
+        if (gpu != null) {
+            try {
+                gpu.requestCounterReads();
+            } catch (Throwable t) {
+                log.debug("GPU counter request: " + Log.describe(t));
+            }
+        }
+        Thread t = new Thread(this::sample, "mlco2-final-sample");
+        t.setDaemon(true);
+        t.setContextClassLoader(Tracker.class.getClassLoader());
+        t.start();
+        try {
+            t.join(Math.max(1, limit.toMillis()));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (t.isAlive()) {
+            log.warn("the last sample did not finish within " + limit.toMillis() + " ms (a hung device read?); "
+                    + "reports use the energy measured up to the previous sample");
+            notes.add("last sample skipped: a device read hung");
+        }
     }
 
     /** Writes every report; a failing writer is one line and the others still run. */
