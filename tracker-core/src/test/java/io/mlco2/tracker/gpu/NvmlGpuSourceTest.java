@@ -64,12 +64,21 @@ class NvmlGpuSourceTest {
     }
 
     @Test
-    void tdpFallsBackToThePowerLimitAndSaysSo() {
+    void tdpComesFromTheBundledTableWhenTheNameMatches() {
         NvmlGpuSource s = open(Duration.ofSeconds(1));
         assertEquals(700.0, s.tdpWatts());
-        assertEquals("power limit", s.tdpSource());
+        assertTrue(s.tdpSource().contains("gpu table"), s.tdpSource());
         assertEquals("NVIDIA H200", s.hardwareName());
         assertEquals("0", s.deviceId());
+    }
+
+    @Test
+    void tdpFallsBackToThePowerLimitAndSaysSo() throws NvmlException {
+        when(device.name()).thenReturn("NVIDIA Imaginary X9");
+        when(device.powerManagementLimitMilliwatts()).thenReturn(450_000L);
+        NvmlGpuSource s = open(Duration.ofSeconds(1));
+        assertEquals(450.0, s.tdpWatts());
+        assertEquals("power limit", s.tdpSource());
     }
 
     @Test
