@@ -25,7 +25,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class IsolationIT {
 
     @Test
-    void anApplicationWithOshi342AndJna430RunsAndBothReportCorrectly(@TempDir Path work) throws Exception {
+    void anApplicationWithItsOwnOshiJnaJacksonMicrometerAndSlf4jRunsAndBothReportCorrectly(@TempDir Path work) throws Exception {
         List<String> cp = new ArrayList<>();
         cp.add(System.getProperty("mlco2.it.testClasses"));
         try (Stream<Path> jars = Files.list(Path.of(System.getProperty("mlco2.it.legacyLibs")))) {
@@ -42,6 +42,11 @@ class IsolationIT {
         // The application sees its own versions...
         assertTrue(r.stdout().contains("APP JNA 4.3.0 pointer=8 from jna-4.3.0.jar"), r.all());
         assertTrue(r.stdout().contains("APP OSHI from oshi-core-3.4.2.jar"), r.all());
+        assertTrue(r.stdout().contains("APP Jackson 2.9.10"), r.all());
+        assertTrue(r.stdout().contains("json={\"k\":1}"), r.all());
+        assertTrue(r.stdout().contains("APP Micrometer from micrometer-core-1.1.0.jar count=1.0"), r.all());
+        assertTrue(r.stderr().contains("APP SLF4J binding works"), "the app's slf4j-simple logs: " + r.stderr());
+        assertTrue(r.stderr().lines().noneMatch(l -> l.contains("oshi.")), "the agent's OSHI must not log through the app's SLF4J: " + r.stderr());
         assertEquals(plain.stdout(), r.stdout(), "same application output with and without the agent");
         assertTrue(r.stdout().contains("LEGACY JOB DONE true"), r.all());
         // ...and the agent measured with its own.
@@ -53,7 +58,7 @@ class IsolationIT {
         JsonNode j = Reports.json(out.resolve(rows.get(0).get("run_id") + ".json"));
         assertEquals("cpu-load-model", j.get("methods").get("cpu").asText());
         assertTrue(!r.stderr().contains("NoSuchMethodError") && !r.stderr().contains("LinkageError")
-                && !r.stderr().contains("ERROR"), r.stderr());
+                && !r.stderr().contains("[mlco2] ERROR"), r.stderr());
     }
 
     @Test

@@ -25,6 +25,19 @@ public final class LegacyLibrariesJob {
         Class<?> si = systemInfo.getClass();
         System.out.println("APP OSHI from " + si.getProtectionDomain().getCodeSource().getLocation().getPath().replaceAll(".*/", "")
                 + " cpu=" + name.invoke(cpu) + " logical=" + logical.invoke(cpu));
+        // The application's own Jackson 2.9, Micrometer 1.1 and SLF4J binding.
+        Object mapper = Class.forName("com.fasterxml.jackson.databind.ObjectMapper").getConstructor().newInstance();
+        Object jacksonVersion = mapper.getClass().getMethod("version").invoke(mapper);
+        System.out.println("APP Jackson " + jacksonVersion + " json=" + mapper.getClass().getMethod("writeValueAsString", Object.class)
+                .invoke(mapper, java.util.Map.of("k", 1)));
+        Object registry = Class.forName("io.micrometer.core.instrument.simple.SimpleMeterRegistry").getConstructor().newInstance();
+        Object counter = registry.getClass().getMethod("counter", String.class, String[].class)
+                .invoke(registry, "app.counter", new String[0]);
+        counter.getClass().getMethod("increment").invoke(counter);
+        System.out.println("APP Micrometer from " + registry.getClass().getProtectionDomain().getCodeSource().getLocation()
+                .getPath().replaceAll(".*/", "") + " count=" + counter.getClass().getMethod("count").invoke(counter));
+        Object logger = Class.forName("org.slf4j.LoggerFactory").getMethod("getLogger", String.class).invoke(null, "app");
+        logger.getClass().getMethod("info", String.class).invoke(logger, "APP SLF4J binding works");
         long end = System.nanoTime() + 1_500_000_000L;
         double x = 0;
         while (System.nanoTime() < end) {

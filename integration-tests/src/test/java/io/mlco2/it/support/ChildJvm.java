@@ -85,12 +85,27 @@ public final class ChildJvm {
         return cmd;
     }
 
+    /** Starts the child with its stdout and stderr going to files (they survive {@link Process#destroy()}). */
+    public Process start(Path stdout, Path stderr, String mainClass, String... args) throws IOException {
+        ProcessBuilder pb = new ProcessBuilder(command(mainClass, args));
+        if (workDir != null) {
+            pb.directory(workDir.toFile());
+        }
+        pb.environment().putAll(env);
+        pb.redirectOutput(stdout.toFile());
+        pb.redirectError(stderr.toFile());
+        return pb.start();
+    }
+
+    /** Starts the child with its output discarded. */
     public Process start(String mainClass, String... args) throws IOException {
         ProcessBuilder pb = new ProcessBuilder(command(mainClass, args));
         if (workDir != null) {
             pb.directory(workDir.toFile());
         }
         pb.environment().putAll(env);
+        pb.redirectOutput(ProcessBuilder.Redirect.DISCARD);
+        pb.redirectError(ProcessBuilder.Redirect.DISCARD);
         return pb.start();
     }
 
