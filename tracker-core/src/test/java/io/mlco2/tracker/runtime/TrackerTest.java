@@ -139,6 +139,45 @@ class TrackerTest {
     }
 
     @Test
+    void timesComeFromTheMonotonicClockSoAWallClockJumpChangesNothing(@TempDir Path out) {
+        // The tracker reads the wall clock once, at start; everything after is monotonic. A wall clock set back
+        // an hour mid-run (NTP, a VM resumed) therefore changes neither energy nor duration nor the end time.
+        Tracker t = tracker(out, List.of(new Fake(Component.CPU, "cpu", Method.CPU_LOAD_MODEL, 10, 50, clock, null)), "");
+        for (int i = 0; i < 10; i++) {
+            t.sample();
+            clock.addAndGet(S);
+        }
+        RunSummary s = t.stop();
+        assertEquals(10.0, s.durationSeconds(), 1e-9);
+        assertEquals(Instant.EPOCH.plusSeconds(10), s.end());
+        assertEquals(100.0, s.component(Component.CPU).energyJoules(), 1e-9);
+    }
+
+    @Test
+    void aFileSystemThatThrowsCostsThatReportOnlyAndTheRestIsDelivered(@TempDir Path out) throws Exception {
+        Tracker t = tracker(out, List.of(new Fake(Component.CPU, "cpu", Method.CPU_LOAD_MODEL, 10, 50, clock, null)), "");
+        t.addWriter(new ReportWriter() {
+            @Override
+            public String name() {
+                return "disk-full report";
+            }
+
+            @Override
+            public Path write(RunSummary summary, Path dir) throws Exception {
+                throw new java.io.IOException("No space left on device");
+            }
+        });
+        t.sample();
+        clock.addAndGet(S);
+        t.stop();
+        String e = err.toString();
+        assertTrue(e.contains("could not write disk-full report") && e.contains("No space left on device"), e);
+        assertTrue(Files.exists(out.resolve("emissions.csv")));
+        assertTrue(Files.exists(out.resolve("run-1.json")));
+        assertTrue(e.contains("[mlco2] run run-1"), e);
+    }
+
+    @Test
     void stopIsIdempotent(@TempDir Path out) throws Exception {
         Tracker t = tracker(out, List.of(new Fake(Component.CPU, "cpu", Method.CPU_LOAD_MODEL, 10, 50, clock, null)), "");
         t.sample();
