@@ -35,9 +35,13 @@ final class AgentClassLoader {
         return new File(AgentClassLoader.class.getProtectionDomain().getCodeSource().getLocation().toURI());
     }
 
-    /** Extracts the nested jars and returns a loader over them. */
+    /** Extracts the nested jars of the agent jar and returns a loader over them. */
     static ClassLoader create() throws Exception {
-        File jar = agentJar();
+        return create(agentJar());
+    }
+
+    /** Extracts the nested jars of {@code jar} into a new private temporary folder and returns a loader over them. */
+    static URLClassLoader create(File jar) throws Exception {
         Path dir = Files.createTempDirectory("mlco2-agent-");
         dir.toFile().deleteOnExit();
         List<URL> urls = new ArrayList<>();

@@ -1,0 +1,80 @@
+package io.mlco2.agent.bootstrap;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayOutputStream;
+import java.io.File;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.URL;
+import java.net.URLClassLoader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.jar.JarEntry;
+import java.util.jar.JarOutputStream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class AgentClassLoaderTest {
+
+    static byte[] jarWith(String entry, byte[] content) throws IOException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (JarOutputStream out = new JarOutputStream(bytes)) {
+            out.putNextEntry(new JarEntry(entry));
+            out.write(content);
+            out.closeEntry();
+        }
+        return bytes.toByteArray();
+    }
+
+    static File agentJar(Path dir, byte[] nested) throws IOException {
+        File f = dir.resolve("agent.jar").toFile();
+        try (OutputStream os = Files.newOutputStream(f.toPath()); JarOutputStream out = new JarOutputStream(os)) {
+            out.putNextEntry(new JarEntry("io/mlco2/agent/bootstrap/AgentMain.class"));
+            out.write(new byte[] {1});
+            out.closeEntry();
+            out.putNextEntry(new JarEntry("mlco2-inst/lib.jar"));
+            out.write(nested);
+            out.closeEntry();
+            out.putNextEntry(new JarEntry("mlco2-inst/sub/ignored.jar"));
+            out.write(nested);
+            out.closeEntry();
+        }
+        return f;
+    }
+
+    @Test
+    void loadsOnlyTheNestedJarsFromLocalFilesWithThePlatformLoaderAsParent(@TempDir Path dir) throws Exception {
+        File jar = agentJar(dir, jarWith("data/hello.txt", "hi".getBytes()));
+        try (URLClassLoader loader = AgentClassLoader.create(jar)) {
+            assertEquals(ClassLoader.getPlatformClassLoader(), loader.getParent());
+            assertEquals(1, loader.getURLs().length);
+            for (URL u : loader.getURLs()) {
+                assertEquals("file", u.getProtocol(), "nothing is loaded from the network: " + u);
+            }
+            assertNotNull(loader.getResource("data/hello.txt"));
+            // The application's classes (here: the test class path) are invisible to the agent's loader...
+            assertThrows(ClassNotFoundException.class, () -> loader.loadClass(Test.class.getName()));
+            assertNull(loader.getResource("io/mlco2/agent/bootstrap/AgentClassLoaderTest.class"));
+            // ...while the JDK's are visible.
+            assertNotNull(loader.loadClass("com.sun.net.httpserver.HttpServer"));
+            assertNotNull(loader.loadClass("java.lang.instrument.Instrumentation"));
+        }
+    }
+
+    @Test
+    void aJarWithoutNestedJarsIsAClearError(@TempDir Path dir) throws Exception {
+        File f = dir.resolve("empty.jar").toFile();
+        try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(f.toPath()))) {
+            out.putNextEntry(new JarEntry("x.txt"));
+            out.closeEntry();
+        }
+        IOException e = assertThrows(IOException.class, () -> AgentClassLoader.create(f));
+        assertTrue(e.getMessage().contains("no nested jars under mlco2-inst/"), e.getMessage());
+    }
+}
