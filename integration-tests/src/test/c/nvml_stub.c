@@ -21,6 +21,7 @@
  * the binding reads (see NvmlLibrary's Javadoc and /work/shared/device/NvmlProbe.java).
  *
  * Build: gcc -shared -fPIC -O1 -Wl,-soname,libnvidia-ml.so.1 -o libnvidia-ml.so.1 nvml_stub.c
+ *        (add -DNVML_STUB_NO_FIELD_VALUES for a library without nvmlDeviceGetFieldValues)
  */
 #define _GNU_SOURCE
 #include <stdarg.h>
@@ -290,6 +291,7 @@ nvmlReturn_t nvmlDeviceGetTotalEnergyConsumption(nvmlDevice_t d, unsigned long l
     return NVML_SUCCESS;
 }
 
+#ifndef NVML_STUB_NO_FIELD_VALUES /* -D it to build a library without this symbol, as in drivers before it */
 nvmlReturn_t nvmlDeviceGetFieldValues(nvmlDevice_t d, int valuesCount, nvmlFieldValue_t *values) {
     __atomic_add_fetch(&calls_fields, 1, __ATOMIC_SEQ_CST);
     nvmlReturn_t rc = read_check(d, "nvmlDeviceGetFieldValues");
@@ -312,6 +314,7 @@ nvmlReturn_t nvmlDeviceGetFieldValues(nvmlDevice_t d, int valuesCount, nvmlField
     }
     return NVML_SUCCESS;
 }
+#endif
 
 static nvmlReturn_t power_limit(nvmlDevice_t d, unsigned int *limit) {
     nvmlReturn_t rc = device_check(d);
