@@ -272,8 +272,8 @@ public final class Tracker {
         });
         ex.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
         ex.setContinueExistingPeriodicTasksAfterShutdownPolicy(false);
-        sample();
-        ex.scheduleAtFixedRate(this::sample, interval.toNanos(), interval.toNanos(), TimeUnit.NANOSECONDS);
+        // The first sample too runs on the sampler thread: a device read that hangs must not hold the agent's start.
+        ex.scheduleAtFixedRate(this::sample, 0, interval.toNanos(), TimeUnit.NANOSECONDS);
         scheduler = ex;
     }
 
