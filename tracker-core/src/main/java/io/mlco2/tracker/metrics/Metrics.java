@@ -1,0 +1,91 @@
+package io.mlco2.tracker.metrics;
+
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.micrometer.registry.otlp.OtlpMeterRegistry;
+import io.mlco2.tracker.config.Config;
+import io.mlco2.tracker.runtime.Log;
+import io.mlco2.tracker.runtime.Tracker;
+
+import java.io.IOException;
+import java.net.BindException;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Starts the metrics exporters the configuration asks for, both off by default: a Prometheus scrape endpoint
+ * ({@code mlco2.metrics.prometheus.port}, bound to {@code mlco2.metrics.prometheus.host}) and an OTLP push
+ * ({@code mlco2.metrics.otlp.endpoint} every {@code mlco2.metrics.otlp.step}). Each is started on its own: one
+ * that fails is one line and the job and the other go on. Both are closed when the tracker stops (the OTLP
+ * registry pushes a last time then).
+ */
+public final class Metrics {
+
+    private Metrics() {
+    }
+
+    public static void install(Tracker tracker) {
+        Config config = tracker.config();
+        Integer port = config.get(Config.PROMETHEUS_PORT);
+        String otlp = config.get(Config.OTLP_ENDPOINT);
+        if (port == null && (otlp == null || otlp.isBlank())) {
+            return;
+        }
+        Log log = tracker.log();
+        TrackerMetrics binder = new TrackerMetrics(tracker.accumulators(), tracker.intensity().gramsPerKwh(),
+                tracker.intensity().region(), config.get(Config.PUE),
+                TrackerMetrics.commonTags(tracker.host().hostname(), tracker.runId(), config.get(Config.PROJECT_NAME)));
+        if (port != null) {
+            startPrometheus(tracker, binder, config.get(Config.PROMETHEUS_HOST), port, log);
+        }
+        if (otlp != null && !otlp.isBlank()) {
+            startOtlp(tracker, binder, otlp.trim(), config.get(Config.OTLP_STEP), config.get(Config.SHUTDOWN_TIMEOUT), log);
+        }
+    }
+
+    static PrometheusEndpoint startPrometheus(Tracker tracker, TrackerMetrics binder, String host, int port, Log log) {
+        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        binder.bindTo(registry);
+        PrometheusEndpoint endpoint;
+        try {
+            endpoint = PrometheusEndpoint.start(registry, host, port, log);
+        } catch (BindException e) {
+            log.warn("Prometheus endpoint not started: " + host + ":" + port + " is in use or not bindable ("
+                    + e.getMessage() + "); set mlco2.metrics.prometheus.port to a free port (0: any). The job runs on.");
+            registry.close();
+            return null;
+        } catch (IOException | RuntimeException e) {
+            log.warn("Prometheus endpoint not started on " + host + ":" + port + " (" + Log.describe(e)
+                    + "); the job runs on");
+            registry.close();
+            return null;
+        }
+        String shown = host.contains(":") ? "[" + host + "]" : host;
+        log.info("Prometheus endpoint on http://" + shown + ":" + endpoint.port() + "/metrics");
+        tracker.addCloseable(() -> {
+            endpoint.close();
+            registry.close();
+        });
+        return endpoint;
+    }
+
+    static OtlpMeterRegistry startOtlp(Tracker tracker, TrackerMetrics binder, String url, Duration step,
+                                       Duration shutdownTimeout, Log log) {
+        if (!url.startsWith("http://") && !url.startsWith("https://")) {
+            log.warn("mlco2.metrics.otlp.endpoint=" + url + " is not an http(s) URL (e.g. "
+                    + "http://localhost:4318/v1/metrics); OTLP export off");
+            return null;
+        }
+        Map<String, String> resource = new LinkedHashMap<>();
+        resource.put("service.name", tracker.config().get(Config.PROJECT_NAME));
+        resource.put("service.instance.id", tracker.runId());
+        resource.put("host.name", tracker.host().hostname());
+        Duration timeout = shutdownTimeout.dividedBy(2);
+        OtlpMeterRegistry registry = OtlpExport.create(url, step, timeout, resource, log);
+        binder.bindTo(registry);
+        log.debug("OTLP metrics to " + url + " every " + step);
+        tracker.addCloseable(registry::close);
+        return registry;
+    }
+}
