@@ -92,6 +92,8 @@ public final class RunReportPage {
         p.table(List.of("", ""), grid, "kv");
         if (!m.text().isEmpty()) {
             p.raw("<p>" + Html.esc(m.text()) + "</p>\n");
+        } else {
+            p.raw("<p class=\"muted\">No cleanest-region comparison is available for this region.</p>\n");
         }
         if (!m.alternativeRegion().isEmpty() && !Double.isNaN(m.alternativeEmissionsKg())) {
             double hi = Math.max(s.emissionsKg(), m.alternativeEmissionsKg());

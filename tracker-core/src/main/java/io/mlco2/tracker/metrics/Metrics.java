@@ -25,6 +25,39 @@ public final class Metrics {
     private Metrics() {
     }
 
+    /**
+     * Micrometer logs through JUL when SLF4J has no provider, and JUL is the application's (one per JVM): give its
+     * internal loggers a silent one instead. Failures reach the user through {@link Log} only.
+     */
+    @SuppressWarnings("deprecation")
+    static void quietMicrometerLogging() {
+        io.micrometer.common.util.internal.logging.InternalLoggerFactory.setDefaultFactory(
+                new io.micrometer.common.util.internal.logging.InternalLoggerFactory() {
+                    @Override
+                    protected io.micrometer.common.util.internal.logging.InternalLogger newInstance(String name) {
+                        return silent(io.micrometer.common.util.internal.logging.InternalLogger.class, name);
+                    }
+                });
+        io.micrometer.core.util.internal.logging.InternalLoggerFactory.setDefaultFactory(
+                new io.micrometer.core.util.internal.logging.InternalLoggerFactory() {
+                    @Override
+                    protected io.micrometer.core.util.internal.logging.InternalLogger newInstance(String name) {
+                        return silent(io.micrometer.core.util.internal.logging.InternalLogger.class, name);
+                    }
+                });
+    }
+
+    /** A logger that is disabled at every level and says nothing. */
+    private static <T> T silent(Class<T> type, String name) {
+        return type.cast(java.lang.reflect.Proxy.newProxyInstance(Metrics.class.getClassLoader(), new Class<?>[] {type},
+                (proxy, method, args) -> switch (method.getName()) {
+                    case "name", "toString" -> name;
+                    case "hashCode" -> System.identityHashCode(proxy);
+                    case "equals" -> proxy == args[0];
+                    default -> method.getReturnType() == boolean.class ? Boolean.FALSE : null;
+                }));
+    }
+
     public static void install(Tracker tracker) {
         Config config = tracker.config();
         Integer port = config.get(Config.PROMETHEUS_PORT);
@@ -37,19 +70,32 @@ public final class Metrics {
                 tracker.intensity().region(), config.get(Config.PUE),
                 TrackerMetrics.commonTags(tracker.host().hostname(), tracker.runId(), config.get(Config.PROJECT_NAME)));
         if (port != null) {
-            startPrometheus(tracker, binder, config.get(Config.PROMETHEUS_HOST), port, log);
+            PrometheusEndpoint endpoint = startPrometheus(binder, config.get(Config.PROMETHEUS_HOST), port, log);
+            if (endpoint != null) {
+                tracker.addCloseable(endpoint);
+            }
         }
         if (otlp != null && !otlp.isBlank()) {
-            startOtlp(tracker, binder, otlp.trim(), config.get(Config.OTLP_STEP), config.get(Config.SHUTDOWN_TIMEOUT), log);
+            Map<String, String> resource = new LinkedHashMap<>();
+            resource.put("service.name", config.get(Config.PROJECT_NAME));
+            resource.put("service.instance.id", tracker.runId());
+            resource.put("host.name", tracker.host().hostname());
+            OtlpMeterRegistry registry = startOtlp(binder, otlp.trim(), config.get(Config.OTLP_STEP),
+                    config.get(Config.SHUTDOWN_TIMEOUT).dividedBy(2), resource, log);
+            if (registry != null) {
+                tracker.addCloseable(registry::close);
+            }
         }
     }
 
-    static PrometheusEndpoint startPrometheus(Tracker tracker, TrackerMetrics binder, String host, int port, Log log) {
+    /** Starts the scrape endpoint; {@code null} (and one line) when it cannot. Closing it closes its registry. */
+    public static PrometheusEndpoint startPrometheus(TrackerMetrics binder, String host, int port, Log log) {
+        quietMicrometerLogging();
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         binder.bindTo(registry);
         PrometheusEndpoint endpoint;
         try {
-            endpoint = PrometheusEndpoint.start(registry, host, port, log);
+            endpoint = PrometheusEndpoint.start(registry, host, port, log, registry::close);
         } catch (BindException e) {
             log.warn("Prometheus endpoint not started: " + host + ":" + port + " is in use or not bindable ("
                     + e.getMessage() + "); set mlco2.metrics.prometheus.port to a free port (0: any). The job runs on.");
@@ -63,29 +109,26 @@ public final class Metrics {
         }
         String shown = host.contains(":") ? "[" + host + "]" : host;
         log.info("Prometheus endpoint on http://" + shown + ":" + endpoint.port() + "/metrics");
-        tracker.addCloseable(() -> {
-            endpoint.close();
-            registry.close();
-        });
         return endpoint;
     }
 
-    static OtlpMeterRegistry startOtlp(Tracker tracker, TrackerMetrics binder, String url, Duration step,
-                                       Duration shutdownTimeout, Log log) {
+    /**
+     * Starts the OTLP push; {@code null} (and one line) when the URL is not http(s).
+     *
+     * @param timeout connect and read timeout of one push, below the shutdown timeout so that the last push at
+     *                exit cannot hold the exit hook past it
+     */
+    public static OtlpMeterRegistry startOtlp(TrackerMetrics binder, String url, Duration step, Duration timeout,
+                                              Map<String, String> resource, Log log) {
         if (!url.startsWith("http://") && !url.startsWith("https://")) {
             log.warn("mlco2.metrics.otlp.endpoint=" + url + " is not an http(s) URL (e.g. "
                     + "http://localhost:4318/v1/metrics); OTLP export off");
             return null;
         }
-        Map<String, String> resource = new LinkedHashMap<>();
-        resource.put("service.name", tracker.config().get(Config.PROJECT_NAME));
-        resource.put("service.instance.id", tracker.runId());
-        resource.put("host.name", tracker.host().hostname());
-        Duration timeout = shutdownTimeout.dividedBy(2);
+        quietMicrometerLogging();
         OtlpMeterRegistry registry = OtlpExport.create(url, step, timeout, resource, log);
         binder.bindTo(registry);
         log.debug("OTLP metrics to " + url + " every " + step);
-        tracker.addCloseable(registry::close);
         return registry;
     }
 }

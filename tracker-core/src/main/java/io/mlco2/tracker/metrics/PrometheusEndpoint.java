@@ -24,20 +24,23 @@ public final class PrometheusEndpoint implements AutoCloseable {
 
     private final HttpServer server;
     private final ExecutorService executor;
+    private final Runnable onClose;
 
-    private PrometheusEndpoint(HttpServer server, ExecutorService executor) {
+    private PrometheusEndpoint(HttpServer server, ExecutorService executor, Runnable onClose) {
         this.server = server;
         this.executor = executor;
+        this.onClose = onClose;
     }
 
     /**
      * Binds {@code host:port} (port 0: any free port) and starts serving. The server's dispatcher thread inherits
      * its daemon flag from the thread that starts it, so it is started from a daemon thread of ours.
      *
+     * @param onClose run by {@link #close} after the server stopped (closes the registry)
      * @throws IOException when the address cannot be bound (a port in use: {@link BindException})
      */
-    public static PrometheusEndpoint start(PrometheusMeterRegistry registry, String host, int port, Log log)
-            throws IOException {
+    public static PrometheusEndpoint start(PrometheusMeterRegistry registry, String host, int port, Log log,
+                                           Runnable onClose) throws IOException {
         HttpServer server = HttpServer.create(new InetSocketAddress(host, port), 16);
         ExecutorService executor = Executors.newSingleThreadExecutor(DaemonThreads.factory("mlco2-prometheus"));
         server.setExecutor(executor);
@@ -60,7 +63,7 @@ public final class PrometheusEndpoint implements AutoCloseable {
             executor.shutdownNow();
             throw new IOException("endpoint did not start: " + Log.describe(failure.get()));
         }
-        return new PrometheusEndpoint(server, executor);
+        return new PrometheusEndpoint(server, executor, onClose);
     }
 
     private static void handle(HttpExchange exchange, PrometheusMeterRegistry registry, Log log) throws IOException {
@@ -117,5 +120,6 @@ public final class PrometheusEndpoint implements AutoCloseable {
     public void close() {
         server.stop(0);
         executor.shutdownNow();
+        onClose.run();
     }
 }
