@@ -52,7 +52,8 @@ public final class SamplesCsv implements SampleListener, ReportWriter {
     private final long startNanos;
     private final Log log;
     private final StringBuilder buffer = new StringBuilder();
-    private long lastFlushNanos;
+    /** Time of the oldest row in the buffer; meaningful only while the buffer holds rows. */
+    private long oldestBufferedNanos;
     private boolean closed;
 
     SamplesCsv(Path file, FileChannel channel, Duration flushInterval, Duration sampleInterval, Instant startWall,
@@ -63,7 +64,6 @@ public final class SamplesCsv implements SampleListener, ReportWriter {
         this.sampleIntervalNanos = sampleInterval.toNanos();
         this.startWall = startWall;
         this.startNanos = startNanos;
-        this.lastFlushNanos = startNanos;
         this.log = log;
     }
 
@@ -125,10 +125,13 @@ public final class SamplesCsv implements SampleListener, ReportWriter {
         append(monotonicNanos, ComponentPower.of(tracker.accumulators()));
     }
 
-    /** Adds one row; writes the buffer out when the next sample would make it older than the flush interval. */
+    /** Adds one row; writes the buffer out when its oldest row would be older than the flush interval at the next sample. */
     synchronized void append(long monotonicNanos, Map<Component, ComponentPower> figures) {
         if (closed) {
             return;
+        }
+        if (buffer.length() == 0) {
+            oldestBufferedNanos = monotonicNanos;
         }
         Instant wall = startWall.plusNanos(monotonicNanos - startNanos).truncatedTo(ChronoUnit.MILLIS);
         buffer.append(DateTimeFormatter.ISO_INSTANT.format(wall)).append(',')
@@ -141,9 +144,9 @@ public final class SamplesCsv implements SampleListener, ReportWriter {
                     .append(',').append(Csv.text(p.method()));
         }
         buffer.append('\n');
-        if (monotonicNanos - lastFlushNanos + sampleIntervalNanos > flushIntervalNanos
+        // Waiting for the next sample would leave the oldest row older than the flush interval: write now.
+        if (monotonicNanos + sampleIntervalNanos - oldestBufferedNanos > flushIntervalNanos
                 || buffer.length() > MAX_BUFFER_CHARS) {
-            lastFlushNanos = monotonicNanos;
             flush();
         }
     }
