@@ -71,6 +71,7 @@ public final class Tracker {
     private final List<SampleListener> listeners = new CopyOnWriteArrayList<>();
     private final List<ReportWriter> writers = new CopyOnWriteArrayList<>();
     private final Map<String, Supplier<Object>> sections = new LinkedHashMap<>();
+    private final List<AutoCloseable> closeables = new CopyOnWriteArrayList<>();
     private final Object sampleLock = new Object();
     private ScheduledExecutorService scheduler;
     private volatile RunSummary finalSummary;
@@ -375,6 +376,13 @@ public final class Tracker {
                 log.debug("GPU close: " + Log.describe(t));
             }
         }
+        for (AutoCloseable c : closeables) {
+            try {
+                c.close();
+            } catch (Throwable t) {
+                log.warn("closing " + c.getClass().getSimpleName() + ": " + Log.describe(t));
+            }
+        }
         return s;
     }
 
@@ -545,6 +553,11 @@ public final class Tracker {
         synchronized (sections) {
             sections.put(key, section);
         }
+    }
+
+    /** Closed at the end of {@link #stop}, after the reports: metrics endpoints, the OTLP registry's last push. */
+    public void addCloseable(AutoCloseable c) {
+        closeables.add(c);
     }
 
     public void note(String note) {
