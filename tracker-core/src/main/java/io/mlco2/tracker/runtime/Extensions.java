@@ -14,6 +14,7 @@ final class Extensions {
 
     static void install(Tracker tracker, Instrumentation inst) {
         // Extensions register here (see the issues for metrics, time series and epochs).
+        guarded(tracker, "epochs", () -> io.mlco2.tracker.epochs.EpochsExtension.install(tracker, inst));
     }
 
     static void guarded(Tracker tracker, String name, Runnable r) {
