@@ -6,6 +6,7 @@ import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
 import java.util.function.Consumer;
+import java.util.function.LongSupplier;
 
 /**
  * Epochs of DJL training, from two hooks woven into DJL ({@link DjlAdvice}):
@@ -26,34 +27,61 @@ final class DjlEpochs {
     private static final class State {
         Span open;
         int fitDepth;
+        boolean seen;
     }
 
     private final EpochTracker epochs;
     private final Log log;
     private final String listenerInterface;
+    private final LongSupplier easyTrainLoadedNanos;
+    private boolean recovered;
     private final IdentityStates<State> states = new IdentityStates<>(State::new);
     private final InvocationHandler handler = this::invoke;
     private volatile Object[] cachedProxy = {null, null};
 
-    DjlEpochs(EpochTracker epochs, Log log) {
-        this(epochs, log, LISTENER);
-    }
-
-    /** @param listenerInterface the listener interface's name (tests use a stand-in) */
-    DjlEpochs(EpochTracker epochs, Log log, String listenerInterface) {
+    /**
+     * @param listenerInterface    the listener interface's name (tests use a stand-in)
+     * @param easyTrainLoadedNanos when {@code EasyTrain} was first loaded (DJL's first {@code fit} call), 0 if unknown
+     */
+    DjlEpochs(EpochTracker epochs, Log log, String listenerInterface, LongSupplier easyTrainLoadedNanos) {
         this.epochs = epochs;
         this.log = log;
         this.listenerInterface = listenerInterface;
+        this.easyTrainLoadedNanos = easyTrainLoadedNanos;
     }
 
     private State state(Object trainer) {
         return states.get(trainer);
     }
 
+    /**
+     * The first event of a trainer we never saw begin: its training started before our hooks were in place (a
+     * short job). The running {@code fit} cannot be hooked any more, so its planned epochs stay unknown, but its
+     * first epoch began when DJL first loaded {@code EasyTrain}; done once per run, for the first such trainer.
+     */
+    private void recoverIfLate(State s) {
+        if (s.seen) {
+            return;
+        }
+        s.seen = true;
+        long loaded = easyTrainLoadedNanos.getAsLong();
+        synchronized (this) {
+            if (recovered || loaded == 0 || s.open != null || s.fitDepth > 0) {
+                return;
+            }
+            recovered = true;
+        }
+        s.open = epochs.begin(EpochTracker.EPOCH, loaded);
+        log.info("epochs: DJL training began before the agent was ready: epoch 1 is timed from the first"
+                + " EasyTrain.fit call, its energy from the agent's first sample; the planned epochs are unknown"
+                + " (set mlco2.epochs=N for a forecast)");
+    }
+
     void fitEnter(Object trainer, int numEpochs) {
         long now = epochs.now();
         State s = state(trainer);
         synchronized (s) {
+            s.seen = true;
             if (++s.fitDepth > 1) {
                 return;
             }
@@ -78,6 +106,7 @@ final class DjlEpochs {
         long now = epochs.now();
         State s = state(trainer);
         synchronized (s) {
+            recoverIfLate(s);
             if (s.open == null) {
                 log.once("djl:late", Log.Level.INFO, "epochs: a DJL epoch ended before the agent was ready;"
                         + " epochs are counted from the next one");
@@ -91,6 +120,7 @@ final class DjlEpochs {
         long now = epochs.now();
         State s = state(trainer);
         synchronized (s) {
+            s.seen = true;
             if (s.open == null) {
                 s.open = epochs.begin(EpochTracker.EPOCH, now);
             }
@@ -101,8 +131,16 @@ final class DjlEpochs {
         long now = epochs.now();
         State s = state(trainer);
         synchronized (s) {
+            s.seen = true;
             epochs.cancel(s.open, now);
             s.open = null;
+        }
+    }
+
+    void batch(Object trainer) {
+        State s = state(trainer);
+        synchronized (s) {
+            recoverIfLate(s);
         }
     }
 
@@ -142,8 +180,9 @@ final class DjlEpochs {
             case "toString" -> {
                 return "mlco2 epoch listener";
             }
+            case "onTrainingBatch", "onValidationBatch" -> batch(trainer);
             default -> {
-                // onTrainingBatch, onValidationBatch and anything a later DJL adds.
+                // Anything a later DJL adds.
             }
         }
         return defaultValue(method.getReturnType());
