@@ -10,14 +10,14 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * Internal: notes when a few framework classes are first loaded, from {@code premain} on, until the agent's
  * implementation has woven its own hooks into them. The implementation starts later, on a background thread, and
- * a short job may already be training by then; DJL loads {@code EasyTrain} at its first {@code EasyTrain.fit} call,
- * so this instant is where such a job's first epoch began.
+ * a short job may already be training by then. DJL loads {@code EasyTrain} at its first {@code EasyTrain.fit} call,
+ * DL4J its {@code Solver} when a network is set up for training: where such a job's first epoch began.
  *
  * <p>Changes no class, never blocks: one set look-up per class loaded, for the few seconds it is installed.
  */
 public final class FirstLoads implements ClassFileTransformer {
 
-    private static final Set<String> WATCHED = Set.of("ai/djl/training/EasyTrain");
+    private static final Set<String> WATCHED = Set.of("ai/djl/training/EasyTrain", "org/deeplearning4j/optimize/Solver");
     private static final Map<String, Long> NANOS = new ConcurrentHashMap<>();
     private static final FirstLoads INSTANCE = new FirstLoads();
 

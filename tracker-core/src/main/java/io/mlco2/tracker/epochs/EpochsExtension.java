@@ -28,7 +28,8 @@ public final class EpochsExtension {
         tracker.addSection("forecast", epochs::forecastSection);
         EpochTracker.activate(epochs);
         DjlEpochs djl = new DjlEpochs(epochs, log, DjlEpochs.LISTENER, () -> firstLoadNanos("ai/djl/training/EasyTrain"));
-        BridgeHook hook = new BridgeHook(epochs, djl, new Dl4jEpochs(epochs), log);
+        BridgeHook hook = new BridgeHook(epochs, djl, new Dl4jEpochs(epochs, log,
+                () -> firstLoadNanos("org/deeplearning4j/optimize/Solver")), log);
         if (inst != null) {
             try {
                 FrameworkInstrumentation.install(inst, epochs, log);
