@@ -41,6 +41,9 @@ public final class DjlTrainingJob {
         int epochs = args.length > 0 ? Integer.parseInt(args[0]) : 3;
         int samples = args.length > 1 ? Integer.parseInt(args[1]) : 4096;
         int exitCode = args.length > 2 ? Integer.parseInt(args[2]) : 0;
+        // Optional: keep training one more epoch at a time until this file exists (at most 5 minutes), so that a
+        // test can observe the job while it trains, however fast the machine is.
+        java.nio.file.Path until = args.length > 3 ? java.nio.file.Path.of(args[3]) : null;
         int inputs = 28 * 28;
         int classes = 10;
         long start = System.nanoTime();
@@ -67,6 +70,11 @@ public final class DjlTrainingJob {
                 try (Trainer trainer = model.newTrainer(cfg)) {
                     trainer.initialize(new Shape(1, inputs));
                     EasyTrain.fit(trainer, epochs, data, null);
+                    while (until != null && !java.nio.file.Files.exists(until)
+                            && System.nanoTime() - start < 300_000_000_000L) {
+                        EasyTrain.fit(trainer, 1, data, null);
+                        epochs++;
+                    }
                 }
             }
         }

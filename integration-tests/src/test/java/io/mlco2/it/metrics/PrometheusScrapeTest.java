@@ -32,7 +32,8 @@ class PrometheusScrapeTest {
     @Test
     void demoRunCanBeScrapedWhileItTrains() throws Exception {
         AgentJvm jvm = AgentJvm.start(dir, "mlco2.region=FR;mlco2.run-id=scrape-demo;mlco2.interval=200ms;"
-                + "mlco2.metrics.prometheus.port=0", "io.mlco2.it.jobs.DjlTrainingJob", "12", "8192", "0");
+                + "mlco2.metrics.prometheus.port=0", "io.mlco2.it.jobs.DjlTrainingJob", "2", "8192", "0",
+                dir.resolve("scraped").toString());
         String url = null;
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         while (url == null && System.nanoTime() < deadline && jvm.process.isAlive()) {
@@ -64,6 +65,8 @@ class PrometheusScrapeTest {
         String base = url.substring(0, url.length() - "/metrics".length());
         assertEquals(404, http.send(HttpRequest.newBuilder(URI.create(base + "/")).build(),
                 HttpResponse.BodyHandlers.ofString()).statusCode());
+        assertTrue(jvm.process.isAlive(), "all of this happened while the job was training");
+        java.nio.file.Files.createFile(dir.resolve("scraped"));
         assertEquals(0, jvm.await(600), jvm.stderr());
         assertTrue(jvm.stdout().contains("TRAINING DONE"), jvm.stdout());
     }

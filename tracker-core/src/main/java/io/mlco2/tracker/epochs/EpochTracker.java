@@ -230,8 +230,11 @@ public final class EpochTracker implements SampleListener {
      */
     synchronized void process(long nowNanos, double[] joules) {
         if (prevJoules == null) {
-            prevNanos = nowNanos;
-            prevJoules = joules.clone();
+            // The accumulators count from the run's start (the first sample's energy covers start-up, and this
+            // listener may be attached after the first samples): the run began at zero joules, so marks before this
+            // first call are placed on the line from (run start, 0) to (now, joules) and nothing is lost.
+            prevNanos = Math.min(settings.runStartNanos(), nowNanos);
+            prevJoules = new double[joules.length];
         }
         long segmentStart = prevNanos;
         Mark m;

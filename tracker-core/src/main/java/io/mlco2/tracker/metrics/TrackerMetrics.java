@@ -74,6 +74,12 @@ public final class TrackerMetrics implements MeterBinder {
                 .description("Carbon intensity of the grid the run draws from, in grams CO2eq per kWh")
                 .baseUnit("grams.per.kwh").tags(common.and("region", nonNull(region))).strongReference(true)
                 .register(registry);
+        // The epoch is a gauge, not a tag on every meter: a tag that changes each epoch would start new series and
+        // break the counters' monotonicity; dashboards join on time instead.
+        Gauge.builder("mlco2.epoch", () -> io.mlco2.tracker.epochs.EpochTracker.currentEpoch())
+                .description("Training epoch in progress (1-based; 0 outside epochs), from DJL, DL4J or Mlco2.phase")
+                .tags(common)
+                .register(registry);
         Gauge.builder("mlco2.pue", this, m -> m.pue)
                 .description("Power usage effectiveness multiplied into the emissions")
                 .tags(common).strongReference(true).register(registry);

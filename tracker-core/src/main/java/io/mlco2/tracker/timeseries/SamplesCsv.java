@@ -94,7 +94,7 @@ public final class SamplesCsv implements SampleListener, ReportWriter {
         return dir.resolve(SummaryJson.safeFileName(runId) + SUFFIX);
     }
 
-    static SamplesCsv open(Path file, Duration flushInterval, Duration sampleInterval, Instant startWall,
+    public static SamplesCsv open(Path file, Duration flushInterval, Duration sampleInterval, Instant startWall,
                            long startNanos, Log log) throws IOException {
         ReportFiles.refuseSymlink(file);
         FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
@@ -110,7 +110,7 @@ public final class SamplesCsv implements SampleListener, ReportWriter {
     }
 
     private static List<String> header() {
-        List<String> h = new ArrayList<>(List.of("time", "elapsed_s"));
+        List<String> h = new ArrayList<>(List.of("time", "elapsed_s", "epoch"));
         for (Component c : Component.values()) {
             h.add(c.key() + "_power_w");
             h.add(c.key() + "_energy_j");
@@ -126,7 +126,7 @@ public final class SamplesCsv implements SampleListener, ReportWriter {
     }
 
     /** Adds one row; writes the buffer out when its oldest row would be older than the flush interval at the next sample. */
-    synchronized void append(long monotonicNanos, Map<Component, ComponentPower> figures) {
+    public synchronized void append(long monotonicNanos, Map<Component, ComponentPower> figures) {
         if (closed) {
             return;
         }
@@ -135,7 +135,8 @@ public final class SamplesCsv implements SampleListener, ReportWriter {
         }
         Instant wall = startWall.plusNanos(monotonicNanos - startNanos).truncatedTo(ChronoUnit.MILLIS);
         buffer.append(DateTimeFormatter.ISO_INSTANT.format(wall)).append(',')
-                .append(Csv.num((monotonicNanos - startNanos) / 1e9));
+                .append(Csv.num((monotonicNanos - startNanos) / 1e9))
+                .append(',').append(io.mlco2.tracker.epochs.EpochTracker.currentEpoch());
         for (Component c : Component.values()) {
             ComponentPower p = figures.get(c);
             buffer.append(',').append(Csv.num(p.powerWatts()))

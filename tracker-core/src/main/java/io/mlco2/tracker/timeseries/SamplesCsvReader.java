@@ -46,7 +46,7 @@ public final class SamplesCsvReader {
                 }
                 try {
                     double t = Double.parseDouble(f.get(1));
-                    int i = 2;
+                    int i = SamplesCsv.HEADER.indexOf("cpu_power_w");
                     for (Component c : Component.values()) {
                         String p = f.get(i);
                         if (!p.isEmpty()) {

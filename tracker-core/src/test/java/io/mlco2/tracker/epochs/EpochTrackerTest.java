@@ -76,6 +76,29 @@ class EpochTrackerTest {
         assertTrue(csv.get(1).startsWith("run1,epoch,1,1,2026-01-01T00:00:01.500Z,1.75,"), csv.get(1));
     }
 
+    /**
+     * The listener is attached after the run's first samples (hardware discovery, extensions) and an epoch began and
+     * ended before its first call: the energy the accumulators already hold since the run's start is shared out, so
+     * the epoch has energy and the epochs and the energy outside them still make the run.
+     */
+    @Test
+    void aListenerAttachedLateStillAccountsForTheEnergySinceTheRunStarted(@TempDir Path dir) {
+        EpochTracker t = tracker(dir, null, null);
+        Span e1 = t.begin("epoch", 1 * S);
+        t.end(e1, 2 * S);
+        Span e2 = t.begin("epoch", 2 * S);
+        sample(t, 3);
+        t.end(e2, 5 * S);
+        sample(t, 6);
+
+        List<PhaseRow> rows = t.rows();
+        assertEquals(2, rows.size());
+        assertEquals(110, rows.get(0).energyJoules(), 1e-9, "1 s to 2 s, before the first call, on the line from 0");
+        assertEquals(330, rows.get(1).energyJoules(), 1e-9);
+        assertEquals(110 * 6, rows.get(0).energyJoules() + rows.get(1).energyJoules() + t.outsideEpochsJoules(), 1e-9,
+                "epochs + outside = the run, including what came before the listener's first call");
+    }
+
     private static int current(EpochTracker t) {
         EpochTracker.activate(t);
         try {

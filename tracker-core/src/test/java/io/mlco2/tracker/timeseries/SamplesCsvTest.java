@@ -62,7 +62,7 @@ class SamplesCsvTest {
         List<String> all = Files.readAllLines(f);
         assertEquals(100_000, all.size());
         assertEquals(String.join(",", SamplesCsv.HEADER), all.get(0));
-        assertEquals("2026-01-01T00:00:01Z,1.0,100.0,100.0,50.0,rapl,,0.0,,none,3.0,10.0,10.0,ram-model", all.get(1));
+        assertEquals("2026-01-01T00:00:01Z,1.0,0,100.0,100.0,50.0,rapl,,0.0,,none,3.0,10.0,10.0,ram-model", all.get(1));
     }
 
     @Test
