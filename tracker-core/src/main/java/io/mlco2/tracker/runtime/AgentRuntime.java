@@ -42,6 +42,7 @@ public final class AgentRuntime {
                 log.info("disabled by mlco2.enabled=false");
                 return () -> { };
             }
+            Startup.prefetch(log);
             Tracker tracker = Tracker.create(config, log, startNanos, Instant.ofEpochMilli(startEpochMillis));
             Extensions.install(tracker, inst);
             tracker.start();

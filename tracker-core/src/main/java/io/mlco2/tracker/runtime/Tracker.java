@@ -99,6 +99,9 @@ public final class Tracker {
 
     /** Discovers the machine's sources and the grid intensity from {@code config}. Never throws. */
     public static Tracker create(Config config, Log log, long startNanos, Instant startWall) {
+        // NVML loads while OSHI and the tables do (Startup, docs/PERFORMANCE.md)
+        java.util.concurrent.FutureTask<GpuSupport> gpuOpen = Startup.async("mlco2-init-gpu",
+                () -> safe(() -> GpuSupport.open(config, log), null, log));
         List<String> notes = new ArrayList<>();
         HostInfo host = HostInfo.detect(log);
         GridIntensity intensity = resolveIntensity(config, log, notes);
@@ -152,7 +155,7 @@ public final class Tracker {
                     : new RamModelSource(() -> total, Tracker::usedMachineMemoryBytes, total, "machine"));
         }
 
-        GpuSupport gpu = safe(() -> GpuSupport.open(config, log), null, log);
+        GpuSupport gpu = safe(() -> Startup.join(gpuOpen), null, log);
         if (gpu != null && !gpu.sources().isEmpty()) {
             sources.addAll(gpu.sources());
             if (gpu.sharedWithOtherProcesses()) {
