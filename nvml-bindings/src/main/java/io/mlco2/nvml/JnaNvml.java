@@ -36,9 +36,15 @@ final class JnaNvml implements Nvml {
 
     /** Tries each candidate library; keeps the first whose {@code nvmlInit_v2} succeeds. Never throws. */
     static Nvml load() {
+        return load(null);
+    }
+
+    static Nvml load(String extraLibraries) {
         Set<String> candidates = new LinkedHashSet<>();
-        String extra = System.getProperty(PATH_PROPERTY);
-        if (extra != null) {
+        for (String extra : new String[] {extraLibraries, System.getProperty(PATH_PROPERTY)}) {
+            if (extra == null) {
+                continue;
+            }
             for (String s : extra.split(",")) {
                 if (!s.isBlank()) {
                     candidates.add(s.trim());

@@ -37,8 +37,16 @@ public interface Nvml extends AutoCloseable {
 
     /** Loads {@code libnvidia-ml} through JNA and initialises it; never throws. */
     static Nvml load() {
+        return load(null);
+    }
+
+    /**
+     * As {@link #load()}, trying first the comma-separated library paths in {@code extraLibraries} (may be
+     * {@code null}), then the {@code mlco2.nvml.library} system property, then the usual names and places.
+     */
+    static Nvml load(String extraLibraries) {
         try {
-            return JnaNvml.load();
+            return JnaNvml.load(extraLibraries);
         } catch (Throwable t) { // JNA itself missing or its natives unloadable
             return unavailable("NVML cannot be loaded: " + t.getClass().getSimpleName()
                     + (t.getMessage() == null ? "" : ": " + t.getMessage()));

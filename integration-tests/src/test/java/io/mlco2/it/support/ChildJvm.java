@@ -97,15 +97,13 @@ public final class ChildJvm {
         return pb.start();
     }
 
-    /** Starts the child with its output discarded. */
+    /** Starts the child with its output on pipes (read them, or keep the output small). */
     public Process start(String mainClass, String... args) throws IOException {
         ProcessBuilder pb = new ProcessBuilder(command(mainClass, args));
         if (workDir != null) {
             pb.directory(workDir.toFile());
         }
         pb.environment().putAll(env);
-        pb.redirectOutput(ProcessBuilder.Redirect.DISCARD);
-        pb.redirectError(ProcessBuilder.Redirect.DISCARD);
         return pb.start();
     }
 

@@ -1,12 +1,155 @@
 package io.mlco2.tracker.cli;
 
-import java.io.PrintStream;
+import io.mlco2.tracker.energy.Component;
+import io.mlco2.tracker.html.MergedReportPage;
+import io.mlco2.tracker.report.ReportFiles;
+import io.mlco2.tracker.report.merge.NodeRun;
+import io.mlco2.tracker.report.merge.ReportReader;
+import io.mlco2.tracker.report.merge.Totals;
+import io.mlco2.tracker.timeseries.MinMaxSeries;
+import io.mlco2.tracker.timeseries.SamplesCsvReader;
 
-/** TEMPORARY stub: replaced by its issue. */
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * {@code report [--html FILE | --no-html] DIR...}: merges the reports of any number of runs or nodes (one folder
+ * per node of a distributed job, joined by run id), prints totals per run, project and host, and writes a
+ * combined HTML report ({@value #DEFAULT_HTML} in the current folder unless {@code --html} says otherwise).
+ *
+ * <p>Malformed or truncated files are named, skipped and counted. Exit 0 when at least one run was read, 1 when
+ * none was (or the HTML could not be written), 2 on bad arguments.
+ */
 public final class ReportCommand implements Command {
+
+    public static final String DEFAULT_HTML = "mlco2-report.html";
+    static final String USAGE = "usage: report [--html FILE | --no-html] DIR...";
+
+    /** Buckets per node chart in the combined report: smaller than a run's own report, there can be many. */
+    static final int CHART_BUCKETS = 500;
+
     @Override
     public int run(String[] args, PrintStream out, PrintStream err) {
-        err.println("not implemented yet");
-        return 2;
+        List<Path> dirs = new ArrayList<>();
+        Path html = Path.of(DEFAULT_HTML);
+        for (int i = 0; i < args.length; i++) {
+            String a = args[i];
+            if (a.equals("--html")) {
+                if (i + 1 >= args.length || args[i + 1].isBlank()) {
+                    err.println("--html needs a file name; " + USAGE);
+                    return 2;
+                }
+                html = Path.of(args[++i]);
+            } else if (a.startsWith("--html=")) {
+                html = Path.of(a.substring("--html=".length()));
+            } else if (a.equals("--no-html")) {
+                html = null;
+            } else if (a.equals("--help") || a.equals("-h")) {
+                out.println(USAGE);
+                return 0;
+            } else if (a.startsWith("--")) {
+                err.println("unknown option " + a + "; " + USAGE);
+                return 2;
+            } else {
+                Path d = Path.of(a);
+                if (!Files.isDirectory(d)) {
+                    err.println("not a directory: " + a + "; " + USAGE);
+                    return 2;
+                }
+                dirs.add(d);
+            }
+        }
+        if (dirs.isEmpty()) {
+            err.println("no directory given; " + USAGE);
+            return 2;
+        }
+        ReportReader.Result result;
+        try {
+            result = ReportReader.read(dirs);
+        } catch (IOException | RuntimeException e) {
+            err.println("cannot read the folders: " + e.getMessage());
+            return 1;
+        }
+        print(result, out);
+        for (String p : result.problems()) {
+            err.println("skipped " + p);
+        }
+        int code = result.runs().isEmpty() ? 1 : 0;
+        if (result.runs().isEmpty()) {
+            err.println("no run found (looked for <run_id>.json and emissions.csv under " + dirs + ")");
+        }
+        if (html != null) {
+            try {
+                Path parent = html.toAbsolutePath().getParent();
+                if (parent != null) {
+                    ReportFiles.ensureDir(parent);
+                }
+                ReportFiles.writeAtomically(html, MergedReportPage.render(result, charts(result, err)));
+                out.println("HTML report: " + html.toAbsolutePath());
+            } catch (IOException | RuntimeException e) {
+                err.println("could not write " + html + ": " + e.getMessage());
+                code = 1;
+            }
+        }
+        return code;
+    }
+
+    private static Map<NodeRun, Map<Component, MinMaxSeries>> charts(ReportReader.Result result, PrintStream err) {
+        Map<NodeRun, Map<Component, MinMaxSeries>> out = new LinkedHashMap<>();
+        for (NodeRun r : result.runs()) {
+            if (r.samplesFile() == null || out.size() >= MergedReportPage.MAX_CHARTS) {
+                continue;
+            }
+            try {
+                SamplesCsvReader.Result s = SamplesCsvReader.read(r.samplesFile(), CHART_BUCKETS);
+                if (s.badLines() > 0) {
+                    err.println("note: " + r.samplesFile() + ": " + s.badLines() + " malformed line(s) left out of the chart");
+                }
+                out.put(r, s.history().series());
+            } catch (IOException | RuntimeException e) {
+                err.println("note: " + r.samplesFile() + ": no chart (" + e.getMessage() + ")");
+            }
+        }
+        return out;
+    }
+
+    static void print(ReportReader.Result result, PrintStream out) {
+        List<NodeRun> runs = result.runs();
+        Totals.Group all = Totals.all(runs);
+        Map<String, Totals.Group> byRun = Totals.by(runs, NodeRun::runId);
+        out.printf(Locale.ROOT, "%d run(s), %d node report(s) on %d host(s) from %d file(s); %d skipped%n",
+                byRun.size(), all.nodes, all.hosts.size(), result.files(), result.problems().size());
+        out.println();
+        out.println("Per run:");
+        out.printf(Locale.ROOT, "  %-38s %-16s %5s %12s %14s %14s  %s%n", "run_id", "project", "nodes", "duration_s",
+                "energy_kwh", "emissions_kg", "hosts");
+        for (Totals.Group g : byRun.values()) {
+            out.printf(Locale.ROOT, "  %-38s %-16s %5d %12.1f %14.6f %14.6f  %s%n", g.key, String.join(",", g.projects),
+                    g.nodes, g.longestSeconds, g.totalKwh(), g.emissionsKg, String.join(",", g.hosts));
+        }
+        out.println();
+        out.println("Per project:");
+        printGroups(Totals.by(runs, NodeRun::projectName), out);
+        out.println();
+        out.println("Per host:");
+        printGroups(Totals.by(runs, NodeRun::host), out);
+        out.println();
+        out.printf(Locale.ROOT, "Total: %.6f kWh (cpu %.6f, gpu %.6f, ram %.6f), %.6f kgCO2eq%n", all.totalKwh(),
+                all.cpuKwh, all.gpuKwh, all.ramKwh, all.emissionsKg);
+    }
+
+    private static void printGroups(Map<String, Totals.Group> groups, PrintStream out) {
+        out.printf(Locale.ROOT, "  %-38s %5s %5s %14s %14s%n", "name", "runs", "nodes", "energy_kwh", "emissions_kg");
+        for (Totals.Group g : groups.values()) {
+            out.printf(Locale.ROOT, "  %-38s %5d %5d %14.6f %14.6f%n", g.key, g.runIds.size(), g.nodes, g.totalKwh(),
+                    g.emissionsKg);
+        }
     }
 }

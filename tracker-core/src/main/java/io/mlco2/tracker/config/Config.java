@@ -69,6 +69,8 @@ public final class Config {
     public static final Key<Duration> GPU_COUNTER_INTERVAL = key("mlco2.gpu.counter-interval",
             Parsers.duration(Duration.ofMillis(100)), "a duration >= 100ms", "1s",
             "How often the slow NVML energy counter is read (power is read every sample).");
+    public static final Key<String> NVML_LIBRARY = key("mlco2.nvml.library", Parsers.string(),
+            "comma-separated paths to libnvidia-ml.so.1", null, "Where NVML is, when not in the usual places.");
     public static final Key<Duration> FLUSH_INTERVAL = key("mlco2.flush-interval", Parsers.duration(Duration.ofMillis(100)),
             "a duration >= 100ms", "10s", "Most time-series data a SIGKILL can lose.");
     public static final Key<Boolean> HTML_REPORT = key("mlco2.report.html", Parsers.bool(),

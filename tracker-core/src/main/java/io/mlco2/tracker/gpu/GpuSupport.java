@@ -38,7 +38,7 @@ public final class GpuSupport implements AutoCloseable {
     public static GpuSupport open(Config config, Log log) {
         Nvml nvml;
         try {
-            nvml = Nvml.load();
+            nvml = Nvml.load(config.get(Config.NVML_LIBRARY));
         } catch (Throwable t) { // Nvml.load() does not throw; a broken class path still must not reach the app
             nvml = Nvml.unavailable("NVML cannot be loaded: " + Log.describe(t));
         }

@@ -190,10 +190,8 @@ public final class NvmlGpuSource implements EnergySource {
         method = currentMethod();
     }
 
+    /** The method in effect; a lost device keeps the method its energy so far was measured with. */
     private Method currentMethod() {
-        if (lost) {
-            return Method.NONE;
-        }
         if (counterState == CounterState.AVAILABLE) {
             return Method.NVML_ENERGY_COUNTER;
         }
@@ -389,7 +387,6 @@ public final class NvmlGpuSource implements EnergySource {
     private void lose(NvmlException e) {
         if (!lost) {
             lost = true;
-            method = Method.NONE;
             log.once("gpu-lost-" + deviceId, Log.Level.ERROR, "GPU " + deviceId + " (" + name + ") is lost ("
                     + e.getMessage() + "): stopped reading it; its energy so far is kept");
         }

@@ -6,6 +6,10 @@ import java.lang.instrument.Instrumentation;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * The agent's implementation entry point, called reflectively by the bootstrap ({@code io.mlco2.agent.bootstrap})
@@ -42,17 +46,59 @@ public final class AgentRuntime {
                 log.info("disabled by mlco2.enabled=false");
                 return () -> { };
             }
-            Startup.prefetch(log);
-            Tracker tracker = Tracker.create(config, log, startNanos, Instant.ofEpochMilli(startEpochMillis));
-            Extensions.install(tracker, inst);
-            tracker.start();
-            current = tracker;
-            log.debug("tracking run " + tracker.runId() + " every " + config.get(Config.INTERVAL));
             Duration timeout = config.get(Config.SHUTDOWN_TIMEOUT);
-            return () -> stopWithin(tracker, timeout, log);
+            // Hardware discovery (OSHI, NVML, tables) runs on its own daemon thread: a driver call that hangs
+            // there (a wedged GPU) must not hold the bootstrap, whose exit hook waits for this method to return.
+            Startup.prefetch(log); // OSHI and the tables on their own threads (docs/PERFORMANCE.md, start-up)
+            CompletableFuture<Tracker> ready = new CompletableFuture<>();
+            CompletableFuture<Void> exiting = new CompletableFuture<>();
+            Thread discovery = new Thread(() -> {
+                try {
+                    Tracker tracker = Tracker.create(config, log, startNanos, Instant.ofEpochMilli(startEpochMillis), exiting);
+                    Extensions.install(tracker, inst);
+                    tracker.start();
+                    current = tracker;
+                    log.debug("tracking run " + tracker.runId() + " every " + config.get(Config.INTERVAL));
+                    ready.complete(tracker);
+                } catch (Throwable t) {
+                    log.error("agent failed to start (" + Log.describe(t) + "); the application runs on without it");
+                    ready.complete(null);
+                }
+            }, "mlco2-discovery");
+            discovery.setDaemon(true);
+            discovery.setContextClassLoader(AgentRuntime.class.getClassLoader());
+            discovery.start();
+            return () -> {
+                exiting.complete(null);
+                stopAtExit(ready, timeout, log);
+            };
         } catch (Throwable t) {
             log.error("agent failed to start (" + Log.describe(t) + "); the application runs on without it");
             return () -> { };
+        }
+    }
+
+    /**
+     * The exit hook's work: waits for discovery if it is still running, then stops the tracker; the whole of it
+     * within {@code timeout}.
+     */
+    static void stopAtExit(CompletableFuture<Tracker> ready, Duration timeout, Log log) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        Tracker tracker;
+        try {
+            tracker = ready.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (TimeoutException e) {
+            log.error("the agent was still discovering the hardware at exit after mlco2.shutdown.timeout="
+                    + timeout.toMillis() + "ms (a hung driver call?); no report written");
+            return;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return;
+        } catch (ExecutionException e) {
+            return;
+        }
+        if (tracker != null) {
+            stopWithin(tracker, Duration.ofNanos(Math.max(deadline - System.nanoTime(), timeout.toNanos() / 2)), log);
         }
     }
 

@@ -9,8 +9,8 @@ import java.util.concurrent.FutureTask;
 
 /**
  * Runs the independent parts of the agent's start-up at the same time (docs/PERFORMANCE.md, start-up): OSHI's
- * hardware discovery ({@link HostInfo#prefetch}), the bundled tables, and NVML ({@link Tracker#create}) each on
- * a short-lived daemon thread. The exit hook waits for start-up, so on a short job this time is the agent's
+ * hardware discovery ({@link HostInfo#prefetch}) and the bundled tables, each on
+ * a short-lived daemon thread, while NVML opens on its own ({@link Tracker#create}). The exit hook waits for start-up, so on a short job this time is the agent's
  * whole cost.
  */
 final class Startup {

@@ -40,6 +40,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
@@ -70,6 +71,7 @@ public final class Tracker {
     private final List<SampleListener> listeners = new CopyOnWriteArrayList<>();
     private final List<ReportWriter> writers = new CopyOnWriteArrayList<>();
     private final Map<String, Supplier<Object>> sections = new LinkedHashMap<>();
+    private final List<AutoCloseable> closeables = new CopyOnWriteArrayList<>();
     private final Object sampleLock = new Object();
     private ScheduledExecutorService scheduler;
     private volatile RunSummary finalSummary;
@@ -97,11 +99,29 @@ public final class Tracker {
         writers.add(writer("summary json", (s, dir) -> SummaryJson.write(s, dir)));
     }
 
+    /** Longest the agent waits for NVML to open its GPUs before tracking without them. */
+    static final Duration GPU_OPEN_WAIT = Duration.ofSeconds(15);
+
+    /** How much longer NVML may take to open once the JVM is exiting. */
+    static final Duration GPU_OPEN_GRACE_AT_EXIT = Duration.ofSeconds(1);
+
     /** Discovers the machine's sources and the grid intensity from {@code config}. Never throws. */
     public static Tracker create(Config config, Log log, long startNanos, Instant startWall) {
-        // NVML loads while OSHI and the tables do (Startup, docs/PERFORMANCE.md)
-        java.util.concurrent.FutureTask<GpuSupport> gpuOpen = Startup.async("mlco2-init-gpu",
-                () -> safe(() -> GpuSupport.open(config, log), null, log));
+        return create(config, log, startNanos, startWall, new CompletableFuture<>());
+    }
+
+    /**
+     * As {@link #create(Config, Log, long, Instant)}; NVML opens on its own daemon thread while the rest is
+     * discovered, and a hung NVML call costs GPU tracking only: the wait for it ends after {@link #GPU_OPEN_WAIT}
+     * or as soon as {@code exiting} completes (the JVM is shutting down and wants its reports).
+     */
+    public static Tracker create(Config config, Log log, long startNanos, Instant startWall, CompletableFuture<?> exiting) {
+        CompletableFuture<GpuSupport> gpuOpen = new CompletableFuture<>();
+        Thread opener = new Thread(() -> gpuOpen.complete(safe(() -> GpuSupport.open(config, log), null, log)),
+                "mlco2-gpu-open");
+        opener.setDaemon(true);
+        opener.setContextClassLoader(Tracker.class.getClassLoader());
+        opener.start();
         List<String> notes = new ArrayList<>();
         HostInfo host = HostInfo.detect(log);
         GridIntensity intensity = resolveIntensity(config, log, notes);
@@ -155,22 +175,53 @@ public final class Tracker {
                     : new RamModelSource(() -> total, Tracker::usedMachineMemoryBytes, total, "machine"));
         }
 
-        GpuSupport gpu = safe(() -> Startup.join(gpuOpen), null, log);
+        GpuSupport gpu = awaitGpu(gpuOpen, exiting, log, notes);
         if (gpu != null && !gpu.sources().isEmpty()) {
             sources.addAll(gpu.sources());
             if (gpu.sharedWithOtherProcesses()) {
                 notes.add("GPU shared with other processes: see gpu_devices.this_process_energy_kwh");
             }
         } else {
-            String why = gpu == null ? "GPU support failed to start" : gpu.unavailableReason();
-            log.info("no GPU energy: " + why + " (GPU energy 0, method none)");
-            notes.add("GPU: " + why);
+            if (gpu != null || !notes.stream().anyMatch(n -> n.startsWith("GPU:"))) {
+                String why = gpu == null ? "GPU support failed to start" : gpu.unavailableReason();
+                log.info("no GPU energy: " + why + " (GPU energy 0, method none)");
+                notes.add("GPU: " + why);
+            }
         }
         Tracker tracker = new Tracker(config, log, host, intensity, sources, gpu, System::nanoTime, startNanos, startWall, notes);
         if (gpu != null && !gpu.gpus().isEmpty()) {
             tracker.addSection("gpu_devices", tracker::gpuDevices);
         }
         return tracker;
+    }
+
+    private static GpuSupport awaitGpu(CompletableFuture<GpuSupport> gpuOpen, CompletableFuture<?> exiting, Log log,
+                                       List<String> notes) {
+        try {
+            CompletableFuture.anyOf(gpuOpen, exiting).get(GPU_OPEN_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+            if (!gpuOpen.isDone()) {
+                // Exiting: a healthy NVML opens in milliseconds once the rest of the start-up is done.
+                gpuOpen.get(GPU_OPEN_GRACE_AT_EXIT.toMillis(), TimeUnit.MILLISECONDS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (Exception e) {
+            // Timed out: handled below.
+        }
+        if (gpuOpen.isDone()) {
+            return gpuOpen.getNow(null);
+        }
+        String why = "NVML did not finish opening the GPUs " + (exiting.isDone() ? "before the JVM exited"
+                : "within " + GPU_OPEN_WAIT.toSeconds() + " s") + " (a hung driver call?); GPUs not tracked";
+        log.warn(why);
+        notes.add("GPU: " + why);
+        // If it ever finishes, release NVML: nothing will read it.
+        gpuOpen.thenAccept(g -> {
+            if (g != null) {
+                g.close();
+            }
+        });
+        return null;
     }
 
     /**
@@ -275,8 +326,8 @@ public final class Tracker {
         });
         ex.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
         ex.setContinueExistingPeriodicTasksAfterShutdownPolicy(false);
-        sample();
-        ex.scheduleAtFixedRate(this::sample, interval.toNanos(), interval.toNanos(), TimeUnit.NANOSECONDS);
+        // The first sample too runs on the sampler thread: a device read that hangs must not hold the agent's start.
+        ex.scheduleAtFixedRate(this::sample, 0, interval.toNanos(), TimeUnit.NANOSECONDS);
         scheduler = ex;
     }
 
@@ -323,6 +374,13 @@ public final class Tracker {
                 gpu.close();
             } catch (Throwable t) {
                 log.debug("GPU close: " + Log.describe(t));
+            }
+        }
+        for (AutoCloseable c : closeables) {
+            try {
+                c.close();
+            } catch (Throwable t) {
+                log.warn("closing " + c.getClass().getSimpleName() + ": " + Log.describe(t));
             }
         }
         return s;
@@ -499,6 +557,11 @@ public final class Tracker {
         synchronized (sections) {
             sections.put(key, section);
         }
+    }
+
+    /** Closed at the end of {@link #stop}, after the reports: metrics endpoints, the OTLP registry's last push. */
+    public void addCloseable(AutoCloseable c) {
+        closeables.add(c);
     }
 
     public void note(String note) {

@@ -1,0 +1,83 @@
+package io.mlco2.it.metrics;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The DJL demo with the endpoint on: scraped over real HTTP on loopback during the run. */
+class PrometheusScrapeTest {
+
+    private static final Pattern ENDPOINT = Pattern.compile("\\[mlco2] Prometheus endpoint on (http://127\\.0\\.0\\.1:(\\d+)/metrics)");
+
+    @TempDir
+    Path dir;
+
+    static double value(String body, String metric, String component) {
+        Matcher m = Pattern.compile("(?m)^" + metric + "\\{[^}]*component=\"" + component + "\"[^}]*} (\\S+)$").matcher(body);
+        assertTrue(m.find(), metric + "{component=" + component + "} in:\n" + body);
+        return Double.parseDouble(m.group(1));
+    }
+
+    @Test
+    void demoRunCanBeScrapedWhileItTrains() throws Exception {
+        AgentJvm jvm = AgentJvm.start(dir, "mlco2.region=FR;mlco2.run-id=scrape-demo;mlco2.interval=200ms;"
+                + "mlco2.metrics.prometheus.port=0", "io.mlco2.it.jobs.DjlTrainingJob", "12", "8192", "0");
+        String url = null;
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (url == null && System.nanoTime() < deadline && jvm.process.isAlive()) {
+            Matcher m = ENDPOINT.matcher(jvm.stderr());
+            if (m.find()) {
+                url = m.group(1);
+            } else {
+                Thread.sleep(100);
+            }
+        }
+        assertTrue(url != null, "endpoint line on stderr:\n" + jvm.stderr());
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        HttpRequest get = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10)).build();
+        Thread.sleep(1500);
+        String first = http.send(get, HttpResponse.BodyHandlers.ofString()).body();
+        Thread.sleep(1500);
+        HttpResponse<String> r = http.send(get, HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, r.statusCode());
+        String second = r.body();
+        double e1 = value(first, "mlco2_energy_joules_total", "cpu");
+        double e2 = value(second, "mlco2_energy_joules_total", "cpu");
+        assertTrue(e2 > e1 && e1 >= 0, "CPU energy grows during the run: " + e1 + " then " + e2);
+        assertTrue(value(second, "mlco2_energy_joules_total", "ram") > 0);
+        assertTrue(value(second, "mlco2_power_watts", "cpu") >= 0);
+        assertTrue(value(second, "mlco2_emissions_grams_total", "cpu") > 0);
+        assertTrue(second.contains("mlco2_carbon_intensity_grams_per_kwh{"), second);
+        assertTrue(second.contains("run_id=\"scrape-demo\""), second);
+        assertTrue(second.contains("# HELP mlco2_power_watts "), second);
+        String base = url.substring(0, url.length() - "/metrics".length());
+        assertEquals(404, http.send(HttpRequest.newBuilder(URI.create(base + "/")).build(),
+                HttpResponse.BodyHandlers.ofString()).statusCode());
+        assertEquals(0, jvm.await(600), jvm.stderr());
+        assertTrue(jvm.stdout().contains("TRAINING DONE"), jvm.stdout());
+    }
+
+    @Test
+    void aPortInUseIsOneLineAndTheJobRunsOn() throws Exception {
+        try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
+            AgentJvm jvm = AgentJvm.start(dir, "mlco2.run-id=busy;mlco2.metrics.prometheus.port=" + taken.getLocalPort(),
+                    "io.mlco2.it.metrics.IdleJob", "500");
+            assertEquals(0, jvm.await(60), jvm.stderr());
+            String err = jvm.stderr();
+            assertEquals(1, err.lines().filter(l -> l.contains("Prometheus")).count(), err);
+            assertTrue(err.contains("is in use"), err);
+            assertTrue(jvm.stdout().contains("IDLE DONE"));
+        }
+    }
+}

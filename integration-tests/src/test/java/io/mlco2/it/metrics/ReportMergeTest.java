@@ -1,0 +1,68 @@
+package io.mlco2.it.metrics;
+
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Three runs written by three JVMs with the agent (two nodes of one distributed run, one other run), merged. */
+class ReportMergeTest {
+
+    @TempDir
+    Path dir;
+
+    private static double kwh(Path json) throws Exception {
+        Matcher m = Pattern.compile("\"total\"\\s*:\\s*([0-9.Ee-]+)").matcher(Files.readString(json));
+        assertTrue(m.find(), json.toString());
+        return Double.parseDouble(m.group(1));
+    }
+
+    @Test
+    void reportMergesThreeJvmsRunsPerRunProjectAndHost() throws Exception {
+        AgentJvm a = AgentJvm.start(dir.resolve("node-a"), "mlco2.run-id=dist-1;mlco2.project-name=bert;mlco2.region=FR",
+                "io.mlco2.it.jobs.DjlTrainingJob", "1", "1024", "0");
+        AgentJvm b = AgentJvm.start(dir.resolve("node-b"), "mlco2.run-id=dist-1;mlco2.project-name=bert;mlco2.region=FR",
+                "io.mlco2.it.metrics.IdleJob", "1500");
+        AgentJvm c = AgentJvm.start(dir.resolve("node-c"), "mlco2.run-id=solo-2;mlco2.project-name=resnet;mlco2.region=SE",
+                "io.mlco2.it.metrics.IdleJob", "1000");
+        assertEquals(0, a.await(600), a.stderr());
+        assertEquals(0, b.await(600), b.stderr());
+        assertEquals(0, c.await(600), c.stderr());
+        // A node killed while writing: a truncated summary.
+        Files.writeString(dir.resolve("node-c/mlco2-reports/killed.json"), "{\"run_id\":\"dist-1\",\"energy_kwh\":{");
+
+        Path out = dir.resolve("report.out");
+        Path err = dir.resolve("report.err");
+        int code = AgentJvm.cli(dir, out, err, "report", "--html", "merged/mlco2-report.html", "node-a", "node-b", "node-c");
+        String o = Files.readString(out);
+        String e = Files.readString(err);
+        assertEquals(0, code, o + e);
+        assertTrue(o.startsWith("2 run(s), 3 node report(s)"), o);
+        assertTrue(o.contains("; 1 skipped"), o);
+        assertTrue(e.contains("killed.json: not valid JSON"), e);
+        double dist = kwh(dir.resolve("node-a/mlco2-reports/dist-1.json")) + kwh(dir.resolve("node-b/mlco2-reports/dist-1.json"));
+        String distLine = o.lines().filter(l -> l.trim().startsWith("dist-1 ")).findFirst().orElseThrow();
+        assertTrue(distLine.matches("\\s*dist-1\\s+bert\\s+2\\s+.*"), distLine);
+        assertTrue(distLine.contains(String.format(Locale.ROOT, "%.6f", dist)), distLine + " vs " + dist);
+        assertTrue(o.contains("Per project:") && o.contains("resnet") && o.contains("Per host:"), o);
+        Path html = dir.resolve("merged/mlco2-report.html");
+        assertTrue(Files.isRegularFile(html));
+
+        assertEquals(2, AgentJvm.cli(dir, out, err, "report", dir.resolve("nope").toString()));
+        assertTrue(Files.readString(err).contains("not a directory"));
+        assertEquals(2, AgentJvm.cli(dir, out, err, "report"));
+
+        Assumptions.assumeTrue(HtmlReportChromiumTest.chromium() != null,
+                "Chromium not installed (apt-get install -y chromium): merged HTML rendering not checked");
+        HtmlReportChromiumTest.assertRenders(html, dir, "merged-report.png");
+    }
+}

@@ -1,0 +1,49 @@
+package io.mlco2.tracker.html;
+
+import io.mlco2.tracker.config.Config;
+import io.mlco2.tracker.report.ReportFiles;
+import io.mlco2.tracker.report.RunSummary;
+import io.mlco2.tracker.report.SummaryJson;
+import io.mlco2.tracker.runtime.ReportWriter;
+import io.mlco2.tracker.runtime.Tracker;
+import io.mlco2.tracker.timeseries.PowerHistory;
+
+import java.nio.file.Path;
+
+/**
+ * Writes {@code <run_id>.html} at exit ({@code mlco2.report.html}, on by default). The chart's data comes from a
+ * {@link PowerHistory} fed by every sample, so memory stays constant however long the run.
+ */
+public final class HtmlReportWriter implements ReportWriter {
+
+    private final PowerHistory history;
+
+    public HtmlReportWriter(PowerHistory history) {
+        this.history = history;
+    }
+
+    public static void install(Tracker tracker) {
+        if (!tracker.config().get(Config.HTML_REPORT)) {
+            return;
+        }
+        PowerHistory history = new PowerHistory();
+        tracker.addListener(history);
+        tracker.addWriter(new HtmlReportWriter(history));
+    }
+
+    public static Path fileFor(Path dir, String runId) {
+        return dir.resolve(SummaryJson.safeFileName(runId) + ".html");
+    }
+
+    @Override
+    public String name() {
+        return "HTML report";
+    }
+
+    @Override
+    public Path write(RunSummary summary, Path dir) throws Exception {
+        Path file = fileFor(dir, summary.runId());
+        ReportFiles.writeAtomically(file, RunReportPage.render(summary, history.series()));
+        return file;
+    }
+}

@@ -1,0 +1,155 @@
+package io.mlco2.tracker.html;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.mlco2.tracker.carbon.Mitigation;
+import io.mlco2.tracker.energy.Component;
+import io.mlco2.tracker.report.ComponentEnergy;
+import io.mlco2.tracker.report.RunSummary;
+import io.mlco2.tracker.report.TdpEstimate;
+import io.mlco2.tracker.timeseries.MinMaxSeries;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code <run_id>.html}: one run as a self-contained page: power over time per component, energy and emissions
+ * by component, the measurement against the TDP estimate, the grid's intensity and the cleanest-region
+ * comparison, the configuration and methods. Every value from the run or the user is escaped.
+ */
+public final class RunReportPage {
+
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    private RunReportPage() {
+    }
+
+    public static String render(RunSummary s, Map<Component, MinMaxSeries> power) {
+        Page p = new Page("mlco2 report: " + s.projectName() + " / " + s.runId());
+        p.raw("<h1>Energy and emissions of run <code>" + Html.esc(s.runId()) + "</code></h1>\n");
+        p.raw("<p class=\"muted\">Project <b>" + Html.esc(s.projectName()) + "</b>"
+                + (s.experimentId().isEmpty() ? "" : ", experiment <b>" + Html.esc(s.experimentId()) + "</b>")
+                + " on <b>" + Html.esc(s.hostname()) + "</b>, " + Html.esc(s.start().toString()) + " to "
+                + Html.esc(s.end().toString()) + " (" + Html.esc(Html.duration(s.durationSeconds())) + "). mlco2-agent "
+                + Html.esc(s.agentVersion()) + ".</p>\n");
+
+        double gPerKwh = s.intensity().gramsPerKwh();
+        p.raw("<div class=\"cards\">"
+                + card(Html.sig(s.totalEnergyKwh() * 1000) + " Wh", "energy measured (IT, without PUE)")
+                + card(Html.sig(s.emissionsKg() * 1000) + " g", "CO2eq emitted (PUE " + Html.num(s.pue(), 2) + ")")
+                + card(Html.num(gPerKwh, 1) + " g/kWh", "grid intensity, " + s.intensity().region())
+                + card(Html.num(s.measuredOverEstimate(), 2) + " x", "measured / TDP estimate (CPU+GPU)")
+                + "</div>\n");
+
+        p.h2("Power over time");
+        p.chart("Power per component (W)", power);
+
+        p.h2("Energy and emissions by component");
+        List<List<String>> rows = new ArrayList<>();
+        double total = s.totalEnergyJoules();
+        for (Component c : Component.values()) {
+            ComponentEnergy e = s.component(c);
+            double grams = e.energyKwh() * s.pue() * gPerKwh;
+            rows.add(List.of(c.key().toUpperCase(), Integer.toString(e.devices()), e.method(),
+                    Html.sig(e.energyKwh() * 1000), Html.sig(e.meanPowerWatts()), Html.percent(e.meanUtilization()),
+                    Html.sig(grams), total > 0 ? Html.percent(e.energyJoules() / total) : "n/a",
+                    "\t" + bar(total > 0 ? e.energyJoules() / total : 0, "")));
+        }
+        rows.add(List.of("Total", "", "", Html.sig(s.totalEnergyKwh() * 1000), "", "",
+                Html.sig(s.emissionsKg() * 1000), "100 %", ""));
+        p.table(List.of("Component", "Devices", "Method", "Energy (Wh)", "Mean power (W)", "Mean utilisation",
+                "Emissions (g CO2eq)", "Share", ""), rows, "num");
+
+        p.h2("Measured against the TDP estimate");
+        TdpEstimate est = s.tdpEstimate();
+        double measuredKwh = (s.component(Component.CPU).energyJoules() + s.component(Component.GPU).energyJoules())
+                / ComponentEnergy.JOULES_PER_KWH;
+        double scale = Math.max(measuredKwh, est.energyKwh());
+        p.raw("<p>The ML Emissions Calculator estimates energy as TDP x time; the agent measures it. Memory is left out "
+                + "of both sides.</p>\n");
+        p.table(List.of("", "Energy (Wh)", "Emissions (g CO2eq, no PUE)", ""), List.of(
+                List.of("Measured CPU + GPU", Html.sig(measuredKwh * 1000), Html.sig(measuredKwh * gPerKwh),
+                        "\t" + bar(scale > 0 ? measuredKwh / scale : 0, "")),
+                List.of("TDP estimate (" + Html.num(est.tdpWatts(), 0) + " W)", Html.sig(est.energyKwh() * 1000),
+                        Html.sig(est.emissionsKg() * 1000), "\t" + bar(scale > 0 ? est.energyKwh() / scale : 0, "est"))),
+                "num");
+        if (!est.hardware().isEmpty()) {
+            p.raw("<p class=\"muted\">Counted: " + Html.esc(est.hardware()) + "</p>\n");
+        }
+
+        p.h2("Where the electricity came from");
+        List<List<String>> grid = new ArrayList<>();
+        grid.add(List.of("Region", s.intensity().region() + " (" + s.intensity().displayName() + ")"
+                + (s.intensity().fallback() ? ": world average, no region configured" : "")));
+        grid.add(List.of("Carbon intensity", Html.num(gPerKwh, 1) + " g CO2eq/kWh"));
+        grid.add(List.of("Source", s.intensity().source()));
+        grid.add(List.of("PUE", Html.num(s.pue(), 2)));
+        Mitigation m = s.mitigation();
+        if (m.rankOutOf() > 0) {
+            grid.add(List.of("Rank", m.rank() + " of " + m.rankOutOf() + " (1 = cleanest)"));
+        }
+        p.table(List.of("", ""), grid, "kv");
+        if (!m.text().isEmpty()) {
+            p.raw("<p>" + Html.esc(m.text()) + "</p>\n");
+        } else {
+            p.raw("<p class=\"muted\">No cleanest-region comparison is available for this region.</p>\n");
+        }
+        if (!m.alternativeRegion().isEmpty() && !Double.isNaN(m.alternativeEmissionsKg())) {
+            double hi = Math.max(s.emissionsKg(), m.alternativeEmissionsKg());
+            p.table(List.of("Region", "g CO2eq/kWh", "Emissions (g CO2eq)", ""), List.of(
+                    List.of(s.intensity().region() + " (this run)", Html.num(gPerKwh, 1), Html.sig(s.emissionsKg() * 1000),
+                            "\t" + bar(hi > 0 ? s.emissionsKg() / hi : 0, "")),
+                    List.of(m.alternativeRegion() + " (cleanest)", Html.num(m.alternativeGramsPerKwh(), 1),
+                            Html.sig(m.alternativeEmissionsKg() * 1000),
+                            "\t" + bar(hi > 0 ? m.alternativeEmissionsKg() / hi : 0, "alt"))), "num");
+        }
+
+        p.h2("Hardware and methods");
+        List<List<String>> hw = new ArrayList<>();
+        hw.add(List.of("CPU", s.cpuModel() + " (" + s.cpuCount() + " logical)"));
+        hw.add(List.of("GPU", s.gpuCount() == 0 ? "none tracked" : s.gpuCount() + " x " + s.gpuModel()
+                + (s.gpuShared() ? " (shared with other processes)" : "")));
+        hw.add(List.of("Memory", Html.num(s.ramTotalGb(), 1) + " GB, " + Html.num(s.ramUsedGb(), 1) + " GB used at the end"));
+        hw.add(List.of("OS", s.os()));
+        hw.add(List.of("Tracking mode", s.trackingMode()));
+        for (Component c : Component.values()) {
+            hw.add(List.of("Method " + c.key(), s.component(c).method()));
+        }
+        p.table(List.of("", ""), hw, "kv");
+
+        p.h2("Configuration");
+        List<List<String>> cfg = new ArrayList<>();
+        s.configuration().forEach((k, v) -> cfg.add(List.of(k, v)));
+        p.table(List.of("Key", "Value"), cfg, "kv");
+
+        if (!s.notes().isEmpty()) {
+            p.h2("Notes");
+            StringBuilder b = new StringBuilder("<ul>");
+            s.notes().forEach(n -> b.append("<li>").append(Html.esc(n)).append("</li>"));
+            p.raw(b.append("</ul>\n").toString());
+        }
+        if (!s.extra().isEmpty()) {
+            p.h2("More");
+            String text;
+            try {
+                text = JSON.writeValueAsString(s.extra());
+            } catch (Exception e) {
+                text = String.valueOf(s.extra());
+            }
+            p.raw("<pre>" + Html.esc(text) + "</pre>\n");
+        }
+        return p.render();
+    }
+
+    static String card(String value, String label) {
+        return "<div class=\"card\"><div class=\"v\">" + Html.esc(value) + "</div><div class=\"k\">" + Html.esc(label)
+                + "</div></div>";
+    }
+
+    /** A horizontal bar of {@code ratio} (0-1) of 240 px; only numbers and a constant class go in. */
+    static String bar(double ratio, String cls) {
+        double r = Double.isNaN(ratio) ? 0 : Math.max(0, Math.min(1, ratio));
+        return "<span class=\"bar " + cls + "\" style=\"width:" + Math.round(r * 240) + "px\"></span>";
+    }
+}

@@ -1,0 +1,187 @@
+package io.mlco2.tracker.report.merge;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.mlco2.tracker.report.Csv;
+import io.mlco2.tracker.report.EmissionsCsv;
+import io.mlco2.tracker.report.SummaryJson;
+import io.mlco2.tracker.timeseries.SamplesCsv;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+
+/**
+ * Reads the reports of many runs or nodes: every {@code <run_id>.json} summary and {@code emissions.csv} under the
+ * given folders (up to {@value #MAX_DEPTH} levels down, symbolic links not followed). In a folder, a run that has a
+ * summary is taken from it (it names the host); the {@code emissions.csv} rows of other runs are taken as they are.
+ * A file or row that is malformed or truncated is named in {@link Result#problems()} and skipped; the rest is read.
+ */
+public final class ReportReader {
+
+    static final int MAX_DEPTH = 4;
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /**
+     * @param runs     the node runs found, in folder then file order
+     * @param problems one line per skipped file or row: {@code path[:line]: why}
+     * @param files    the report files read (including the ones with problems)
+     */
+    public record Result(List<NodeRun> runs, List<String> problems, int files) {
+    }
+
+    private ReportReader() {
+    }
+
+    public static Result read(List<Path> dirs) throws IOException {
+        List<NodeRun> runs = new ArrayList<>();
+        List<String> problems = new ArrayList<>();
+        int files = 0;
+        for (Path root : dirs) {
+            Map<Path, List<Path>> byFolder = new TreeMap<>();
+            try (Stream<Path> s = Files.walk(root, MAX_DEPTH)) {
+                s.filter(Files::isRegularFile).filter(ReportReader::isReport)
+                        .forEach(f -> byFolder.computeIfAbsent(f.getParent(), k -> new ArrayList<>()).add(f));
+            }
+            for (Map.Entry<Path, List<Path>> e : byFolder.entrySet()) {
+                List<Path> list = e.getValue();
+                list.sort(null);
+                Set<String> summarised = new HashSet<>();
+                for (Path f : list) {
+                    if (f.getFileName().toString().endsWith(".json")) {
+                        files++;
+                        try {
+                            NodeRun r = readSummary(f);
+                            runs.add(r);
+                            summarised.add(r.runId());
+                        } catch (IOException | RuntimeException ex) {
+                            problems.add(f + ": " + reason(ex));
+                        }
+                    }
+                }
+                for (Path f : list) {
+                    if (f.getFileName().toString().equals(EmissionsCsv.FILE_NAME)) {
+                        files++;
+                        readEmissionsCsv(f, summarised, runs, problems);
+                    }
+                }
+            }
+        }
+        return new Result(runs, problems, files);
+    }
+
+    private static boolean isReport(Path f) {
+        String n = f.getFileName().toString();
+        return n.equals(EmissionsCsv.FILE_NAME) || (n.endsWith(".json") && !n.startsWith("."));
+    }
+
+    private static String reason(Exception e) {
+        String m = e.getMessage();
+        if (m != null) {
+            int nl = m.indexOf('\n');
+            m = nl > 0 ? m.substring(0, nl) : m;
+        }
+        return e instanceof com.fasterxml.jackson.core.JsonProcessingException
+                ? "not valid JSON (truncated?): " + m : m == null ? e.getClass().getSimpleName() : m;
+    }
+
+    static NodeRun readSummary(Path f) throws IOException {
+        JsonNode n = JSON.readTree(f.toFile());
+        if (n == null || !n.isObject() || !n.path("run_id").isTextual() || !n.path("energy_kwh").isObject()) {
+            throw new IOException("not an mlco2 run summary (no run_id or energy_kwh)");
+        }
+        JsonNode e = n.get("energy_kwh");
+        String runId = n.get("run_id").asText();
+        StringBuilder methods = new StringBuilder();
+        n.path("methods").fields().forEachRemaining(m -> methods.append(methods.length() == 0 ? "" : " ")
+                .append(m.getKey()).append('=').append(m.getValue().asText()));
+        Path samples = SamplesCsv.fileFor(f.getParent(), runId);
+        return new NodeRun(runId, n.path("project_name").asText(""), n.path("hostname").asText("unknown"),
+                n.path("start").asText(""), number(n, "duration_s", false),
+                number(e, "cpu", true), number(e, "gpu", true), number(e, "ram", true),
+                number(n, "emissions_kg", true), n.path("region").asText(""),
+                number(n, "carbon_intensity_g_per_kwh", false), methods.toString(), f,
+                Files.isRegularFile(samples) ? samples : null);
+    }
+
+    private static double number(JsonNode n, String field, boolean required) throws IOException {
+        JsonNode v = n.get(field);
+        if (v == null || !v.isNumber()) {
+            if (required) {
+                throw new IOException("field " + field + " missing or not a number");
+            }
+            return Double.NaN;
+        }
+        double d = v.asDouble();
+        if (required && (Double.isNaN(d) || d < 0)) {
+            throw new IOException("field " + field + " is negative");
+        }
+        return d;
+    }
+
+    static void readEmissionsCsv(Path f, Set<String> summarised, List<NodeRun> runs, List<String> problems) {
+        try (BufferedReader r = Files.newBufferedReader(f, StandardCharsets.UTF_8)) {
+            String head = r.readLine();
+            if (head == null || !EmissionsCsv.HEADER_LINE.equals(head.replace("\uFEFF", "").trim())) {
+                problems.add(f + ": not an emissions.csv with CodeCarbon's header; file skipped");
+                return;
+            }
+            int n = EmissionsCsv.HEADER.size();
+            String folder = f.getParent() == null ? "" : String.valueOf(f.getParent().getFileName());
+            String line;
+            int lineNo = 1;
+            while ((line = r.readLine()) != null) {
+                lineNo++;
+                if (line.isBlank()) {
+                    continue;
+                }
+                List<String> v = Csv.parseLine(line);
+                if (v.size() != n) {
+                    problems.add(f + ":" + lineNo + ": " + v.size() + " fields instead of " + n + " (truncated?); row skipped");
+                    continue;
+                }
+                String runId = unformula(v.get(2));
+                if (summarised.contains(runId)) {
+                    continue;
+                }
+                try {
+                    double cpu = Double.parseDouble(v.get(10));
+                    double gpu = Double.parseDouble(v.get(11));
+                    double ram = Double.parseDouble(v.get(12));
+                    double kg = Double.parseDouble(v.get(5));
+                    double duration = v.get(4).isEmpty() ? Double.NaN : Double.parseDouble(v.get(4));
+                    String region = !v.get(19).isEmpty() ? v.get(18) + ":" + v.get(19)
+                            : !v.get(17).isEmpty() ? v.get(17) : v.get(16);
+                    runs.add(new NodeRun(runId, unformula(v.get(1)), "?/" + folder, v.get(0), duration, cpu, gpu, ram,
+                            kg, region, Double.NaN, "", f, null));
+                } catch (NumberFormatException e) {
+                    problems.add(f + ":" + lineNo + ": a number does not parse (" + e.getMessage() + "); row skipped");
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            problems.add(f + ": " + reason(e));
+        }
+    }
+
+    /** Undoes {@link Csv#userText}'s protection of a leading formula character. */
+    static String unformula(String s) {
+        if (s.length() > 1 && s.charAt(0) == '\'' && "=+-@\t\r".indexOf(s.charAt(1)) >= 0) {
+            return s.substring(1);
+        }
+        return s;
+    }
+
+    /** The file name a run's summary would have; for tests. */
+    static String summaryName(String runId) {
+        return SummaryJson.safeFileName(runId) + ".json";
+    }
+}

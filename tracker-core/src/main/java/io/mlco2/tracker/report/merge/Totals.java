@@ -1,0 +1,66 @@
+package io.mlco2.tracker.report.merge;
+
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+
+/** Sums of node runs grouped by a key (a run id, a project, a host). */
+public final class Totals {
+
+    /** One group's sums. Energies in kWh without PUE, emissions in kg CO2eq. */
+    public static final class Group {
+        public final String key;
+        public final Set<String> runIds = new LinkedHashSet<>();
+        public final Set<String> projects = new LinkedHashSet<>();
+        public final Set<String> hosts = new LinkedHashSet<>();
+        public int nodes;
+        public double cpuKwh;
+        public double gpuKwh;
+        public double ramKwh;
+        public double emissionsKg;
+        public double longestSeconds;
+
+        Group(String key) {
+            this.key = key;
+        }
+
+        void add(NodeRun r) {
+            nodes++;
+            runIds.add(r.runId());
+            projects.add(r.projectName());
+            hosts.add(r.host());
+            cpuKwh += r.cpuKwh();
+            gpuKwh += r.gpuKwh();
+            ramKwh += r.ramKwh();
+            emissionsKg += r.emissionsKg();
+            if (!Double.isNaN(r.durationSeconds())) {
+                longestSeconds = Math.max(longestSeconds, r.durationSeconds());
+            }
+        }
+
+        public double totalKwh() {
+            return cpuKwh + gpuKwh + ramKwh;
+        }
+    }
+
+    private Totals() {
+    }
+
+    /** Groups in first-seen order. */
+    public static Map<String, Group> by(Collection<NodeRun> runs, Function<NodeRun, String> key) {
+        Map<String, Group> out = new LinkedHashMap<>();
+        for (NodeRun r : runs) {
+            out.computeIfAbsent(key.apply(r), Group::new).add(r);
+        }
+        return out;
+    }
+
+    public static Group all(Collection<NodeRun> runs) {
+        Group g = new Group("total");
+        runs.forEach(g::add);
+        return g;
+    }
+}

@@ -1,0 +1,47 @@
+package io.mlco2.tracker.timeseries;
+
+import io.mlco2.tracker.energy.Component;
+import io.mlco2.tracker.runtime.SampleListener;
+import io.mlco2.tracker.runtime.Tracker;
+
+import java.util.EnumMap;
+import java.util.Map;
+
+/**
+ * Power per component over the run, decimated into a {@link MinMaxSeries} each: what the HTML report's chart
+ * draws. Constant memory whatever the run's length.
+ */
+public final class PowerHistory implements SampleListener {
+
+    private final Map<Component, MinMaxSeries> series = new EnumMap<>(Component.class);
+
+    public PowerHistory() {
+        this(MinMaxSeries.DEFAULT_BUCKETS);
+    }
+
+    public PowerHistory(int buckets) {
+        for (Component c : Component.values()) {
+            series.put(c, new MinMaxSeries(buckets));
+        }
+    }
+
+    @Override
+    public void onSample(Tracker tracker, long monotonicNanos) {
+        double seconds = (monotonicNanos - tracker.startNanos()) / 1e9;
+        ComponentPower.of(tracker.accumulators()).forEach((c, p) -> series.get(c).add(seconds, p.powerWatts()));
+    }
+
+    /** Adds one power reading; for reading a samples file back. */
+    public void add(Component c, double seconds, double powerWatts) {
+        series.get(c).add(seconds, powerWatts);
+    }
+
+    /** The series of every component (empty for a component never measured). */
+    public Map<Component, MinMaxSeries> series() {
+        return series;
+    }
+
+    public boolean isEmpty() {
+        return series.values().stream().allMatch(s -> s.size() == 0);
+    }
+}

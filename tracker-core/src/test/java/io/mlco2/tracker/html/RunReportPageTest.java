@@ -1,0 +1,55 @@
+package io.mlco2.tracker.html;
+
+import io.mlco2.tracker.carbon.GridIntensity;
+import io.mlco2.tracker.carbon.Mitigation;
+import io.mlco2.tracker.energy.Component;
+import io.mlco2.tracker.report.ComponentEnergy;
+import io.mlco2.tracker.report.RunSummary;
+import io.mlco2.tracker.report.TdpEstimate;
+import io.mlco2.tracker.timeseries.PowerHistory;
+import org.junit.jupiter.api.Test;
+
+import java.time.Instant;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+public class RunReportPageTest {
+
+    static final String EVIL = "<script>alert(1)</script>\"'&";
+
+    public static RunSummary summary(String project, Map<String, String> config) {
+        Map<Component, ComponentEnergy> c = new EnumMap<>(Component.class);
+        c.put(Component.CPU, new ComponentEnergy(3600, 36, "rapl", 0.5, 1));
+        c.put(Component.GPU, new ComponentEnergy(7200, 72, "nvml-energy-counter", 0.9, 1));
+        c.put(Component.RAM, new ComponentEnergy(360, 3.6, "ram-model", 0.2, 1));
+        GridIntensity g = new GridIntensity("aws:us-east-1", "AWS us-east-1", "United States", "USA", "", "aws",
+                "us-east-1", 380, "test data", false);
+        return new RunSummary("run-" + project.hashCode(), project, EVIL, Instant.parse("2026-01-01T00:00:00Z"),
+                Instant.parse("2026-01-01T00:01:40Z"), 100, c, g, 1.2, 0.0015, new TdpEstimate(200, 0.0055, 0.002, "cpu x"),
+                new Mitigation("Run in " + EVIL, "aws:ca-central-1", 20, 0.0001, 5, 20), EVIL, 8, 1, EVIL, false, 32, 8,
+                "Linux", EVIL, "machine", "0.1.0", config, List.of(EVIL), Map.of("epochs", Map.of("n", 3)));
+    }
+
+    @Test
+    void everyUserValueIsEscapedAndNothingIsFetched() {
+        PowerHistory h = new PowerHistory(10);
+        for (int i = 0; i < 100; i++) {
+            h.add(Component.CPU, i, 30 + i % 7);
+        }
+        String html = RunReportPage.render(summary(EVIL, Map.of("mlco2.project-name", EVIL)), h.series());
+        assertFalse(html.contains("<script>alert"), "raw script from a user value");
+        assertFalse(html.contains("\"'&<"), "unescaped text");
+        assertTrue(html.contains("&lt;script&gt;alert(1)&lt;/script&gt;&quot;&#39;&amp;"));
+        assertFalse(html.matches("(?s).*(src|href)\\s*=\\s*[\"']?(https?:)?//.*"), "no external resource");
+        assertTrue(html.contains("Content-Security-Policy"));
+        assertTrue(html.contains("id=\"chart-0\""));
+        assertTrue(html.contains("aws:ca-central-1"));
+        assertTrue(html.contains("nvml-energy-counter"));
+        // Exactly our two script elements (data and code).
+        assertTrue(html.split("<script", -1).length - 1 == 2, "two script elements");
+    }
+}

@@ -1,0 +1,79 @@
+package io.mlco2.tracker.metrics;
+
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.mlco2.tracker.energy.Component;
+import io.mlco2.tracker.energy.EnergyAccumulator;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class TrackerMetricsTest {
+
+    private static final long S = 1_000_000_000L;
+
+    @Test
+    void registersEnergyPowerAndEmissionsPerDeviceWithUnitsTagsAndDescriptions() {
+        EnergyAccumulator cpu = new EnergyAccumulator(new FakeSource(Component.CPU, "package-0", 100));
+        EnergyAccumulator ram = new EnergyAccumulator(new FakeSource(Component.RAM, "machine", 10));
+        for (long t = 0; t <= 36; t++) {
+            cpu.sample(t * S);
+            ram.sample(t * S);
+        }
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        new TrackerMetrics(List.of(cpu, ram), 50.0, "FR", 1.5, TrackerMetrics.commonTags("node-1", "run-7", "proj"))
+                .bindTo(registry);
+
+        FunctionCounter energy = registry.get("mlco2.energy").tag("component", "cpu").tag("device", "package-0")
+                .tag("method", "cpu-load-model").tag("host", "node-1").tag("run_id", "run-7").tag("project", "proj")
+                .functionCounter();
+        assertEquals(3600.0, energy.count(), 1e-6);
+        assertEquals("joules", energy.getId().getBaseUnit());
+        Gauge power = registry.get("mlco2.power").tag("component", "ram").gauge();
+        assertEquals(10.0, power.value(), 1e-9);
+        assertEquals("watts", power.getId().getBaseUnit());
+        // 3600 J = 0.001 kWh x PUE 1.5 x 50 g/kWh = 0.075 g
+        FunctionCounter grams = registry.get("mlco2.emissions").tag("component", "cpu").functionCounter();
+        assertEquals(0.075, grams.count(), 1e-9);
+        assertEquals("grams", grams.getId().getBaseUnit());
+        assertEquals(50.0, registry.get("mlco2.carbon.intensity").tag("region", "FR").gauge().value());
+        assertEquals(1.5, registry.get("mlco2.pue").gauge().value());
+        assertEquals(0.5, registry.get("mlco2.utilization").tag("component", "cpu").gauge().value());
+
+        for (Meter m : registry.getMeters()) {
+            String name = m.getId().getName();
+            assertTrue(name.matches("[a-z0-9]+(\\.[a-z0-9]+)*"), name);
+            assertNotNull(m.getId().getDescription(), name);
+            assertFalse(m.getId().getDescription().isBlank(), name);
+            assertEquals("run-7", m.getId().getTag("run_id"), name);
+        }
+    }
+
+    @Test
+    void failedReadGivesNaNOrTheLastValueNeverAnException() {
+        FakeSource src = new FakeSource(Component.GPU, "0", 200);
+        EnergyAccumulator gpu = new EnergyAccumulator(src);
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        new TrackerMetrics(List.of(gpu), 100, "world", 1.0, TrackerMetrics.commonTags(null, "r", "p")).bindTo(registry);
+        assertTrue(Double.isNaN(registry.get("mlco2.power").gauge().value()), "no reading yet");
+        src.failing = true;
+        gpu.sample(0);
+        gpu.sample(S);
+        assertEquals(0.0, registry.get("mlco2.energy").functionCounter().count());
+        assertEquals("unknown", registry.get("mlco2.energy").functionCounter().getId().getTag("host"));
+    }
+
+    @Test
+    void aThrowingFunctionReadsAsNaN() {
+        assertTrue(Double.isNaN(TrackerMetrics.<String>safe(s -> {
+            throw new IllegalStateException("boom");
+        }).applyAsDouble("x")));
+    }
+}
