@@ -64,6 +64,7 @@ public final class AgentMain {
                 }
             }, "mlco2-exit");
             Runtime.getRuntime().addShutdownHook(hook);
+            FirstLoads.install(inst);
             init.start();
         } catch (Throwable t) {
             System.err.println("[mlco2] ERROR: agent not started (" + t + "); the application runs on without it");

@@ -14,6 +14,7 @@ final class Extensions {
 
     static void install(Tracker tracker, Instrumentation inst) {
         // Extensions register here (see the issues for metrics, time series and epochs).
+        guarded(tracker, "epochs", () -> io.mlco2.tracker.epochs.EpochsExtension.install(tracker, inst));
         guarded(tracker, "time series", () -> io.mlco2.tracker.timeseries.SamplesCsv.install(tracker));
         guarded(tracker, "HTML report", () -> io.mlco2.tracker.html.HtmlReportWriter.install(tracker));
         guarded(tracker, "metrics", () -> io.mlco2.tracker.metrics.Metrics.install(tracker));

@@ -1,0 +1,44 @@
+package io.mlco2.agent.bootstrap;
+
+import java.util.function.BiFunction;
+
+/**
+ * Internal: the one channel between code the application's class loaders define (the {@link Mlco2} API, advice
+ * woven into DJL and DL4J) and the agent's implementation, which lives in its own isolated class loader.
+ *
+ * <p>The agent jar is always on the system class path while the agent is attached, so this class is looked up
+ * there ({@link #hook()} works from any class loader, child-first ones included). The implementation registers a
+ * {@code BiFunction<String, Object[], Object>}: a JDK type, so neither side needs the other's classes. The first
+ * argument names the operation ({@code phase.begin}, {@code djl.fit.enter}, ...), the second carries its arguments.
+ * Not part of the public API.
+ */
+public final class Bridge {
+
+    static final String NAME = "io.mlco2.agent.bootstrap.Bridge";
+
+    private static volatile BiFunction<String, Object[], Object> hook;
+
+    private Bridge() {
+    }
+
+    /** Called by the agent's implementation once it runs. */
+    public static void install(BiFunction<String, Object[], Object> h) {
+        hook = h;
+    }
+
+    /** The registered hook of the system class loader's copy of this class, or {@code null}. Never throws. */
+    @SuppressWarnings("unchecked")
+    public static BiFunction<String, Object[], Object> hook() {
+        try {
+            ClassLoader system = ClassLoader.getSystemClassLoader();
+            if (Bridge.class.getClassLoader() == system) {
+                return hook;
+            }
+            // This copy was loaded by another loader (a child-first one): ask the system loader's copy.
+            Class<?> c = Class.forName(NAME, true, system);
+            return c == Bridge.class ? hook : (BiFunction<String, Object[], Object>) c.getMethod("hook").invoke(null);
+        } catch (Throwable t) {
+            return null;
+        }
+    }
+}

@@ -1,0 +1,54 @@
+package io.mlco2.agent.bootstrap;
+
+import java.lang.instrument.ClassFileTransformer;
+import java.lang.instrument.Instrumentation;
+import java.security.ProtectionDomain;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Internal: notes when a few framework classes are first loaded, from {@code premain} on, until the agent's
+ * implementation has woven its own hooks into them. The implementation starts later, on a background thread, and
+ * a short job may already be training by then. DJL loads {@code EasyTrain} at its first {@code EasyTrain.fit} call,
+ * DL4J its {@code Solver} when a network is set up for training: where such a job's first epoch began.
+ *
+ * <p>Changes no class, never blocks: one set look-up per class loaded, for the few seconds it is installed.
+ */
+public final class FirstLoads implements ClassFileTransformer {
+
+    private static final Set<String> WATCHED = Set.of("ai/djl/training/EasyTrain", "org/deeplearning4j/optimize/Solver");
+    private static final Map<String, Long> NANOS = new ConcurrentHashMap<>();
+    private static final FirstLoads INSTANCE = new FirstLoads();
+
+    private FirstLoads() {
+    }
+
+    static void install(Instrumentation inst) {
+        try {
+            inst.addTransformer(INSTANCE, false);
+        } catch (Throwable ignored) {
+            // Without it a short job's first epoch may go unmeasured; nothing else changes.
+        }
+    }
+
+    /** Stops watching (called by the implementation once its hooks are in place). */
+    public static void uninstall(Instrumentation inst) {
+        inst.removeTransformer(INSTANCE);
+    }
+
+    /** {@link System#nanoTime()} when {@code internalName} ({@code a/b/C}) was first loaded, 0 if it was not. */
+    public static long nanos(String internalName) {
+        Long n = NANOS.get(internalName);
+        return n == null ? 0 : n;
+    }
+
+    @Override
+    public byte[] transform(ClassLoader loader, String className, Class<?> redefined, ProtectionDomain pd,
+                            byte[] classfile) {
+        if (className != null && WATCHED.contains(className)) {
+            NANOS.putIfAbsent(className, System.nanoTime());
+        }
+        return null;
+    }
+}

@@ -1,0 +1,36 @@
+package io.mlco2.it.epochs;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** DJL epochs from the unchanged training job, in child JVMs with the agent. */
+class DjlEpochsIT {
+
+    /**
+     * The job reaches {@code EasyTrain.fit} about a second after start, before the agent has woven its hooks: the
+     * first epoch is recovered from the bootstrap's note of DJL's first {@code fit} call, and the planned count of
+     * that running call cannot be read, so {@code mlco2.epochs} gives it.
+     */
+    @Test
+    void threeEpochsGiveThreeRowsAndAForecastAfterTheFirst(@TempDir Path dir) throws Exception {
+        EpochRun r = EpochRun.run(dir, "djl-epochs", "mlco2.epochs=3", EpochRun.djlClassPath(),
+                "io.mlco2.it.jobs.DjlTrainingJob", "3", "2048");
+        r.assertEpochRows(3);
+        r.assertForecast(1, 3, "mlco2.epochs");
+        assertTrue(r.stdout.contains("TRAINING DONE epochs=3"), r.describe());
+        assertTrue(r.stderr.contains("epochs: DJL 0.36.0 detected"), r.describe());
+    }
+
+    /** Started once the agent is ready, DJL's own {@code EasyTrain.fit(trainer, 3, ...)} gives the planned count. */
+    @Test
+    void plannedEpochsComeFromEasyTrainFit(@TempDir Path dir) throws Exception {
+        EpochRun r = EpochRun.run(dir, "djl-planned", "", EpochRun.djlClassPath(),
+                "io.mlco2.it.jobs.DjlAfterAgentJob", "3", "2048");
+        r.assertEpochRows(3);
+        r.assertForecast(1, 3, "DJL EasyTrain.fit");
+    }
+}

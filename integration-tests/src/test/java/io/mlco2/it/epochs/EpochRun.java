@@ -1,0 +1,159 @@
+package io.mlco2.it.epochs;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** One child JVM run of a job, with or without the agent, and its epoch reports. */
+final class EpochRun {
+
+    final int exitCode;
+    final String stdout;
+    final String stderr;
+    final Path reports;
+    final String runId;
+
+    private EpochRun(int exitCode, String stdout, String stderr, Path reports, String runId) {
+        this.exitCode = exitCode;
+        this.stdout = stdout;
+        this.stderr = stderr;
+        this.reports = reports;
+        this.runId = runId;
+    }
+
+    static Path agentJar() {
+        Path jar = Path.of(System.getProperty("mlco2.it.agentJar", "../agent/target/mlco2-agent.jar")).toAbsolutePath();
+        assertTrue(Files.isRegularFile(jar), "agent jar not built: " + jar);
+        return jar;
+    }
+
+    static String testClasses() {
+        return Path.of(System.getProperty("mlco2.it.testClasses", "target/test-classes")).toAbsolutePath().toString();
+    }
+
+    /** The DJL job's class path: this JVM's (test classes and DJL). */
+    static String djlClassPath() {
+        return System.getProperty("java.class.path");
+    }
+
+    /** The DL4J job's class path: the test classes and target/dl4j-libs, nothing of DJL. */
+    static String dl4jClassPath() throws IOException {
+        Path libs = Path.of(System.getProperty("mlco2.it.dl4jLibs", "target/dl4j-libs"));
+        List<String> cp = new ArrayList<>();
+        cp.add(testClasses());
+        try (var files = Files.list(libs)) {
+            cp.addAll(files.filter(p -> p.toString().endsWith(".jar")).map(Path::toString).sorted().collect(Collectors.toList()));
+        }
+        assertTrue(cp.size() > 30, "DL4J libraries missing in " + libs);
+        return String.join(File.pathSeparator, cp);
+    }
+
+    /**
+     * Runs {@code mainClass} in a child JVM in {@code dir}; with the agent when {@code agentArgs} is not null (the
+     * run id, output folder and a short interval are added).
+     */
+    static EpochRun run(Path dir, String runId, String agentArgs, String classPath, String mainClass, String... args)
+            throws Exception {
+        Path reports = dir.resolve("reports");
+        List<String> cmd = new ArrayList<>();
+        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        if (agentArgs != null) {
+            cmd.add("-javaagent:" + agentJar() + "=mlco2.run-id=" + runId + ";mlco2.output.dir=" + reports
+                    + ";mlco2.interval=250ms" + (agentArgs.isEmpty() ? "" : ";" + agentArgs));
+        }
+        cmd.add("-cp");
+        cmd.add(classPath);
+        cmd.add(mainClass);
+        cmd.addAll(Arrays.asList(args));
+        Path out = dir.resolve("stdout.txt");
+        Path err = dir.resolve("stderr.txt");
+        Process p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectOutput(out.toFile())
+                .redirectError(err.toFile()).start();
+        if (!p.waitFor(600, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new AssertionError("child JVM did not finish in 600 s: " + cmd);
+        }
+        return new EpochRun(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
+                Files.readString(err, StandardCharsets.UTF_8), reports, runId);
+    }
+
+    JsonNode summary() throws IOException {
+        return new ObjectMapper().readTree(reports.resolve(runId + ".json").toFile());
+    }
+
+    /** The rows of {@code <run_id>.epochs.csv}, header first, split on commas (our values hold none). */
+    List<String[]> epochsCsv() throws IOException {
+        List<String[]> rows = new ArrayList<>();
+        for (String line : Files.readAllLines(reports.resolve(runId + ".epochs.csv"), StandardCharsets.UTF_8)) {
+            rows.add(line.split(",", -1));
+        }
+        return rows;
+    }
+
+    String describe() {
+        return "exit " + exitCode + "\n--- stdout\n" + stdout + "\n--- stderr\n" + stderr;
+    }
+
+    /**
+     * The checks common to every framework: {@code epochs} rows numbered 1..n, each with a duration and energy; the
+     * CSV and the JSON agree; the epochs plus the energy outside epochs make the run's total.
+     */
+    void assertEpochRows(int epochs) throws IOException {
+        assertEquals(0, exitCode, describe());
+        List<String[]> csv = epochsCsv();
+        List<String> header = List.of(csv.get(0));
+        int phase = header.indexOf("phase");
+        int number = header.indexOf("number");
+        int energy = header.indexOf("energy_kwh");
+        int duration = header.indexOf("duration_s");
+        double sumKwh = 0;
+        int n = 0;
+        for (String[] row : csv.subList(1, csv.size())) {
+            if (!row[phase].equals("epoch")) {
+                continue;
+            }
+            n++;
+            assertEquals(Integer.toString(n), row[number], "epoch numbers in order\n" + describe());
+            assertTrue(Double.parseDouble(row[duration]) > 0, "epoch " + n + " has a duration");
+            assertTrue(Double.parseDouble(row[energy]) > 0, "epoch " + n + " has energy");
+            sumKwh += Double.parseDouble(row[energy]);
+        }
+        assertEquals(epochs, n, "epoch rows\n" + describe());
+
+        JsonNode s = summary();
+        JsonNode e = s.get("epochs");
+        assertEquals(epochs, e.get("completed_epochs").asInt());
+        assertEquals(sumKwh, e.get("epochs_energy_kwh").asDouble(), 1e-12, "CSV and JSON agree");
+        double totalKwh = s.get("energy_kwh").get("total").asDouble();
+        double outsideKwh = e.get("outside_epochs_energy_kwh").asDouble();
+        assertTrue(sumKwh <= totalKwh * (1 + 1e-9), "epochs " + sumKwh + " within the run's " + totalKwh);
+        assertEquals(totalKwh, sumKwh + outsideKwh, totalKwh * 1e-6,
+                "the epochs and the samples outside epochs make the run's total");
+    }
+
+    /** A forecast was printed once after {@code after} epochs and is kept beside the actual total. */
+    void assertForecast(int after, int planned, String plannedSource) throws IOException {
+        String line = "forecast after " + after + " of " + planned + " epochs";
+        assertEquals(1, stderr.split(line, -1).length - 1, "printed once: " + line + "\n" + describe());
+        JsonNode f = summary().get("forecast");
+        assertEquals(after, f.get("after_epochs").asInt());
+        assertEquals(planned, f.get("planned_epochs").asInt());
+        assertEquals(plannedSource, f.get("planned_epochs_source").asText());
+        assertTrue(f.get("forecast_energy_kwh").asDouble() > 0);
+        assertEquals(summary().get("energy_kwh").get("total").asDouble(), f.get("actual_energy_kwh").asDouble(), 1e-15);
+        assertTrue(f.get("error_percent").isNumber(), "forecast error");
+    }
+}

@@ -1,0 +1,70 @@
+package io.mlco2.tracker.epochs;
+
+import io.mlco2.tracker.runtime.Log;
+
+import java.util.function.BiFunction;
+
+/**
+ * The agent's side of the bridge ({@code io.mlco2.agent.bootstrap.Bridge}): a JDK-typed function that code in the
+ * application's class loaders (the {@code Mlco2} API, advice woven into DJL and DL4J) calls with an operation name
+ * and its arguments. Never throws: a failure is one line per operation and the caller goes on.
+ */
+final class BridgeHook implements BiFunction<String, Object[], Object> {
+
+    static final String BRIDGE_CLASS = "io.mlco2.agent.bootstrap.Bridge";
+
+    private final EpochTracker epochs;
+    private final DjlEpochs djl;
+    private final Dl4jEpochs dl4j;
+    private final Log log;
+
+    BridgeHook(EpochTracker epochs, DjlEpochs djl, Dl4jEpochs dl4j, Log log) {
+        this.epochs = epochs;
+        this.djl = djl;
+        this.dl4j = dl4j;
+        this.log = log;
+    }
+
+    @Override
+    public Object apply(String op, Object[] a) {
+        try {
+            switch (op) {
+                case "phase.begin" -> {
+                    Span s = epochs.begin((String) a[0], (Long) a[1]);
+                    return (Runnable) () -> epochs.end(s, epochs.now());
+                }
+                case "phase.span" -> epochs.span((String) a[0], (Long) a[1], (Long) a[2]);
+                case "epoch.current" -> {
+                    return EpochTracker.currentEpoch();
+                }
+                case "djl.fit.enter" -> djl.fitEnter(a[0], (Integer) a[1]);
+                case "djl.fit.exit" -> djl.fitExit(a[0]);
+                case "djl.notified" -> djl.notified(a[0], a[1]);
+                case "dl4j.planned" -> dl4j.planned(a[0], (Integer) a[1]);
+                case "dl4j.epoch.enter" -> dl4j.epochEnter(a[0]);
+                case "dl4j.epoch.exit" -> dl4j.epochExit(a[0], (Throwable) a[1]);
+                default -> log.once("bridge:unknown:" + op, Log.Level.DEBUG, "bridge: unknown operation " + op);
+            }
+        } catch (Throwable t) {
+            log.once("bridge:" + op, Log.Level.WARN, "epochs: " + op + " failed (" + Log.describe(t)
+                    + "); the job goes on unchanged");
+        }
+        return null;
+    }
+
+    /**
+     * Registers {@code hook} with the bootstrap's {@code Bridge} on the system class path.
+     *
+     * @return whether it could (not in a JVM started without the agent jar, such as unit tests)
+     */
+    static boolean register(BiFunction<String, Object[], Object> hook, Log log) {
+        try {
+            Class<?> bridge = Class.forName(BRIDGE_CLASS, true, ClassLoader.getSystemClassLoader());
+            bridge.getMethod("install", BiFunction.class).invoke(null, hook);
+            return true;
+        } catch (Throwable t) {
+            log.debug("epochs: no bridge on the system class path (" + Log.describe(t) + ")");
+            return false;
+        }
+    }
+}

@@ -1,0 +1,408 @@
+package io.mlco2.tracker.epochs;
+
+import io.mlco2.tracker.config.Config;
+import io.mlco2.tracker.energy.Component;
+import io.mlco2.tracker.energy.EnergyAccumulator;
+import io.mlco2.tracker.report.ComponentEnergy;
+import io.mlco2.tracker.runtime.Log;
+import io.mlco2.tracker.runtime.SampleListener;
+import io.mlco2.tracker.runtime.Tracker;
+
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Queue;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CopyOnWriteArraySet;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.DoubleSupplier;
+import java.util.function.LongSupplier;
+
+/**
+ * Epochs and named phases of a run: their duration, energy by component and emissions, the forecast after the first
+ * epochs, and the epoch in progress for tagging ({@link #currentEpoch()}).
+ *
+ * <p>Thread model: {@link #begin}, {@link #end}, {@link #cancel} and {@link #plan} run on the application's threads
+ * (framework advice, {@code Mlco2.phase}); they take a timestamp and add to a lock-free queue, nothing more, so they
+ * never block the training job. {@link #onSample} runs on the sampler thread after every sample: it gives each
+ * queued boundary the energy at its instant by linear interpolation between the samples around it, so epochs add up
+ * exactly (the energy of the run = the epochs + the energy outside epochs + the epoch still open), then appends the
+ * finished rows to {@code <run_id>.epochs.csv} and makes the forecast.
+ *
+ * <p>Memory is bounded: the queue is drained every sample, at most {@value #MAX_PHASE_NAMES} phase names are
+ * counted and the JSON summary keeps the first {@value #MAX_ROWS_IN_SUMMARY} rows (the CSV has them all).
+ */
+public final class EpochTracker implements SampleListener {
+
+    /** The phase name of an epoch. */
+    public static final String EPOCH = "epoch";
+    static final int MAX_ROWS_IN_SUMMARY = 1000;
+    static final int MAX_PHASE_NAMES = 64;
+
+    private static volatile EpochTracker active;
+
+    /**
+     * The epoch in progress in this JVM (1-based), 0 outside epochs or when epoch tracking is off. For tagging time
+     * series samples and metrics; cheap (one volatile read), never throws.
+     */
+    public static int currentEpoch() {
+        EpochTracker t = active;
+        return t == null ? 0 : t.currentEpoch;
+    }
+
+    /** The tracker {@link #currentEpoch()} reads, or {@code null}. */
+    public static EpochTracker active() {
+        return active;
+    }
+
+    static void activate(EpochTracker t) {
+        active = t;
+    }
+
+    /** What the tracker needs from the run. */
+    public record Settings(String runId, Path outputDir, Integer configuredEpochs, int predictAfterEpochs,
+                           Double budgetKg, double pue, double gramsPerKwh, long runStartNanos, Instant runStartWall) {
+
+        public static Settings of(Tracker t) {
+            Config c = t.config();
+            return new Settings(t.runId(), Path.of(c.get(Config.OUTPUT_DIR)), c.get(Config.EPOCHS),
+                    c.get(Config.PREDICT_AFTER_EPOCHS), c.get(Config.BUDGET_KG), c.get(Config.PUE),
+                    t.intensity().gramsPerKwh(), t.startNanos(), t.startWall());
+        }
+    }
+
+    private enum Kind { BEGIN, END, CANCEL }
+
+    private record Mark(Span span, Kind kind, long nanos) {
+    }
+
+    private final Settings settings;
+    private final Log log;
+    private final LongSupplier clock;
+    private final DoubleSupplier runJoules;
+    private final Queue<Mark> marks = new ConcurrentLinkedQueue<>();
+    private final Map<String, AtomicInteger> counters = new ConcurrentHashMap<>();
+    private final Set<String> frameworks = new CopyOnWriteArraySet<>();
+    private volatile int currentEpoch;
+    private volatile int frameworkPlanned;
+    private volatile String frameworkPlannedSource = "";
+
+    // Sampler side, guarded by this.
+    private long prevNanos;
+    private double[] prevJoules;
+    private int openEpochs;
+    private double outsideJoules;
+    private int epochsDone;
+    private double epochsJoules;
+    private double epochsSeconds;
+    private double epochsKg;
+    private final List<PhaseRow> rows = new ArrayList<>();
+    private long rowsOmitted;
+    private Forecast forecast;
+
+    /**
+     * @param clock     the monotonic clock of the sampler ({@code System::nanoTime})
+     * @param runJoules the run's total energy so far, for the forecast's comparison
+     */
+    public EpochTracker(Settings settings, Log log, LongSupplier clock, DoubleSupplier runJoules) {
+        this.settings = settings;
+        this.log = log;
+        this.clock = clock;
+        this.runJoules = runJoules;
+    }
+
+    long now() {
+        return clock.getAsLong();
+    }
+
+    // ---- application threads -------------------------------------------------------------------------------------
+
+    /** Opens a phase at {@code nanos}. A phase named {@value #EPOCH} becomes the epoch in progress. */
+    public Span begin(String name, long nanos) {
+        String n = name;
+        AtomicInteger counter = counters.get(n);
+        if (counter == null) {
+            if (counters.size() >= MAX_PHASE_NAMES) {
+                log.once("epochs:names", Log.Level.INFO, "more than " + MAX_PHASE_NAMES
+                        + " phase names: further names are counted as 'other'");
+                n = "other";
+            }
+            counter = counters.computeIfAbsent(n, k -> new AtomicInteger());
+        }
+        int number = counter.incrementAndGet();
+        boolean epoch = EPOCH.equals(n);
+        Span s = new Span(n, number, epoch ? number : currentEpoch, nanos);
+        marks.add(new Mark(s, Kind.BEGIN, nanos));
+        if (epoch) {
+            currentEpoch = number;
+        }
+        return s;
+    }
+
+    /** Closes {@code s} at {@code nanos}: it becomes a row. A second close of the same span does nothing. */
+    public void end(Span s, long nanos) {
+        if (s != null && s.closed.compareAndSet(false, true)) {
+            marks.add(new Mark(s, Kind.END, nanos));
+            leave(s);
+        }
+    }
+
+    /**
+     * Drops {@code s} (an epoch that never ran to its end, such as the one opened after DJL's last epoch): no row,
+     * its energy counts as outside epochs, and its number is given to the next one of its name.
+     */
+    public void cancel(Span s, long nanos) {
+        if (s != null && s.closed.compareAndSet(false, true)) {
+            marks.add(new Mark(s, Kind.CANCEL, nanos));
+            AtomicInteger counter = counters.get(s.name);
+            if (counter != null) {
+                counter.compareAndSet(s.number, s.number - 1);
+            }
+            leave(s);
+        }
+    }
+
+    private void leave(Span s) {
+        if (EPOCH.equals(s.name) && currentEpoch == s.number) {
+            currentEpoch = 0;
+        }
+    }
+
+    /** A complete phase reported after the fact ({@code Mlco2.phase} opened before the agent was ready). */
+    public void span(String name, long startNanos, long endNanos) {
+        end(begin(name, startNanos), endNanos);
+    }
+
+    /**
+     * A framework says that {@code moreEpochs} epochs are about to run: the run's planned count is the epochs begun
+     * so far plus these. {@code mlco2.epochs}, when set, wins.
+     */
+    public void plan(int moreEpochs, String source) {
+        if (moreEpochs <= 0) {
+            return;
+        }
+        AtomicInteger c = counters.get(EPOCH);
+        frameworkPlanned = (c == null ? 0 : c.get()) + moreEpochs;
+        frameworkPlannedSource = source;
+    }
+
+    /** Records that a framework was detected and instrumented (for the summary). */
+    public void detected(String framework) {
+        frameworks.add(framework);
+    }
+
+    /** The planned epochs: {@code mlco2.epochs}, else what the framework said, else 0 (unknown). */
+    public int plannedEpochs() {
+        Integer configured = settings.configuredEpochs();
+        return configured != null ? configured : frameworkPlanned;
+    }
+
+    public String plannedEpochsSource() {
+        return settings.configuredEpochs() != null ? "mlco2.epochs" : frameworkPlannedSource;
+    }
+
+    // ---- sampler thread ------------------------------------------------------------------------------------------
+
+    @Override
+    public void onSample(Tracker tracker, long monotonicNanos) {
+        process(monotonicNanos, joulesByComponent(tracker.accumulators()));
+    }
+
+    static double[] joulesByComponent(List<EnergyAccumulator> accumulators) {
+        double[] j = new double[Component.values().length];
+        for (EnergyAccumulator a : accumulators) {
+            j[a.source().component().ordinal()] += a.energyJoules();
+        }
+        return j;
+    }
+
+    static double joulesTotal(List<EnergyAccumulator> accumulators) {
+        return total(joulesByComponent(accumulators));
+    }
+
+    /**
+     * Resolves the boundaries up to {@code nowNanos}, given the run's cumulative energy by component at that instant.
+     */
+    synchronized void process(long nowNanos, double[] joules) {
+        if (prevJoules == null) {
+            prevNanos = nowNanos;
+            prevJoules = joules.clone();
+        }
+        long segmentStart = prevNanos;
+        Mark m;
+        while ((m = marks.peek()) != null && m.nanos() <= nowNanos) {
+            marks.poll();
+            long t = Math.max(prevNanos, m.nanos());
+            if (openEpochs == 0) {
+                outsideJoules += total(at(t, nowNanos, joules)) - total(at(segmentStart, nowNanos, joules));
+            }
+            segmentStart = t;
+            apply(m, at(t, nowNanos, joules));
+        }
+        if (openEpochs == 0) {
+            outsideJoules += total(joules) - total(at(segmentStart, nowNanos, joules));
+        }
+        prevNanos = nowNanos;
+        prevJoules = joules.clone();
+    }
+
+    /** Energy by component at {@code t}, linear between the previous sample and this one. */
+    private double[] at(long t, long nowNanos, double[] joules) {
+        double f = nowNanos == prevNanos ? 1 : Math.max(0, Math.min(1, (t - prevNanos) / (double) (nowNanos - prevNanos)));
+        double[] e = new double[joules.length];
+        for (int i = 0; i < e.length; i++) {
+            e[i] = prevJoules[i] + f * (joules[i] - prevJoules[i]);
+        }
+        return e;
+    }
+
+    private static double total(double[] j) {
+        double s = 0;
+        for (double v : j) {
+            s += v;
+        }
+        return s;
+    }
+
+    private void apply(Mark m, double[] e) {
+        Span s = m.span();
+        boolean epoch = EPOCH.equals(s.name);
+        switch (m.kind()) {
+            case BEGIN -> {
+                s.startJoules = e;
+                if (epoch) {
+                    openEpochs++;
+                }
+            }
+            case CANCEL -> {
+                if (epoch && s.startJoules != null) {
+                    openEpochs--;
+                    outsideJoules += total(e) - total(s.startJoules);
+                }
+            }
+            case END -> {
+                if (s.startJoules == null) {
+                    return;
+                }
+                double[] j = new double[e.length];
+                for (int i = 0; i < j.length; i++) {
+                    j[i] = Math.max(0, e[i] - s.startJoules[i]);
+                }
+                double seconds = Math.max(0, (m.nanos() - s.startNanos) / 1e9);
+                double kg = total(j) / ComponentEnergy.JOULES_PER_KWH * settings.pue() * settings.gramsPerKwh() / 1000.0;
+                Instant start = settings.runStartWall().plusNanos(s.startNanos - settings.runStartNanos());
+                PhaseRow row = new PhaseRow(s.name, s.number, s.epoch, start, seconds, j, kg);
+                if (epoch) {
+                    openEpochs--;
+                    epochsDone++;
+                    epochsJoules += row.energyJoules();
+                    epochsSeconds += seconds;
+                    epochsKg += kg;
+                }
+                emit(row);
+                if (epoch) {
+                    maybeForecast();
+                }
+            }
+        }
+    }
+
+    private void emit(PhaseRow row) {
+        if (rows.size() < MAX_ROWS_IN_SUMMARY) {
+            rows.add(row);
+        } else {
+            rowsOmitted++;
+        }
+        try {
+            EpochsCsv.append(settings.outputDir(), settings.runId(), row);
+        } catch (Exception e) {
+            log.once("epochs:csv", Log.Level.WARN, "could not write " + EpochsCsv.file(settings.outputDir(),
+                    settings.runId()).toAbsolutePath() + " (" + Log.describe(e) + "); the rows stay in the JSON summary");
+        }
+    }
+
+    private void maybeForecast() {
+        if (forecast != null || epochsDone < settings.predictAfterEpochs()) {
+            return;
+        }
+        int planned = plannedEpochs();
+        if (planned <= 0) {
+            log.once("epochs:no-plan", Log.Level.INFO, "no forecast: the planned number of epochs is unknown"
+                    + " (set mlco2.epochs=N)");
+            return;
+        }
+        forecast = new Forecast(epochsDone, planned, plannedEpochsSource(), epochsJoules / epochsDone,
+                epochsSeconds / epochsDone, settings.gramsPerKwh(), settings.pue());
+        log.always(forecast.message());
+        String warning = forecast.budgetWarning(settings.budgetKg());
+        if (warning != null) {
+            log.warn(warning);
+        }
+    }
+
+    // ---- summary -------------------------------------------------------------------------------------------------
+
+    /** The {@code epochs} section of the JSON summary, or {@code null} when the run had no phase. */
+    public synchronized Map<String, Object> epochsSection() {
+        if (rows.isEmpty() && frameworks.isEmpty() && counters.isEmpty()) {
+            return null;
+        }
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("frameworks", List.copyOf(frameworks));
+        int planned = plannedEpochs();
+        m.put("planned_epochs", planned > 0 ? planned : null);
+        m.put("planned_epochs_source", planned > 0 ? plannedEpochsSource() : null);
+        m.put("completed_epochs", epochsDone);
+        m.put("epochs_duration_s", epochsSeconds);
+        m.put("epochs_energy_kwh", epochsJoules / ComponentEnergy.JOULES_PER_KWH);
+        m.put("epochs_emissions_kg", epochsKg);
+        m.put("outside_epochs_energy_kwh", outsideJoules / ComponentEnergy.JOULES_PER_KWH);
+        List<Map<String, Object>> list = new ArrayList<>();
+        for (PhaseRow r : rows) {
+            Map<String, Object> row = new LinkedHashMap<>();
+            row.put("phase", r.phase());
+            row.put("number", r.number());
+            row.put("epoch", r.epoch());
+            row.put("start", r.start().toString());
+            row.put("duration_s", r.durationSeconds());
+            Map<String, Object> energy = new LinkedHashMap<>();
+            for (Component c : Component.values()) {
+                energy.put(c.key(), r.energyKwh(c));
+            }
+            energy.put("total", r.energyKwh());
+            row.put("energy_kwh", energy);
+            row.put("emissions_kg", r.emissionsKg());
+            list.add(row);
+        }
+        m.put("rows", list);
+        if (rowsOmitted > 0) {
+            m.put("rows_omitted", rowsOmitted);
+        }
+        return m;
+    }
+
+    /** The {@code forecast} section of the JSON summary, or {@code null} when no forecast was made. */
+    public synchronized Map<String, Object> forecastSection() {
+        if (forecast == null) {
+            return null;
+        }
+        return forecast.toSection(runJoules.getAsDouble(), epochsJoules, epochsDone);
+    }
+
+    synchronized Forecast forecast() {
+        return forecast;
+    }
+
+    synchronized List<PhaseRow> rows() {
+        return List.copyOf(rows);
+    }
+
+    synchronized double outsideEpochsJoules() {
+        return outsideJoules;
+    }
+}

@@ -1,0 +1,48 @@
+package io.mlco2.tracker.epochs;
+
+import io.mlco2.tracker.energy.Component;
+import io.mlco2.tracker.report.Csv;
+import io.mlco2.tracker.report.ReportFiles;
+import io.mlco2.tracker.report.SummaryJson;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+
+/**
+ * {@code <run_id>.epochs.csv}: one row per finished epoch or phase, appended as it finishes (so a killed job keeps
+ * the rows it had). Energies in kWh as in {@code emissions.csv}, emissions in kgCO2eq, durations in seconds.
+ */
+public final class EpochsCsv {
+
+    public static final String HEADER = "run_id,phase,number,epoch,start,duration_s,cpu_energy_kwh,gpu_energy_kwh,"
+            + "ram_energy_kwh,energy_kwh,emissions_kg";
+
+    private EpochsCsv() {
+    }
+
+    public static Path file(Path dir, String runId) {
+        return dir.resolve(SummaryJson.safeFileName(runId) + ".epochs.csv");
+    }
+
+    public static String line(String runId, PhaseRow r) {
+        return String.join(",", Csv.userText(runId), Csv.userText(r.phase()), Integer.toString(r.number()),
+                Integer.toString(r.epoch()), r.start().toString(), Csv.num(r.durationSeconds()),
+                Csv.num(r.energyKwh(Component.CPU)), Csv.num(r.energyKwh(Component.GPU)),
+                Csv.num(r.energyKwh(Component.RAM)), Csv.num(r.energyKwh()), Csv.num(r.emissionsKg()));
+    }
+
+    /** Appends one row, writing the header first when the file is new. */
+    public static void append(Path dir, String runId, PhaseRow r) throws IOException {
+        ReportFiles.ensureDir(dir);
+        Path file = file(dir, runId);
+        ReportFiles.refuseSymlink(file);
+        boolean fresh = !Files.exists(file, LinkOption.NOFOLLOW_LINKS) || Files.size(file) == 0;
+        String text = (fresh ? HEADER + "\n" : "") + line(runId, r) + "\n";
+        Files.write(file, text.getBytes(StandardCharsets.UTF_8), StandardOpenOption.CREATE, StandardOpenOption.APPEND,
+                StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
+    }
+}

@@ -1,0 +1,67 @@
+package io.mlco2.tracker.epochs;
+
+import io.mlco2.tracker.runtime.Log;
+import io.mlco2.tracker.runtime.Tracker;
+
+import java.lang.instrument.Instrumentation;
+
+/**
+ * Installs epoch and phase tracking on a tracker: the {@link EpochTracker} as a sample listener with two summary
+ * sections ({@code epochs}, {@code forecast}), the framework advice for DJL and DL4J, and the bridge that the
+ * advice and {@code Mlco2.phase} call. The bridge goes in last, so that {@code Mlco2.attached()} means the
+ * framework hooks are in place too.
+ */
+public final class EpochsExtension {
+
+    static final String FIRST_LOADS_CLASS = "io.mlco2.agent.bootstrap.FirstLoads";
+
+    private EpochsExtension() {
+    }
+
+    /** Called by {@code Extensions.install} before sampling starts. Throws only what {@code guarded} reports. */
+    public static EpochTracker install(Tracker tracker, Instrumentation inst) {
+        Log log = tracker.log();
+        EpochTracker epochs = new EpochTracker(EpochTracker.Settings.of(tracker), log, System::nanoTime,
+                () -> EpochTracker.joulesTotal(tracker.accumulators()));
+        tracker.addListener(epochs);
+        tracker.addSection("epochs", epochs::epochsSection);
+        tracker.addSection("forecast", epochs::forecastSection);
+        EpochTracker.activate(epochs);
+        DjlEpochs djl = new DjlEpochs(epochs, log, DjlEpochs.LISTENER, () -> firstLoadNanos("ai/djl/training/EasyTrain"));
+        BridgeHook hook = new BridgeHook(epochs, djl, new Dl4jEpochs(epochs, log,
+                () -> firstLoadNanos("org/deeplearning4j/optimize/Solver")), log);
+        if (inst != null) {
+            try {
+                FrameworkInstrumentation.install(inst, epochs, log);
+            } catch (Throwable t) {
+                log.info("epochs: framework detection is off (" + Log.describe(t) + "); Mlco2.phase still works");
+            }
+        }
+        if (!BridgeHook.register(hook, log)) {
+            log.info("epochs: the agent jar is not on the system class path; framework epochs and Mlco2.phase are off");
+        }
+        if (inst != null) {
+            stopFirstLoads(inst);
+        }
+        return epochs;
+    }
+
+    /** The bootstrap's note of when {@code internalName} was first loaded; 0 when unknown. */
+    static long firstLoadNanos(String internalName) {
+        try {
+            Class<?> c = Class.forName(FIRST_LOADS_CLASS, true, ClassLoader.getSystemClassLoader());
+            return (Long) c.getMethod("nanos", String.class).invoke(null, internalName);
+        } catch (Throwable t) {
+            return 0;
+        }
+    }
+
+    private static void stopFirstLoads(Instrumentation inst) {
+        try {
+            Class<?> c = Class.forName(FIRST_LOADS_CLASS, true, ClassLoader.getSystemClassLoader());
+            c.getMethod("uninstall", Instrumentation.class).invoke(null, inst);
+        } catch (Throwable ignored) {
+            // An older bootstrap without it: nothing to stop.
+        }
+    }
+}

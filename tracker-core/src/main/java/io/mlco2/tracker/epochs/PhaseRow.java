@@ -1,0 +1,35 @@
+package io.mlco2.tracker.epochs;
+
+import io.mlco2.tracker.energy.Component;
+import io.mlco2.tracker.report.ComponentEnergy;
+
+import java.time.Instant;
+
+/**
+ * A finished phase: one row of {@code <run_id>.epochs.csv}.
+ *
+ * @param phase           the phase name ({@code epoch} for epochs)
+ * @param number          1-based count of that name in the run
+ * @param epoch           the epoch: {@code number} for an epoch, else the epoch in progress when it began (0: none)
+ * @param joulesByComponent energy per {@link Component}, in {@code Component.values()} order
+ * @param emissionsKg     {@code kWh x PUE x intensity}
+ */
+public record PhaseRow(String phase, int number, int epoch, Instant start, double durationSeconds,
+                       double[] joulesByComponent, double emissionsKg) {
+
+    public double energyJoules() {
+        double sum = 0;
+        for (double j : joulesByComponent) {
+            sum += j;
+        }
+        return sum;
+    }
+
+    public double energyKwh() {
+        return energyJoules() / ComponentEnergy.JOULES_PER_KWH;
+    }
+
+    public double energyKwh(Component c) {
+        return joulesByComponent[c.ordinal()] / ComponentEnergy.JOULES_PER_KWH;
+    }
+}

@@ -1,0 +1,86 @@
+package io.mlco2.tracker.epochs;
+
+import io.mlco2.tracker.runtime.Log;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.time.Instant;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class Dl4jEpochsTest {
+
+    /** Stand-in for a DL4J model: overrides equals like MultiLayerNetwork, counts epochs like it. */
+    public static final class Model {
+        public int epochs;
+
+        public int getEpochCount() {
+            return epochs;
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Model;
+        }
+
+        @Override
+        public int hashCode() {
+            return 1;
+        }
+    }
+
+    private final Log log = new Log(new PrintStream(OutputStream.nullOutputStream()), Log.Level.INFO);
+    private long now;
+
+    private EpochTracker epochs(Path dir) {
+        return new EpochTracker(new EpochTracker.Settings("r", dir, null, 1, null, 1, 400, 0, Instant.EPOCH), log,
+                () -> now, () -> 0);
+    }
+
+    @Test
+    void nestedFitOverloadsCountOnceAndTheOuterFitGivesThePlan(@TempDir Path dir) {
+        EpochTracker epochs = epochs(dir);
+        Dl4jEpochs dl4j = new Dl4jEpochs(epochs, log, () -> 0);
+        Model a = new Model();
+        Model b = new Model();
+        epochs.process(0, new double[3]);
+        dl4j.planned(a, 2);
+        for (int e = 0; e < 2; e++) {
+            now = 10 + e * 100L;
+            dl4j.epochEnter(a);
+            dl4j.epochEnter(a); // fit(MultiDataSetIterator) calling fit(DataSetIterator)
+            dl4j.planned(a, 99); // inside an epoch: ignored
+            dl4j.epochEnter(b);
+            now += 50;
+            dl4j.epochExit(b, new RuntimeException("b failed: no row"));
+            dl4j.epochExit(a, null);
+            dl4j.epochExit(a, null);
+            a.epochs++;
+        }
+        epochs.process(1000, new double[] {1, 0, 0});
+        assertEquals(2, epochs.rows().size(), "models told apart by identity, b's failed epoch dropped");
+        assertEquals(2, epochs.plannedEpochs());
+        assertTrue(epochs.plannedEpochsSource().startsWith("DL4J fit(iterator, 2)"));
+    }
+
+    @Test
+    void oneEpochBeforeTheAgentIsRecoveredFromTheSolversFirstLoad(@TempDir Path dir) {
+        EpochTracker epochs = epochs(dir);
+        Dl4jEpochs dl4j = new Dl4jEpochs(epochs, log, () -> 5);
+        Model m = new Model();
+        m.epochs = 1;
+        epochs.process(0, new double[3]);
+        now = 100;
+        dl4j.epochEnter(m);
+        now = 200;
+        dl4j.epochExit(m, null);
+        epochs.process(1000, new double[] {1, 0, 0});
+        assertEquals(2, epochs.rows().size());
+        assertEquals(95e-9, epochs.rows().get(0).durationSeconds(), 1e-15);
+        assertEquals(2, epochs.rows().get(1).number());
+    }
+}
