@@ -58,6 +58,7 @@ public final class AgentRuntime {
                     Extensions.install(tracker, inst);
                     tracker.start();
                     current = tracker;
+                    Startup.warmExitPath(config);
                     log.debug("tracking run " + tracker.runId() + " every " + config.get(Config.INTERVAL));
                     ready.complete(tracker);
                 } catch (Throwable t) {
