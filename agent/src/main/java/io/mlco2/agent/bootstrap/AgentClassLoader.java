@@ -3,12 +3,14 @@ package io.mlco2.agent.bootstrap;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.net.URL;
 import java.net.URLClassLoader;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.Enumeration;
 import java.util.List;
 import java.util.jar.JarEntry;
@@ -40,12 +42,21 @@ final class AgentClassLoader {
         return create(agentJar());
     }
 
+    /**
+     * Nested jars the start-up path needs, in the order the loader searches them: a {@link URLClassLoader} opens
+     * its jars lazily, in order, so the libraries only the command line or optional features use (Jackson,
+     * Micrometer) are not even opened by a run that does not need them.
+     */
+    private static final List<String> SEARCH_ORDER = List.of("tracker-core-", "nvml-bindings-", "oshi-common-",
+            "oshi-core-", "jna-jpms-", "jna-platform-jpms-", "slf4j-api-", "slf4j-nop-");
+
     /** Extracts the nested jars of {@code jar} into a new private temporary folder and returns a loader over them. */
     static URLClassLoader create(File jar) throws Exception {
         Path dir = Files.createTempDirectory("mlco2-agent-");
         dir.toFile().deleteOnExit();
-        List<URL> urls = new ArrayList<>();
-        try (JarFile jf = new JarFile(jar)) {
+        List<Path> jars = new ArrayList<>();
+        byte[] buffer = new byte[64 * 1024];
+        try (JarFile jf = new JarFile(jar, false)) {
             Enumeration<JarEntry> entries = jf.entries();
             while (entries.hasMoreElements()) {
                 JarEntry e = entries.nextElement();
@@ -54,16 +65,36 @@ final class AgentClassLoader {
                     continue;
                 }
                 Path target = dir.resolve(name.substring(NESTED_DIR.length()));
-                try (InputStream in = jf.getInputStream(e)) {
-                    Files.copy(in, target, StandardCopyOption.REPLACE_EXISTING);
+                // The agent jar stores its nested jars uncompressed (agent/pom.xml): this is a plain copy.
+                try (InputStream in = jf.getInputStream(e);
+                     OutputStream out = Files.newOutputStream(target, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+                    int n;
+                    while ((n = in.read(buffer)) > 0) {
+                        out.write(buffer, 0, n);
+                    }
                 }
                 target.toFile().deleteOnExit();
-                urls.add(target.toUri().toURL());
+                jars.add(target);
             }
         }
-        if (urls.isEmpty()) {
+        if (jars.isEmpty()) {
             throw new IOException("no nested jars under " + NESTED_DIR + " in " + jar);
         }
+        jars.sort(Comparator.comparingInt(AgentClassLoader::searchRank));
+        List<URL> urls = new ArrayList<>();
+        for (Path p : jars) {
+            urls.add(p.toUri().toURL());
+        }
         return new URLClassLoader("mlco2-agent", urls.toArray(new URL[0]), ClassLoader.getPlatformClassLoader());
+    }
+
+    private static int searchRank(Path jar) {
+        String f = jar.getFileName().toString();
+        for (int i = 0; i < SEARCH_ORDER.size(); i++) {
+            if (f.startsWith(SEARCH_ORDER.get(i))) {
+                return i;
+            }
+        }
+        return SEARCH_ORDER.size();
     }
 }

@@ -1,11 +1,7 @@
 package io.mlco2.tracker.carbon;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import io.mlco2.tracker.report.Json;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -253,32 +249,21 @@ public final class CarbonIntensities {
         return prev[b.length()];
     }
 
+    /** Reads the bundled tables with {@link Json} rather than Jackson: this runs on the agent's start-up path. */
     private static CarbonIntensities load() {
-        ObjectMapper json = new ObjectMapper();
         List<Place> places = new ArrayList<>();
-        for (JsonNode r : read(json, "regions.json").get("regions")) {
-            GridIntensity g = new GridIntensity(r.get("id").asText(), r.get("display_name").asText(),
-                    r.get("country_name").asText(), r.get("country_iso3").asText(), r.get("sub_region").asText(),
-                    r.get("cloud_provider").asText(), r.get("cloud_region").asText(),
-                    r.get("grams_per_kwh").asDouble(), r.get("source").asText(), false);
-            places.add(new Place(g, RegionKind.of(r.get("kind").asText()), r.get("country_iso2").asText(),
-                    r.get("offset_ratio_percent").asInt()));
+        for (Map<String, Object> r : Json.objects(Json.parseResource(CarbonIntensities.class, DATA + "regions.json"), "regions")) {
+            GridIntensity g = new GridIntensity(Json.text(r, "id"), Json.text(r, "display_name"),
+                    Json.text(r, "country_name"), Json.text(r, "country_iso3"), Json.text(r, "sub_region"),
+                    Json.text(r, "cloud_provider"), Json.text(r, "cloud_region"),
+                    Json.number(r, "grams_per_kwh"), Json.text(r, "source"), false);
+            places.add(new Place(g, RegionKind.of(Json.text(r, "kind")), Json.text(r, "country_iso2"),
+                    (int) Json.number(r, "offset_ratio_percent")));
         }
         Map<String, Double> pue = new HashMap<>();
-        for (JsonNode p : read(json, "pue.json").get("pue")) {
-            pue.put(p.get("provider").asText(), p.get("pue").asDouble());
+        for (Map<String, Object> p : Json.objects(Json.parseResource(CarbonIntensities.class, DATA + "pue.json"), "pue")) {
+            pue.put(Json.text(p, "provider"), Json.number(p, "pue"));
         }
         return new CarbonIntensities(places, pue);
-    }
-
-    private static JsonNode read(ObjectMapper json, String file) {
-        try (InputStream in = CarbonIntensities.class.getResourceAsStream(DATA + file)) {
-            if (in == null) {
-                throw new IllegalStateException("bundled data file " + DATA + file + " missing from the jar");
-            }
-            return json.readTree(in);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read bundled " + DATA + file, e);
-        }
     }
 }

@@ -16,24 +16,45 @@ public final class CpuLoads {
      * agent's start-up.
      */
     public static CpuLoad machine(CentralProcessor cpu, int logicalProcessors, long startNanos) {
+        return machine(cpu, ProcStat.open(), logicalProcessors, startNanos);
+    }
+
+    /**
+     * As {@link #machine(CentralProcessor, int, long)}, the ticks from {@code procStat} (no allocation per call)
+     * where it is given and reads, else from OSHI.
+     */
+    static CpuLoad machine(CentralProcessor cpu, ProcStat procStat, int logicalProcessors, long startNanos) {
         CpuLoad first = process(logicalProcessors, startNanos);
+        int idleIndex = CentralProcessor.TickType.IDLE.getIndex();
+        int iowaitIndex = CentralProcessor.TickType.IOWAIT.getIndex();
         return new CpuLoad() {
             private long[] prev;
+            private long[] now;
 
             @Override
             public double sinceLastCall(long monotonicNanos) {
-                long[] now = cpu.getSystemCpuLoadTicks();
+                long[] ticks = now;
+                if (procStat != null) {
+                    if (ticks == null) {
+                        ticks = new long[ProcStat.TICKS];
+                    }
+                    if (!procStat.read(ticks)) {
+                        ticks = cpu.getSystemCpuLoadTicks();
+                    }
+                } else {
+                    ticks = cpu.getSystemCpuLoadTicks();
+                }
                 long[] before = prev;
-                prev = now;
-                if (before == null) {
-                    return first.sinceLastCall(monotonicNanos);
+                prev = ticks;
+                now = before != null && before.length == ProcStat.TICKS ? before : null; // reuse the older array
+                if (before == null || before.length != ticks.length) {
+                    return before == null ? first.sinceLastCall(monotonicNanos) : Double.NaN;
                 }
                 long total = 0;
-                for (int i = 0; i < now.length; i++) {
-                    total += now[i] - before[i];
+                for (int i = 0; i < ticks.length; i++) {
+                    total += ticks[i] - before[i];
                 }
-                long idle = (now[CentralProcessor.TickType.IDLE.getIndex()] - before[CentralProcessor.TickType.IDLE.getIndex()])
-                        + (now[CentralProcessor.TickType.IOWAIT.getIndex()] - before[CentralProcessor.TickType.IOWAIT.getIndex()]);
+                long idle = (ticks[idleIndex] - before[idleIndex]) + (ticks[iowaitIndex] - before[iowaitIndex]);
                 return total <= 0 ? Double.NaN : clamp((double) (total - idle) / total);
             }
         };

@@ -22,7 +22,8 @@ final class NameMatcher {
             "\\((r|tm|c)\\)|®|™|@\\s*[0-9.]+\\s*[gm]hz|\\b[0-9]+-core\\b|\\bwith radeon[a-z0-9 ]*graphics\\b"
                     + "|\\b(cpu|processor|nvidia|geforce|tesla|corporation|inc)\\b");
     private static final Pattern SEPARATORS = Pattern.compile("[^a-z0-9./+]+");
-    private static final Pattern MEMORY_SIZE = Pattern.compile("[0-9]+(/[0-9]+)?gb");
+    /** What {@link #isMemorySize} matches. */
+    static final Pattern MEMORY_SIZE = Pattern.compile("[0-9]+(/[0-9]+)?gb");
     private static final Pattern SPACED_GB = Pattern.compile("([0-9])\\s+gb\\b");
 
     record Row<T>(String name, List<String> tokens, Set<String> modelTokens, T value) {
@@ -64,8 +65,56 @@ final class NameMatcher {
         return new Row<>(name, List.copyOf(tokens), Set.copyOf(model), value);
     }
 
-    private static boolean isModelToken(String t) {
-        return t.chars().anyMatch(Character::isDigit) && !MEMORY_SIZE.matcher(t).matches();
+    /**
+     * A row whose tokens were computed ahead of time ({@code scripts/build-data.py}, space-separated, checked
+     * against {@link #tokens} by a test): no regular expression runs.
+     */
+    static <T> Row<T> row(String name, String precomputedTokens, T value) {
+        List<String> tokens = precomputedTokens.isEmpty() ? List.of() : List.of(precomputedTokens.split(" "));
+        Set<String> model = new LinkedHashSet<>();
+        for (String t : tokens) {
+            if (isModelToken(t)) {
+                model.add(t);
+            }
+        }
+        return new Row<>(name, tokens, Set.copyOf(model), value);
+    }
+
+    /** A token with a digit that is not a memory size ({@link #MEMORY_SIZE}, written out: this runs per row). */
+    static boolean isModelToken(String t) {
+        boolean digit = false;
+        for (int i = 0; i < t.length() && !digit; i++) {
+            digit = Character.isDigit(t.charAt(i));
+        }
+        return digit && !isMemorySize(t);
+    }
+
+    /** {@code [0-9]+(/[0-9]+)?gb}, the whole token. */
+    private static boolean isMemorySize(String t) {
+        int end = t.length() - 2;
+        if (end < 1 || !t.startsWith("gb", end)) {
+            return false;
+        }
+        int i = digits(t, 0, end);
+        if (i == 0) {
+            return false;
+        }
+        if (i == end) {
+            return true;
+        }
+        if (t.charAt(i) != '/') {
+            return false;
+        }
+        int j = digits(t, i + 1, end);
+        return j > i + 1 && j == end;
+    }
+
+    private static int digits(String t, int from, int end) {
+        int i = from;
+        while (i < end && t.charAt(i) >= '0' && t.charAt(i) <= '9') {
+            i++;
+        }
+        return i;
     }
 
     static <T> Optional<Row<T>> best(String query, List<Row<T>> rows) {

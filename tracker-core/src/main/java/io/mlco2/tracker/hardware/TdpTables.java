@@ -1,19 +1,16 @@
 package io.mlco2.tracker.hardware;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import io.mlco2.tracker.report.Json;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
  * Bundled CPU and GPU TDP tables with name matching that survives real device strings
  * ({@code Intel(R) Xeon(R) Gold 6148 CPU @ 2.40GHz}, {@code Tesla V100-SXM2-32GB}, {@code NVIDIA H200}).
- * Loaded once from {@code io/mlco2/tracker/data/{gpus,cpus}.json} in the jar (built by
+ * Loaded once from {@code io/mlco2/tracker/data/gpus.json} and {@code cpus.tsv} (the rows of {@code cpus.json}) in the jar (built by
  * {@code scripts/build-data.py}; sources in {@code docs/DATA.md}). Thread safe (immutable).
  *
  * <p>No match gives an empty {@link Optional}: the caller picks a default (e.g. {@link #DEFAULT_CPU_TDP_WATTS}) and
@@ -42,12 +39,12 @@ public final class TdpTables {
 
     private final List<NameMatcher.Row<CalculatorRow>> calculator;
     private final List<NameMatcher.Row<CalculatorRow>> accelerators;
-    private final List<NameMatcher.Row<Double>> cpus;
+    private final CpuIndex cpus;
 
-    private TdpTables(List<NameMatcher.Row<CalculatorRow>> calculator, List<NameMatcher.Row<Double>> cpus) {
+    private TdpTables(List<NameMatcher.Row<CalculatorRow>> calculator, CpuIndex cpus) {
         this.calculator = List.copyOf(calculator);
         this.accelerators = calculator.stream().filter(r -> !r.value().type().equals("cpu")).toList();
-        this.cpus = List.copyOf(cpus);
+        this.cpus = cpus;
     }
 
     public static TdpTables bundled() {
@@ -56,7 +53,7 @@ public final class TdpTables {
 
     /** A CPU model name (as in {@code /proc/cpuinfo}) in CodeCarbon's CPU table, then the calculator's CPU rows. */
     public Optional<TdpMatch> cpu(String modelName) {
-        Optional<TdpMatch> m = NameMatcher.best(modelName, cpus)
+        Optional<TdpMatch> m = cpus.best(modelName)
                 .map(r -> new TdpMatch(modelName, r.name(), r.value(), CPU_TABLE));
         if (m.isPresent()) {
             return m;
@@ -77,13 +74,13 @@ public final class TdpTables {
      */
     public Optional<TdpMatch> hardware(String name) {
         Optional<TdpMatch> m = NameMatcher.best(name, calculator).map(r -> calculatorMatch(name, r));
-        return m.isPresent() ? m : NameMatcher.best(name, cpus).map(r -> new TdpMatch(name, r.name(), r.value(), CPU_TABLE));
+        return m.isPresent() ? m : cpus.best(name).map(r -> new TdpMatch(name, r.name(), r.value(), CPU_TABLE));
     }
 
     /** Up to {@code limit} bundled hardware names closest to {@code name}, accelerators first. */
     public List<String> suggestions(String name, int limit) {
         List<String> out = new ArrayList<>(NameMatcher.closest(name, calculator, limit));
-        for (String s : NameMatcher.closest(name, cpus, limit)) {
+        for (String s : NameMatcher.closest(name, cpus.all(), limit)) {
             if (out.size() < limit + 2 && !out.contains(s)) {
                 out.add(s);
             }
@@ -100,29 +97,17 @@ public final class TdpTables {
         return new TdpMatch(query, r.name(), r.value().tdpWatts(), CALCULATOR_TABLE);
     }
 
+    /**
+     * Reads the bundled tables without Jackson (this runs on the agent's start-up path): the small GPU table with
+     * {@link Json}, the 4,898 CPU rows as {@link CpuIndex} (precomputed tokens, rows built only for candidates).
+     */
     private static TdpTables load() {
-        ObjectMapper json = new ObjectMapper();
         List<NameMatcher.Row<CalculatorRow>> calc = new ArrayList<>();
-        for (JsonNode g : read(json, "gpus.json").get("gpus")) {
-            CalculatorRow row = new CalculatorRow(g.get("name").asText(), g.get("type").asText(),
-                    g.get("tdp_watts").asDouble(), g.get("source").asText());
+        for (Map<String, Object> g : Json.objects(Json.parseResource(TdpTables.class, DATA + "gpus.json"), "gpus")) {
+            CalculatorRow row = new CalculatorRow(Json.text(g, "name"), Json.text(g, "type"),
+                    Json.number(g, "tdp_watts"), Json.text(g, "source"));
             calc.add(NameMatcher.row(row.name(), row));
         }
-        List<NameMatcher.Row<Double>> cpus = new ArrayList<>();
-        for (JsonNode c : read(json, "cpus.json").get("cpus")) {
-            cpus.add(NameMatcher.row(c.get("name").asText(), c.get("tdp_watts").asDouble()));
-        }
-        return new TdpTables(calc, cpus);
-    }
-
-    private static JsonNode read(ObjectMapper json, String file) {
-        try (InputStream in = TdpTables.class.getResourceAsStream(DATA + file)) {
-            if (in == null) {
-                throw new IllegalStateException("bundled data file " + DATA + file + " missing from the jar");
-            }
-            return json.readTree(in);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read bundled " + DATA + file, e);
-        }
+        return new TdpTables(calc, CpuIndex.bundled());
     }
 }

@@ -49,6 +49,7 @@ public final class AgentRuntime {
             Duration timeout = config.get(Config.SHUTDOWN_TIMEOUT);
             // Hardware discovery (OSHI, NVML, tables) runs on its own daemon thread: a driver call that hangs
             // there (a wedged GPU) must not hold the bootstrap, whose exit hook waits for this method to return.
+            Startup.prefetch(log); // OSHI and the tables on their own threads (docs/PERFORMANCE.md, start-up)
             CompletableFuture<Tracker> ready = new CompletableFuture<>();
             CompletableFuture<Void> exiting = new CompletableFuture<>();
             Thread discovery = new Thread(() -> {
@@ -57,6 +58,7 @@ public final class AgentRuntime {
                     Extensions.install(tracker, inst);
                     tracker.start();
                     current = tracker;
+                    Startup.warmExitPath(config);
                     log.debug("tracking run " + tracker.runId() + " every " + config.get(Config.INTERVAL));
                     ready.complete(tracker);
                 } catch (Throwable t) {

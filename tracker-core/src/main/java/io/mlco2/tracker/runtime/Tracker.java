@@ -505,8 +505,12 @@ public final class Tracker {
         return b < 0 ? Double.NaN : b / 1e9;
     }
 
-    /** Memory in use on the machine (total minus available), -1 when unknown. */
+    /** Memory in use on the machine (total minus free), -1 when unknown. */
     static long usedMachineMemoryBytes() {
+        long used = io.mlco2.tracker.cpu.MachineMemory.usedBytes(); // no garbage per sample (docs/PERFORMANCE.md)
+        if (used >= 0) {
+            return used;
+        }
         try {
             java.lang.management.OperatingSystemMXBean os = java.lang.management.ManagementFactory.getOperatingSystemMXBean();
             if (os instanceof com.sun.management.OperatingSystemMXBean sun) {

@@ -1,0 +1,186 @@
+package io.mlco2.it.bench;
+
+import io.mlco2.it.support.ChildJvm;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Benchmarks 2 and 3 of docs/PERFORMANCE.md: a job in child JVMs without (A) and with (B) {@code -javaagent},
+ * interleaved A B A B ..., reported as medians with their spread. Run through {@code scripts/bench-startup} and
+ * {@code scripts/bench-training}; {@code BenchSmokeTest} runs each for one pair.
+ *
+ * <pre>
+ *   startup  [pairs=20]                                       trivial main: median added milliseconds
+ *   training [pairs=10] [interval=1s] [epochs=5] [samples=16384] DJL job: wall-time and throughput ratios
+ * </pre>
+ */
+public final class AbBench {
+
+    private static final Pattern TRAINING = Pattern.compile("TRAINING DONE epochs=(\\d+) wall_ms=(\\d+)");
+
+    /** Per-pair measurements of one A/B run. */
+    public record Pairs(List<Double> a, List<Double> b) {
+        public List<Double> differences() {
+            List<Double> d = new ArrayList<>();
+            for (int i = 0; i < a.size(); i++) {
+                d.add(b.get(i) - a.get(i));
+            }
+            return d;
+        }
+
+        public List<Double> ratios() {
+            List<Double> r = new ArrayList<>();
+            for (int i = 0; i < a.size(); i++) {
+                r.add(b.get(i) / a.get(i));
+            }
+            return r;
+        }
+    }
+
+    private AbBench() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        String what = args.length > 0 ? args[0] : "startup";
+        switch (what) {
+            case "startup" -> {
+                int pairs = args.length > 1 ? Integer.parseInt(args[1]) : 20;
+                Pairs p = startup(pairs);
+                System.out.println(describe("start-up wall ms (trivial main)", p, "ms"));
+                System.out.printf(Locale.ROOT, "RESULT startup: median added %.0f ms (IQR %s) over %d pairs%n",
+                        median(p.differences()), iqr(p.differences()), pairs);
+            }
+            case "training" -> {
+                int pairs = args.length > 1 ? Integer.parseInt(args[1]) : 10;
+                String interval = args.length > 2 ? args[2] : "1s";
+                int epochs = args.length > 3 ? Integer.parseInt(args[3]) : 5;
+                int samples = args.length > 4 ? Integer.parseInt(args[4]) : 16384;
+                Pairs[] r = training(pairs, interval, epochs, samples);
+                System.out.println(describe("process wall ms", r[0], "ms"));
+                System.out.println(describe("training throughput samples/s", r[1], "/s"));
+                System.out.printf(Locale.ROOT, "RESULT training interval=%s: median wall ratio %.4f (IQR %s, min %.4f, max %.4f);"
+                                + " median throughput ratio %.4f (IQR %s) over %d pairs%n", interval,
+                        median(r[0].ratios()), iqr(r[0].ratios()), min(r[0].ratios()), max(r[0].ratios()),
+                        median(r[1].ratios()), iqr(r[1].ratios()), pairs);
+            }
+            default -> throw new IllegalArgumentException("startup or training, not " + what);
+        }
+    }
+
+    /** A trivial main, interleaved without and with the agent; wall milliseconds of each child JVM. */
+    public static Pairs startup(int pairs) throws Exception {
+        Path out = Files.createTempDirectory("mlco2-bench-startup");
+        String cp = System.getProperty("mlco2.it.testClasses", ChildJvm.testClassPath());
+        List<Double> a = new ArrayList<>();
+        List<Double> b = new ArrayList<>();
+        // one unmeasured pair first: page cache, JIT of the parent
+        runTrivial(cp, null);
+        runTrivial(cp, out);
+        for (int i = 0; i < pairs; i++) {
+            a.add(runTrivial(cp, null));
+            b.add(runTrivial(cp, out));
+        }
+        return new Pairs(a, b);
+    }
+
+    private static double runTrivial(String cp, Path out) throws Exception {
+        ChildJvm jvm = new ChildJvm().classPath(cp).timeoutSeconds(120);
+        if (out != null) {
+            jvm.withAgent("mlco2.output.dir=" + out + ";mlco2.log.level=warn");
+        }
+        ChildJvm.Result r = jvm.run("io.mlco2.it.jobs.TrivialMain");
+        check(r, "hello");
+        return r.wallNanos() / 1e6;
+    }
+
+    /** The DJL job, interleaved without and with the agent: [process wall ms, training samples per second]. */
+    public static Pairs[] training(int pairs, String interval, int epochs, int samples) throws Exception {
+        Path out = Files.createTempDirectory("mlco2-bench-training");
+        List<Double> wa = new ArrayList<>();
+        List<Double> wb = new ArrayList<>();
+        List<Double> ta = new ArrayList<>();
+        List<Double> tb = new ArrayList<>();
+        for (int i = 0; i < pairs; i++) {
+            double[] a = runTraining(null, epochs, samples);
+            double[] b = runTraining("mlco2.output.dir=" + out + ";mlco2.interval=" + interval + ";mlco2.log.level=warn",
+                    epochs, samples);
+            wa.add(a[0]);
+            wb.add(b[0]);
+            ta.add(a[1]);
+            tb.add(b[1]);
+        }
+        return new Pairs[] {new Pairs(wa, wb), new Pairs(ta, tb)};
+    }
+
+    private static double[] runTraining(String agentArgs, int epochs, int samples) throws Exception {
+        ChildJvm jvm = new ChildJvm().timeoutSeconds(900);
+        if (agentArgs != null) {
+            jvm.withAgent(agentArgs);
+        }
+        ChildJvm.Result r = jvm.run("io.mlco2.it.jobs.DjlTrainingJob", String.valueOf(epochs), String.valueOf(samples), "0");
+        Matcher m = TRAINING.matcher(r.stdout());
+        check(r, "TRAINING DONE");
+        if (!m.find()) {
+            throw new IllegalStateException("no training line in: " + r.stdout());
+        }
+        double trainingMs = Double.parseDouble(m.group(2));
+        return new double[] {r.wallNanos() / 1e6, (double) epochs * samples / (trainingMs / 1e3)};
+    }
+
+    private static void check(ChildJvm.Result r, String expected) {
+        if (r.exitCode() != 0 || !r.stdout().contains(expected)) {
+            throw new IllegalStateException("child failed (exit " + r.exitCode() + "): " + r.all());
+        }
+        if (r.stderr().contains("[mlco2] ERROR")) {
+            throw new IllegalStateException("agent error: " + r.stderr());
+        }
+    }
+
+    static String describe(String what, Pairs p, String unit) {
+        return String.format(Locale.ROOT, "%s: A (without) median %.1f%s, B (with) median %.1f%s; per pair B-A median %.1f%s,"
+                        + " B/A median %.4f [min %.4f, max %.4f]; A=%s B=%s", what, median(p.a()), unit, median(p.b()), unit,
+                median(p.differences()), unit, median(p.ratios()), min(p.ratios()), max(p.ratios()), round(p.a()), round(p.b()));
+    }
+
+    private static String round(List<Double> v) {
+        return v.stream().map(x -> String.format(Locale.ROOT, "%.0f", x)).toList().toString();
+    }
+
+    public static double median(List<Double> v) {
+        return quantile(v, 0.5);
+    }
+
+    static String iqr(List<Double> v) {
+        return String.format(Locale.ROOT, "%.4g..%.4g", quantile(v, 0.25), quantile(v, 0.75));
+    }
+
+    static double quantile(List<Double> v, double q) {
+        double[] s = v.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+        if (s.length == 0) {
+            return Double.NaN;
+        }
+        double pos = q * (s.length - 1);
+        int lo = (int) Math.floor(pos);
+        int hi = (int) Math.ceil(pos);
+        return s[lo] + (s[hi] - s[lo]) * (pos - lo);
+    }
+
+    static double min(List<Double> v) {
+        return v.stream().mapToDouble(Double::doubleValue).min().orElse(Double.NaN);
+    }
+
+    static double max(List<Double> v) {
+        return v.stream().mapToDouble(Double::doubleValue).max().orElse(Double.NaN);
+    }
+
+    static String list(double... v) {
+        return Arrays.toString(v);
+    }
+}

@@ -1,0 +1,101 @@
+package io.mlco2.tracker.cpu;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+
+/**
+ * The machine's memory in use, {@code MemTotal - MemFree} of {@code /proc/meminfo} (what the JDK's
+ * {@code OperatingSystemMXBean} gives on a host), read into a reused buffer from a file kept open: no allocation
+ * per sample. Inside a container the JDK's bean answers with the container's cgroup usage instead, at ~140 KB of
+ * garbage and tens of microseconds per call (docs/PERFORMANCE.md, sampler tick); the RAM model's total is the
+ * machine's installed memory, so the machine's usage is the consistent ratio. Thread safe.
+ */
+public final class MachineMemory {
+
+    private static final Path MEMINFO = Path.of("/proc/meminfo");
+    private static volatile MachineMemory shared;
+    private static volatile boolean unavailable;
+
+    private final FileChannel channel;
+    private final ByteBuffer buffer = ByteBuffer.allocateDirect(8192);
+
+    private MachineMemory(FileChannel channel) {
+        this.channel = channel;
+    }
+
+    /** Bytes in use on the machine, or -1 where /proc/meminfo cannot be read (the caller falls back). */
+    public static long usedBytes() {
+        MachineMemory m = shared;
+        if (m == null) {
+            if (unavailable) {
+                return -1;
+            }
+            synchronized (MachineMemory.class) {
+                m = shared;
+                if (m == null) {
+                    try {
+                        m = new MachineMemory(FileChannel.open(MEMINFO, StandardOpenOption.READ));
+                        shared = m;
+                    } catch (IOException | RuntimeException e) {
+                        unavailable = true;
+                        return -1;
+                    }
+                }
+            }
+        }
+        return m.read();
+    }
+
+    private synchronized long read() {
+        try {
+            buffer.clear();
+            int n = channel.read(buffer, 0);
+            long total = field(n, "MemTotal:");
+            long free = field(n, "MemFree:");
+            return total < 0 || free < 0 ? -1 : (total - free) * 1024;
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+    }
+
+    /** The kB value on the line starting with {@code key}, or -1. */
+    private long field(int n, String key) {
+        int line = 0;
+        while (line < n) {
+            if (startsWith(line, n, key)) {
+                int i = line + key.length();
+                while (i < n && buffer.get(i) == ' ') {
+                    i++;
+                }
+                long v = 0;
+                int digits = 0;
+                while (i < n && buffer.get(i) >= '0' && buffer.get(i) <= '9') {
+                    v = v * 10 + (buffer.get(i) - '0');
+                    i++;
+                    digits++;
+                }
+                return digits == 0 ? -1 : v;
+            }
+            while (line < n && buffer.get(line) != '\n') {
+                line++;
+            }
+            line++;
+        }
+        return -1;
+    }
+
+    private boolean startsWith(int at, int n, String key) {
+        if (at + key.length() > n) {
+            return false;
+        }
+        for (int k = 0; k < key.length(); k++) {
+            if (buffer.get(at + k) != key.charAt(k)) {
+                return false;
+            }
+        }
+        return true;
+    }
+}

@@ -1,0 +1,73 @@
+package io.mlco2.tracker.hardware;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.Test;
+
+import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/**
+ * cpus.tsv carries cpus.json's rows with each name's tokens as scripts/build-data.py computes them, so that start-up
+ * runs no JSON parser and no regular expression per row ({@link CpuIndex}). They must be exactly what
+ * {@link NameMatcher} computes, and matching through the index must give what matching over every row gives;
+ * re-run the script after changing NameMatcher.
+ */
+class NameMatcherTokensTest {
+
+    private static List<NameMatcher.Row<Double>> jsonRows() throws Exception {
+        JsonNode cpus;
+        try (InputStream in = TdpTables.class.getResourceAsStream("/io/mlco2/tracker/data/cpus.json")) {
+            cpus = new ObjectMapper().readTree(in).get("cpus");
+        }
+        List<NameMatcher.Row<Double>> rows = new ArrayList<>();
+        cpus.forEach(c -> rows.add(NameMatcher.row(c.get("name").asText(), c.get("tdp_watts").asDouble())));
+        return rows;
+    }
+
+    @Test
+    void theIndexHoldsCpusJsonRowsWithTheTokensNameMatcherComputes() throws Exception {
+        List<NameMatcher.Row<Double>> expected = jsonRows();
+        List<NameMatcher.Row<Double>> index = CpuIndex.bundled().all();
+        assertEquals(4898, expected.size());
+        assertEquals(expected.size(), index.size());
+        List<String> wrong = new ArrayList<>();
+        for (int i = 0; i < expected.size(); i++) {
+            if (!expected.get(i).equals(index.get(i))) {
+                wrong.add(expected.get(i) + " vs " + index.get(i));
+            }
+        }
+        assertEquals(List.of(), wrong, "cpus.tsv is stale: run scripts/build-data.py");
+    }
+
+    @Test
+    void matchingThroughTheIndexIsMatchingOverEveryRow() throws Exception {
+        List<NameMatcher.Row<Double>> rows = jsonRows();
+        CpuIndex index = CpuIndex.bundled();
+        List<String> queries = new ArrayList<>(List.of("Intel(R) Xeon(R) Processor", "Intel(R) Xeon(R) Gold 6148 CPU @ 2.40GHz",
+                "AMD EPYC 7763 64-Core Processor", "AMD Ryzen 9 5950X 16-Core Processor", "Apple M2 Max",
+                "Intel Core i7-8700K", "QEMU Virtual CPU version 2.5+", "", "   ", "(R)", "Intel Aubrey Isle",
+                "intel", "xeon", "AMD Ryzen 7 PRO 4750U with Radeon Graphics", "Tesla V100-SXM2-32GB", "80 GB"));
+        for (int i = 0; i < rows.size(); i += 13) {
+            queries.add(rows.get(i).name());
+            queries.add("Intel(R) " + rows.get(i).name() + " CPU @ 3.00GHz");
+        }
+        for (String q : queries) {
+            Optional<NameMatcher.Row<Double>> slow = NameMatcher.best(q, rows);
+            assertEquals(slow, index.best(q), q);
+        }
+    }
+
+    @Test
+    void modelTokensAreTokensWithADigitThatAreNotMemorySizes() {
+        for (String t : List.of("6148", "a100", "80gb", "40/80gb", "gb", "1gb", "x80gb", "80gbx", "/80gb", "40/gb",
+                "v100", "sxm2", "pcie", "4/8", "0gb", "a/1gb", "8/gb", "1/2/3gb")) {
+            boolean regex = t.chars().anyMatch(Character::isDigit) && !NameMatcher.MEMORY_SIZE.matcher(t).matches();
+            assertEquals(regex, NameMatcher.isModelToken(t), t);
+        }
+    }
+}
