@@ -46,6 +46,10 @@ public interface Nvml extends AutoCloseable {
      */
     static Nvml load(String extraLibraries) {
         try {
+            String absent = DriverPresence.absentReason(extraLibraries);
+            if (absent != null) {
+                return unavailable(absent);
+            }
             return JnaNvml.load(extraLibraries);
         } catch (Throwable t) { // JNA itself missing or its natives unloadable
             return unavailable("NVML cannot be loaded: " + t.getClass().getSimpleName()

@@ -8,8 +8,9 @@ import java.lang.instrument.Instrumentation;
 /**
  * Installs epoch and phase tracking on a tracker: the {@link EpochTracker} as a sample listener with two summary
  * sections ({@code epochs}, {@code forecast}), the framework advice for DJL and DL4J, and the bridge that the
- * advice and {@code Mlco2.phase} call. The bridge goes in last, so that {@code Mlco2.attached()} means the
- * framework hooks are in place too.
+ * advice and {@code Mlco2.phase} call. The framework hooks are built when DJL or DL4J first shows up
+ * ({@link LazyFrameworkHooks}); the bridge goes in after their watcher, so that once {@code Mlco2.attached()} is
+ * true, a framework class loaded from then on gets its hooks before its code runs.
  */
 public final class EpochsExtension {
 
@@ -32,7 +33,7 @@ public final class EpochsExtension {
                 () -> firstLoadNanos("org/deeplearning4j/optimize/Solver")), log);
         if (inst != null) {
             try {
-                FrameworkInstrumentation.install(inst, epochs, log);
+                new LazyFrameworkHooks(inst, () -> FrameworkInstrumentation.makeRaw(epochs, log), log).register();
             } catch (Throwable t) {
                 log.info("epochs: framework detection is off (" + Log.describe(t) + "); Mlco2.phase still works");
             }

@@ -76,7 +76,20 @@ final class FrameworkInstrumentation {
         return version != null && DL4J_VERSION.matcher(version).matches();
     }
 
+    /** Builds and registers the transformer at once (retransforming what is loaded). */
     static ResettableClassFileTransformer install(Instrumentation inst, EpochTracker epochs, Log log) {
+        return builder(epochs, log).installOn(inst);
+    }
+
+    /**
+     * Builds the transformer without registering it: {@link LazyFrameworkHooks} calls it for the framework classes
+     * only, once a framework shows up (Byte Buddy is not loaded by a job that uses neither framework).
+     */
+    static java.lang.instrument.ClassFileTransformer makeRaw(EpochTracker epochs, Log log) {
+        return builder(epochs, log).makeRaw();
+    }
+
+    private static AgentBuilder builder(EpochTracker epochs, Log log) {
         Gate djl = new Gate("DJL", log, epochs) {
             @Override
             String version(ClassLoader loader) {
@@ -114,8 +127,7 @@ final class FrameworkInstrumentation {
                 .transform(advice(Dl4jAdvice.Planned.class, DL4J_PLANNED))
                 .type(dl4j.on(COMPUTATION_GRAPH, DL4J_EPOCH, DL4J_PLANNED))
                 .transform(advice(Dl4jAdvice.Epoch.class, DL4J_EPOCH))
-                .transform(advice(Dl4jAdvice.Planned.class, DL4J_PLANNED))
-                .installOn(inst);
+                .transform(advice(Dl4jAdvice.Planned.class, DL4J_PLANNED));
     }
 
     private static AgentBuilder.Transformer advice(Class<?> adviceClass, ElementMatcher<? super MethodDescription> on) {

@@ -1,7 +1,5 @@
 package io.mlco2.tracker.html;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.mlco2.tracker.energy.Component;
 import io.mlco2.tracker.timeseries.MinMaxSeries;
 
@@ -21,7 +19,6 @@ import java.util.Map;
  */
 final class Page {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final String SCRIPT = resource("chart.js");
     private static final String STYLE = resource("report.css");
 
@@ -113,11 +110,15 @@ final class Page {
     }
 
     String render() {
-        String data;
-        try {
-            data = JSON.writeValueAsString(Map.of("charts", charts));
-        } catch (JsonProcessingException e) {
-            data = "{\"charts\":[]}";
+        // Without Jackson (its ~480 classes would load in the application's exit); Jackson only for a type the
+        // small writer does not know, which the charts never hold.
+        String data = io.mlco2.tracker.report.Json.writeCompact(Map.of("charts", charts));
+        if (data == null) {
+            try {
+                data = new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(Map.of("charts", charts));
+            } catch (Exception e) {
+                data = "{\"charts\":[]}";
+            }
         }
         return "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n"
                 + "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; "

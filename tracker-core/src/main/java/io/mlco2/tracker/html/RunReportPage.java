@@ -20,7 +20,6 @@ import java.util.Map;
  */
 public final class RunReportPage {
 
-    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     private RunReportPage() {
     }
@@ -131,11 +130,13 @@ public final class RunReportPage {
         }
         if (!s.extra().isEmpty()) {
             p.h2("More");
-            String text;
-            try {
-                text = JSON.writeValueAsString(s.extra());
-            } catch (Exception e) {
-                text = String.valueOf(s.extra());
+            String text = io.mlco2.tracker.report.Json.writePretty(s.extra());
+            if (text == null) {
+                try {
+                    text = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(s.extra());
+                } catch (Exception e) {
+                    text = String.valueOf(s.extra());
+                }
             }
             p.raw("<pre>" + Html.esc(text) + "</pre>\n");
         }

@@ -302,10 +302,19 @@ public final class Json {
      */
     public static String writePretty(Object value) {
         StringBuilder b = new StringBuilder(4096);
-        return write(b, value, 0) ? b.toString() : null;
+        return write(b, value, 0, true) ? b.toString() : null;
     }
 
-    private static boolean write(StringBuilder b, Object v, int level) {
+    /**
+     * {@code value} as Jackson's {@code new ObjectMapper().writeValueAsString(value)} writes it (no white space), or
+     * {@code null} when {@code value} holds a type this writer leaves to Jackson.
+     */
+    public static String writeCompact(Object value) {
+        StringBuilder b = new StringBuilder(4096);
+        return write(b, value, 0, false) ? b.toString() : null;
+    }
+
+    private static boolean write(StringBuilder b, Object v, int level, boolean pretty) {
         if (v == null) {
             b.append("null");
         } else if (v instanceof String s) {
@@ -320,9 +329,15 @@ public final class Json {
                 || v instanceof BigInteger || v instanceof BigDecimal) {
             b.append(v);
         } else if (v instanceof Map<?, ?> m) {
-            return object(b, m, level);
+            return object(b, m, level, pretty);
         } else if (v instanceof Collection<?> c) {
-            return array(b, c, level);
+            return array(b, c, level, pretty);
+        } else if (v instanceof double[] a) {
+            List<Double> boxed = new java.util.ArrayList<>(a.length);
+            for (double d : a) {
+                boxed.add(d);
+            }
+            return array(b, boxed, level, pretty);
         } else {
             return false;
         }
@@ -337,10 +352,10 @@ public final class Json {
         }
     }
 
-    private static boolean object(StringBuilder b, Map<?, ?> m, int level) {
+    private static boolean object(StringBuilder b, Map<?, ?> m, int level, boolean pretty) {
         b.append('{');
         if (m.isEmpty()) {
-            b.append(" }");
+            b.append(pretty ? " }" : "}");
             return true;
         }
         boolean first = true;
@@ -350,33 +365,37 @@ public final class Json {
             }
             b.append(first ? "" : ",");
             first = false;
-            indent(b, level + 1);
+            if (pretty) {
+                indent(b, level + 1);
+            }
             string(b, k);
-            b.append(" : ");
-            if (!write(b, e.getValue(), level + 1)) {
+            b.append(pretty ? " : " : ":");
+            if (!write(b, e.getValue(), level + 1, pretty)) {
                 return false;
             }
         }
-        indent(b, level);
+        if (pretty) {
+            indent(b, level);
+        }
         b.append('}');
         return true;
     }
 
-    private static boolean array(StringBuilder b, Collection<?> c, int level) {
+    private static boolean array(StringBuilder b, Collection<?> c, int level, boolean pretty) {
         b.append('[');
         if (c.isEmpty()) {
-            b.append(" ]");
+            b.append(pretty ? " ]" : "]");
             return true;
         }
         boolean first = true;
         for (Object o : c) {
-            b.append(first ? " " : ", ");
+            b.append(first ? (pretty ? " " : "") : (pretty ? ", " : ","));
             first = false;
-            if (!write(b, o, level)) { // arrays do not indent (Jackson's inline array indenter)
+            if (!write(b, o, level, pretty)) { // arrays do not indent (Jackson's inline array indenter)
                 return false;
             }
         }
-        b.append(" ]");
+        b.append(pretty ? " ]" : "]");
         return true;
     }
 

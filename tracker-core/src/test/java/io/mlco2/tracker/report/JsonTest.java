@@ -58,6 +58,17 @@ class JsonTest {
     }
 
     @Test
+    void writesWhatJacksonWritesCompactAndDoubleArraysToo() throws Exception {
+        Map<String, Object> m = sample();
+        m.put("series", new double[] {0.0, 1.5, Double.NaN, -2e-9, 120.25});
+        m.put("no_series", new double[0]);
+        ObjectMapper compact = new ObjectMapper();
+        assertEquals(compact.writeValueAsString(m), Json.writeCompact(m));
+        assertEquals(JACKSON.writeValueAsString(m), Json.writePretty(m));
+        assertEquals(compact.writeValueAsString(List.of(Map.of())), Json.writeCompact(List.of(Map.of())));
+    }
+
+    @Test
     void leavesOtherTypesToJackson() {
         record R(int a) {
         }

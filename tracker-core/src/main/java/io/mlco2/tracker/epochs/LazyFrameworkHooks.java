@@ -1,0 +1,164 @@
+package io.mlco2.tracker.epochs;
+
+import io.mlco2.tracker.runtime.Log;
+
+import java.lang.instrument.ClassFileTransformer;
+import java.lang.instrument.Instrumentation;
+import java.security.ProtectionDomain;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
+
+/**
+ * Puts the DJL and DL4J hooks in place only when a framework shows up, so that a job that uses neither never loads
+ * Byte Buddy (about a thousand classes, most of the agent's start-up before this; docs/PERFORMANCE.md).
+ *
+ * <p>This plain transformer looks at class names only. The first class of DJL, DL4J or ND4J (loaded before, or
+ * loading now) starts building the Byte Buddy transformer on a daemon thread; the engines those frameworks load
+ * first take a second or more, so it is normally ready long before training starts. Then the framework classes
+ * that carry advice and are already loaded are retransformed, and those loaded later are transformed as they load,
+ * by this transformer calling Byte Buddy's (which is never registered itself, so no class is woven twice). A thread
+ * that loads one of those classes before the transformer is ready waits for it, at most {@link #WAIT_MILLIS}: the
+ * hooks are in place before the framework's own code runs. Any failure is one line and leaves the class alone.
+ */
+final class LazyFrameworkHooks implements ClassFileTransformer {
+
+    /** Class name prefixes (internal form) of the frameworks: the first one loaded starts the build. */
+    static final List<String> TRIGGERS = List.of("ai/djl/", "org/deeplearning4j/", "org/nd4j/");
+
+    /** The classes that carry advice (internal form). */
+    static final Set<String> TARGETS = Set.of(
+            FrameworkInstrumentation.EASY_TRAIN.replace('.', '/'),
+            FrameworkInstrumentation.TRAINER.replace('.', '/'),
+            FrameworkInstrumentation.MULTI_LAYER_NETWORK.replace('.', '/'),
+            FrameworkInstrumentation.COMPUTATION_GRAPH.replace('.', '/'));
+
+    static final long WAIT_MILLIS = 10_000;
+
+    private final Instrumentation inst;
+    private final Supplier<ClassFileTransformer> build;
+    private final Log log;
+    private final AtomicBoolean started = new AtomicBoolean();
+    private final CompletableFuture<ClassFileTransformer> ready = new CompletableFuture<>();
+    private volatile Thread builder;
+
+    LazyFrameworkHooks(Instrumentation inst, Supplier<ClassFileTransformer> build, Log log) {
+        this.inst = inst;
+        this.build = build;
+        this.log = log;
+    }
+
+    /** Registers this transformer, then starts the build at once if a framework class is already loaded. */
+    void register() {
+        inst.addTransformer(this, true);
+        for (Class<?> c : inst.getAllLoadedClasses()) {
+            if (isFramework(c.getName().replace('.', '/'))) {
+                start();
+                return;
+            }
+        }
+    }
+
+    static boolean isFramework(String internalName) {
+        for (String p : TRIGGERS) {
+            if (internalName.startsWith(p)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    boolean started() {
+        return started.get();
+    }
+
+    /** The Byte Buddy transformer once built ({@code null} before, or when building failed), waiting at most {@code millis}. */
+    ClassFileTransformer awaitReady(long millis) {
+        try {
+            return ready.get(millis, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        } catch (Exception e) {
+            return null;
+        }
+    }
+
+    void start() {
+        if (!started.compareAndSet(false, true)) {
+            return;
+        }
+        Thread t = new Thread(this::buildAndRetransform, "mlco2-epochs-hooks");
+        t.setDaemon(true);
+        builder = t;
+        try {
+            t.start();
+        } catch (Throwable e) {
+            log.info("epochs: could not start the framework hooks (" + Log.describe(e) + "); Mlco2.phase still works");
+            ready.complete(null);
+        }
+    }
+
+    private void buildAndRetransform() {
+        ClassFileTransformer bb;
+        try {
+            bb = build.get();
+        } catch (Throwable e) {
+            log.info("epochs: framework detection is off (" + Log.describe(e) + "); Mlco2.phase still works");
+            ready.complete(null);
+            return;
+        }
+        ready.complete(bb);
+        List<Class<?>> loaded = new ArrayList<>();
+        for (Class<?> c : inst.getAllLoadedClasses()) {
+            if (TARGETS.contains(c.getName().replace('.', '/')) && inst.isModifiableClass(c)) {
+                loaded.add(c);
+            }
+        }
+        for (Class<?> c : loaded) {
+            try {
+                inst.retransformClasses(c);
+            } catch (Throwable e) {
+                log.once("epochs:retransform:" + c.getName(), Log.Level.INFO, "epochs: could not instrument "
+                        + c.getName() + " (" + Log.describe(e) + "); left alone, its epochs are not detected");
+            }
+        }
+    }
+
+    @Override
+    public byte[] transform(Module module, ClassLoader loader, String className, Class<?> redefined,
+                            ProtectionDomain pd, byte[] classfile) {
+        if (className == null) {
+            return null;
+        }
+        try {
+            if (!started.get() && isFramework(className)) {
+                start();
+            }
+            if (!TARGETS.contains(className)) {
+                return null;
+            }
+            ClassFileTransformer bb = ready.getNow(null);
+            if (bb == null && !ready.isDone()) {
+                if (Thread.currentThread() == builder) {
+                    return null;
+                }
+                bb = awaitReady(WAIT_MILLIS);
+                if (bb == null && !ready.isDone()) {
+                    log.once("epochs:wait:" + className, Log.Level.INFO, "epochs: the framework hooks were not ready in "
+                            + WAIT_MILLIS / 1000 + " s; " + className.replace('/', '.') + " is left alone");
+                    return null;
+                }
+            }
+            return bb == null ? null : bb.transform(module, loader, className, redefined, pd, classfile);
+        } catch (Throwable e) {
+            log.once("epochs:error:" + className, Log.Level.INFO, "epochs: could not instrument "
+                    + className.replace('/', '.') + " (" + Log.describe(e) + "); left alone, its epochs are not detected");
+            return null;
+        }
+    }
+}
