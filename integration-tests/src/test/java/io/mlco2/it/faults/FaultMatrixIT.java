@@ -146,12 +146,23 @@ class FaultMatrixIT {
     @Test
     void aMissingOutputFolderIsCreatedAndFilesAreNoWiderThanTheUmask(@TempDir Path work) throws Exception {
         Path out = work.resolve("deep/er/reports");
-        ChildJvm.Result r = new ChildJvm().workDir(work).withAgent("output.dir=" + out).run(JOB, "200", "0");
+        ChildJvm.Result r = new ChildJvm().workDir(work).umask("077").withAgent("output.dir=" + out).run(JOB, "200", "0");
         assertEquals(0, r.exitCode(), r.all());
-        for (Path f : List.of(out.resolve("emissions.csv"), onlyJson(out))) {
-            var perms = Files.getPosixFilePermissions(f);
-            assertFalse(perms.contains(java.nio.file.attribute.PosixFilePermission.OTHERS_WRITE), f + " " + perms);
-            assertFalse(perms.contains(java.nio.file.attribute.PosixFilePermission.GROUP_WRITE), f + " " + perms);
+        var ownerOnly = java.util.EnumSet.of(java.nio.file.attribute.PosixFilePermission.OWNER_READ,
+                java.nio.file.attribute.PosixFilePermission.OWNER_WRITE,
+                java.nio.file.attribute.PosixFilePermission.OWNER_EXECUTE);
+        List<Path> made = new java.util.ArrayList<>(List.of(work.resolve("deep"), work.resolve("deep/er"), out));
+        try (var files = Files.list(out)) {
+            files.forEach(made::add);
+        }
+        assertTrue(made.size() >= 6, "folders, emissions.csv, the summary and more: " + made);
+        assertTrue(made.contains(out.resolve("emissions.csv")), made.toString());
+        for (Path f : made) {
+            var perms = Files.getPosixFilePermissions(f, java.nio.file.LinkOption.NOFOLLOW_LINKS);
+            assertTrue(ownerOnly.containsAll(perms), "umask 077: nothing for group or others on " + f + " " + perms);
+            if (Files.isRegularFile(f)) {
+                assertFalse(perms.contains(java.nio.file.attribute.PosixFilePermission.OWNER_EXECUTE), f + " " + perms);
+            }
         }
     }
 

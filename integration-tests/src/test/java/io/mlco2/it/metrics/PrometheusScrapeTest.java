@@ -65,6 +65,21 @@ class PrometheusScrapeTest {
         String base = url.substring(0, url.length() - "/metrics".length());
         assertEquals(404, http.send(HttpRequest.newBuilder(URI.create(base + "/")).build(),
                 HttpResponse.BodyHandlers.ofString()).statusCode());
+        // A completed epoch (DJL's, detected by the agent) becomes meters tagged with its number.
+        String withEpoch = second;
+        long epochDeadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+        while (!withEpoch.contains("mlco2_epoch_energy_joules{") && System.nanoTime() < epochDeadline
+                && jvm.process.isAlive()) {
+            Thread.sleep(500);
+            withEpoch = http.send(get, HttpResponse.BodyHandlers.ofString()).body();
+        }
+        Matcher epochEnergy = Pattern.compile("(?m)^mlco2_epoch_energy_joules\\{[^}]*component=\"cpu\"[^}]*epoch=\"1\"[^}]*} (\\S+)$")
+                .matcher(withEpoch);
+        assertTrue(epochEnergy.find(), "epoch 1's CPU energy as a meter tagged epoch=\"1\":\n" + withEpoch);
+        assertTrue(Double.parseDouble(epochEnergy.group(1)) > 0, epochEnergy.group());
+        assertTrue(withEpoch.contains("mlco2_epoch_duration_seconds{"), withEpoch);
+        assertTrue(withEpoch.matches("(?s).*\\nmlco2_epoch\\{[^}]*} [0-9]+\\.0\\n.*"),
+                "the epoch in progress (0 between epochs) is a gauge:\n" + withEpoch);
         assertTrue(jvm.process.isAlive(), "all of this happened while the job was training");
         java.nio.file.Files.createFile(dir.resolve("scraped"));
         assertEquals(0, jvm.await(600), jvm.stderr());

@@ -42,6 +42,13 @@ public final class ChildJvm {
     private Path workDir;
     private final Map<String, String> env = new java.util.HashMap<>();
     private long timeoutSeconds = 600;
+    private String umask;
+
+    /** Starts the child under this umask (through {@code /bin/sh}, which then becomes the JVM by {@code exec}). */
+    public ChildJvm umask(String octal) {
+        this.umask = octal;
+        return this;
+    }
 
     public ChildJvm withAgent(String agentArgs) {
         jvmArgs.add("-javaagent:" + agentJar() + (agentArgs == null || agentArgs.isEmpty() ? "" : "=" + agentArgs));
@@ -76,6 +83,9 @@ public final class ChildJvm {
     /** The command line that {@link #run} would start. */
     public List<String> command(String mainClass, String... args) {
         List<String> cmd = new ArrayList<>();
+        if (umask != null) {
+            cmd.addAll(List.of("/bin/sh", "-c", "umask " + umask + " && exec \"$0\" \"$@\""));
+        }
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.addAll(jvmArgs);
         cmd.add("-cp");

@@ -54,8 +54,10 @@ public final class Cli {
         s.println("  version                          print the agent's version");
         s.println("  estimate --hardware NAME --hours H --region R [--count N] [--pue P] [--json]");
         s.println("                                   the ML Emissions Calculator's estimate");
-        s.println("  replay TRACE.csv [--interval 1s] replay a recorded NVML trace through the GPU accounting");
-        s.println("  report DIR...                    merge the reports of several runs or nodes");
+        s.println("  replay TRACE.csv [--interval 1s] [--counter-interval 1s]");
+        s.println("                                   replay a recorded NVML trace through the GPU accounting");
+        s.println("  report [--html FILE | --no-html] DIR...");
+        s.println("                                   merge the reports of several runs or nodes");
         s.println("as an agent: java -javaagent:mlco2-agent.jar=mlco2.region=FR -jar your-app.jar");
     }
 }

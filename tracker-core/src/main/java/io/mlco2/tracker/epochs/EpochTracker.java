@@ -102,6 +102,7 @@ public final class EpochTracker implements SampleListener {
     private double epochsSeconds;
     private double epochsKg;
     private final List<PhaseRow> rows = new ArrayList<>();
+    private final List<java.util.function.Consumer<PhaseRow>> rowListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
     private long rowsOmitted;
     private Forecast forecast;
 
@@ -315,7 +316,22 @@ public final class EpochTracker implements SampleListener {
         }
     }
 
+    /**
+     * Calls {@code listener} with every finished row, on the sampler thread, after the row is written; what it
+     * throws is one line and the others go on.
+     */
+    public void addRowListener(java.util.function.Consumer<PhaseRow> listener) {
+        rowListeners.add(listener);
+    }
+
     private void emit(PhaseRow row) {
+        for (java.util.function.Consumer<PhaseRow> l : rowListeners) {
+            try {
+                l.accept(row);
+            } catch (Throwable t) {
+                log.once("epochs:listener", Log.Level.WARN, "an epoch row listener failed (" + Log.describe(t) + ")");
+            }
+        }
         if (rows.size() < MAX_ROWS_IN_SUMMARY) {
             rows.add(row);
         } else {

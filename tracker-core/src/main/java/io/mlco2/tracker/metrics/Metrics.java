@@ -69,6 +69,15 @@ public final class Metrics {
         TrackerMetrics binder = new TrackerMetrics(tracker.accumulators(), tracker.intensity().gramsPerKwh(),
                 tracker.intensity().region(), config.get(Config.PUE),
                 TrackerMetrics.commonTags(tracker.host().hostname(), tracker.runId(), config.get(Config.PROJECT_NAME)));
+        io.mlco2.tracker.epochs.EpochTracker epochs = io.mlco2.tracker.epochs.EpochTracker.active();
+        if (epochs != null) {
+            epochs.addRowListener(row -> {
+                if (io.mlco2.tracker.epochs.EpochTracker.EPOCH.equals(row.phase())) {
+                    binder.epochEnded(row.number(), row.durationSeconds(), row.joulesByComponent(),
+                            row.emissionsKg() * 1000);
+                }
+            });
+        }
         if (port != null) {
             PrometheusEndpoint endpoint = startPrometheus(binder, config.get(Config.PROMETHEUS_HOST), port, log);
             if (endpoint != null) {

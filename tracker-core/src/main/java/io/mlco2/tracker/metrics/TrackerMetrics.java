@@ -2,6 +2,7 @@ package io.mlco2.tracker.metrics;
 
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.binder.MeterBinder;
@@ -20,8 +21,11 @@ import java.util.function.ToDoubleFunction;
  *   <li>{@code mlco2.emissions} (function counter, grams CO2eq): energy x PUE x grid intensity;</li>
  * </ul>
  * tagged {@code component} ({@code cpu}, {@code gpu}, {@code ram}), {@code device} and {@code method}; and per run
- * {@code mlco2.carbon.intensity} (gauge, gCO2eq/kWh, tagged {@code region}) and {@code mlco2.pue} (gauge). Every
- * meter also carries {@code host}, {@code run_id} and {@code project}.
+ * {@code mlco2.carbon.intensity} (gauge, gCO2eq/kWh, tagged {@code region}), {@code mlco2.pue} (gauge) and
+ * {@code mlco2.epoch} (gauge: the epoch in progress, 0 outside epochs); per completed epoch (the last
+ * {@value #EPOCHS_KEPT}) {@code mlco2.epoch.energy} (joules, per component), {@code mlco2.epoch.emissions} (grams)
+ * and {@code mlco2.epoch.duration} (seconds), tagged {@code epoch}. Every meter also carries {@code host},
+ * {@code run_id} and {@code project}.
  *
  * <p>A meter reads the accumulators' published values; a read that fails returns {@code NaN}, never throws.
  * The {@code method} tag is the device's method when bound (a source that falls back from a counter to power
@@ -34,6 +38,11 @@ public final class TrackerMetrics implements MeterBinder {
     private final String region;
     private final double pue;
     private final Tags common;
+    private final List<MeterRegistry> bound = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final java.util.ArrayDeque<List<Meter>> epochMeters = new java.util.ArrayDeque<>();
+
+    /** Completed epochs that keep their {@code epoch}-tagged meters; older ones are removed (bounded series). */
+    public static final int EPOCHS_KEPT = 20;
 
     /**
      * @param common tags on every meter: {@code host}, {@code run_id}, {@code project}
@@ -53,6 +62,7 @@ public final class TrackerMetrics implements MeterBinder {
 
     @Override
     public void bindTo(MeterRegistry registry) {
+        bound.add(registry);
         for (EnergyAccumulator a : accumulators) {
             Tags tags = common.and("component", a.source().component().key(), "device", nonNull(a.source().deviceId()),
                     "method", a.method().key());
@@ -83,6 +93,44 @@ public final class TrackerMetrics implements MeterBinder {
         Gauge.builder("mlco2.pue", this, m -> m.pue)
                 .description("Power usage effectiveness multiplied into the emissions")
                 .tags(common).strongReference(true).register(registry);
+    }
+
+    /**
+     * An epoch ended: its energy per component ({@code mlco2.epoch.energy}, joules, tagged {@code epoch} and
+     * {@code component}), its emissions ({@code mlco2.epoch.emissions}, grams) and duration
+     * ({@code mlco2.epoch.duration}, seconds) become meters tagged {@code epoch} in every bound registry. The
+     * meters of the last {@value #EPOCHS_KEPT} epochs are kept, older ones removed, so that a run of any length
+     * has a bounded number of series. (Tagging the run's counters with the epoch would restart them every epoch.)
+     *
+     * @param joulesByComponent in {@code Component.values()} order
+     */
+    public synchronized void epochEnded(int epoch, double durationSeconds, double[] joulesByComponent,
+                                        double emissionsGrams) {
+        List<Meter> meters = new java.util.ArrayList<>();
+        Tags tags = common.and("epoch", Integer.toString(epoch));
+        for (MeterRegistry r : bound) {
+            io.mlco2.tracker.energy.Component[] cs = io.mlco2.tracker.energy.Component.values();
+            for (int i = 0; i < cs.length && i < joulesByComponent.length; i++) {
+                double j = joulesByComponent[i];
+                meters.add(Gauge.builder("mlco2.epoch.energy", () -> j)
+                        .description("Energy of a completed training epoch for this component, without PUE")
+                        .baseUnit("joules").tags(tags.and("component", cs[i].key())).register(r));
+            }
+            meters.add(Gauge.builder("mlco2.epoch.emissions", () -> emissionsGrams)
+                    .description("CO2-equivalent emissions of a completed training epoch (PUE and grid intensity applied)")
+                    .baseUnit("grams").tags(tags).register(r));
+            meters.add(Gauge.builder("mlco2.epoch.duration", () -> durationSeconds)
+                    .description("Duration of a completed training epoch")
+                    .baseUnit("seconds").tags(tags).register(r));
+        }
+        epochMeters.addLast(meters);
+        while (epochMeters.size() > EPOCHS_KEPT) {
+            for (Meter m : epochMeters.removeFirst()) {
+                for (MeterRegistry r : bound) {
+                    r.remove(m);
+                }
+            }
+        }
     }
 
     double gramsCo2(double energyJoules) {

@@ -76,4 +76,30 @@ class TrackerMetricsTest {
             throw new IllegalStateException("boom");
         }).applyAsDouble("x")));
     }
+
+    @Test
+    void completedEpochsBecomeEpochTaggedMetersAndOnlyTheLastOnesAreKept() {
+        SimpleMeterRegistry a = new SimpleMeterRegistry();
+        SimpleMeterRegistry b = new SimpleMeterRegistry();
+        TrackerMetrics m = new TrackerMetrics(List.of(), 50.0, "FR", 1.0, TrackerMetrics.commonTags("h", "r", "p"));
+        m.bindTo(a);
+        m.bindTo(b);
+        assertEquals(0.0, a.get("mlco2.epoch").gauge().value(), "no epoch in progress");
+        int before = a.getMeters().size();
+        int epochs = TrackerMetrics.EPOCHS_KEPT + 5;
+        for (int e = 1; e <= epochs; e++) {
+            m.epochEnded(e, 10.0 + e, new double[] {100.0 * e, 0, 5.0 * e}, 0.01 * e);
+        }
+        for (SimpleMeterRegistry r : List.of(a, b)) {
+            assertEquals(2500.0, r.get("mlco2.epoch.energy").tag("epoch", "25").tag("component", "cpu").gauge().value());
+            assertEquals(125.0, r.get("mlco2.epoch.energy").tag("epoch", "25").tag("component", "ram").gauge().value());
+            assertEquals(0.25, r.get("mlco2.epoch.emissions").tag("epoch", "25").gauge().value(), 1e-12);
+            assertEquals(35.0, r.get("mlco2.epoch.duration").tag("epoch", "25").gauge().value());
+            assertEquals("joules", r.get("mlco2.epoch.energy").tag("epoch", "6").tag("component", "gpu").gauge()
+                    .getId().getBaseUnit());
+            assertTrue(r.find("mlco2.epoch.energy").tag("epoch", "5").meters().isEmpty(), "epoch 5 removed");
+            assertEquals(TrackerMetrics.EPOCHS_KEPT, r.find("mlco2.epoch.duration").meters().size());
+        }
+        assertEquals(before + TrackerMetrics.EPOCHS_KEPT * 5, a.getMeters().size(), "bounded: 5 series per kept epoch");
+    }
 }
