@@ -15,7 +15,8 @@ public final class CpuLoads {
      * ticks: it returns this JVM's share since {@code startNanos}, a lower bound of the machine's load over the
      * agent's start-up.
      */
-    public static CpuLoad machine(CentralProcessor cpu, int logicalProcessors, long startNanos) {
+    public static CpuLoad machine(java.util.function.Supplier<CentralProcessor> cpu, int logicalProcessors,
+                                  long startNanos) {
         return machine(cpu, ProcStat.open(), logicalProcessors, startNanos);
     }
 
@@ -23,7 +24,8 @@ public final class CpuLoads {
      * As {@link #machine(CentralProcessor, int, long)}, the ticks from {@code procStat} (no allocation per call)
      * where it is given and reads, else from OSHI.
      */
-    static CpuLoad machine(CentralProcessor cpu, ProcStat procStat, int logicalProcessors, long startNanos) {
+    static CpuLoad machine(java.util.function.Supplier<CentralProcessor> cpu, ProcStat procStat, int logicalProcessors,
+                           long startNanos) {
         CpuLoad first = process(logicalProcessors, startNanos);
         int idleIndex = CentralProcessor.TickType.IDLE.getIndex();
         int iowaitIndex = CentralProcessor.TickType.IOWAIT.getIndex();
@@ -39,10 +41,13 @@ public final class CpuLoads {
                         ticks = new long[ProcStat.TICKS];
                     }
                     if (!procStat.read(ticks)) {
-                        ticks = cpu.getSystemCpuLoadTicks();
+                        ticks = oshiTicks();
                     }
                 } else {
-                    ticks = cpu.getSystemCpuLoadTicks();
+                    ticks = oshiTicks();
+                }
+                if (ticks == null) {
+                    return Double.NaN;
                 }
                 long[] before = prev;
                 prev = ticks;
@@ -56,6 +61,11 @@ public final class CpuLoads {
                 }
                 long idle = (ticks[idleIndex] - before[idleIndex]) + (ticks[iowaitIndex] - before[iowaitIndex]);
                 return total <= 0 ? Double.NaN : clamp((double) (total - idle) / total);
+            }
+
+            private long[] oshiTicks() {
+                CentralProcessor p = cpu == null ? null : cpu.get();
+                return p == null ? null : p.getSystemCpuLoadTicks();
             }
         };
     }

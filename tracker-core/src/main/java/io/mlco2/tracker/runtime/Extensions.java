@@ -17,7 +17,13 @@ final class Extensions {
         guarded(tracker, "epochs", () -> io.mlco2.tracker.epochs.EpochsExtension.install(tracker, inst));
         guarded(tracker, "time series", () -> io.mlco2.tracker.timeseries.SamplesCsv.install(tracker));
         guarded(tracker, "HTML report", () -> io.mlco2.tracker.html.HtmlReportWriter.install(tracker));
-        guarded(tracker, "metrics", () -> io.mlco2.tracker.metrics.Metrics.install(tracker));
+        // Checked here so that a run without metrics never loads the Metrics class (its signatures name
+        // Micrometer's registries, which the verifier would load: ~20 ms of start-up for nothing).
+        Integer port = tracker.config().get(io.mlco2.tracker.config.Config.PROMETHEUS_PORT);
+        String otlp = tracker.config().get(io.mlco2.tracker.config.Config.OTLP_ENDPOINT);
+        if (port != null || (otlp != null && !otlp.isBlank())) {
+            guarded(tracker, "metrics", () -> io.mlco2.tracker.metrics.Metrics.install(tracker));
+        }
     }
 
     static void guarded(Tracker tracker, String name, Runnable r) {

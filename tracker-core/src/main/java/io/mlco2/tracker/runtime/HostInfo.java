@@ -19,10 +19,11 @@ import java.util.concurrent.atomic.AtomicReference;
  * @param totalMemoryBytes  installed memory, 0 when unknown
  * @param os                e.g. {@code Linux-6.1.0-x86_64}
  * @param hostname          the host's name, for multi-node reports
- * @param processor         OSHI's processor for the load model, {@code null} when OSHI failed
+ * @param processor         OSHI's processor for the load model's fallback ticks, {@code null} when OSHI failed;
+ *                          created on first use where the Linux files answered everything else
  */
 public record HostInfo(String cpuModel, int cpuPackages, int logicalProcessors, long totalMemoryBytes, String os,
-                       String hostname, CentralProcessor processor) {
+                       String hostname, java.util.function.Supplier<CentralProcessor> processor) {
 
     /** A detection started ahead of {@link #detect} by {@link #prefetch}, or {@code null}. */
     private static final AtomicReference<FutureTask<HostInfo>> PREFETCHED = new AtomicReference<>();
@@ -58,29 +59,87 @@ public record HostInfo(String cpuModel, int cpuPackages, int logicalProcessors, 
         String os = System.getProperty("os.name", "") + "-" + System.getProperty("os.version", "") + "-"
                 + System.getProperty("os.arch", "");
         String host = lookupHostname();
+        // On Linux the model name and the memory size come from the files OSHI reads them from (/proc/cpuinfo,
+        // /proc/meminfo) and the counts from the sysfs topology OSHI reads: OSHI's processor costs ~90 ms of
+        // start-up (a getconf process in its class initialisation, SLF4J, its identifier's lshw/dmidecode/cpuid),
+        // and the load model reads /proc/stat itself (ProcStat). OSHI's processor is then created only if the
+        // ticks must come from it. Elsewhere, or where a file lacks the answer, OSHI answers everything at once.
+        String model = procFileValue(CPUINFO, "model name");
+        long memory = memTotalBytes();
+        int[] counts = sysfsCpuCounts(CPU_SYSFS);
+        if (model != null && memory > 0 && counts != null) {
+            return new HostInfo(model.trim(), counts[0], counts[1], memory, os, host, lazyProcessor(log));
+        }
         try {
             HardwareAbstractionLayer hal = hardware();
             CentralProcessor cpu = hal.getProcessor();
-            // On Linux the model name and the memory size are read from the files OSHI reads them from: OSHI's
-            // processor identifier also runs lshw, dmidecode, cpuid and id, and its memory getconf (each a
-            // process, ~10 ms apiece at start-up); elsewhere, or where the files lack them, OSHI's own answers.
-            String model = procFileValue(CPUINFO, "model name");
-            long memory = -1;
-            String memTotal = procFileValue(MEMINFO, "MemTotal");
-            if (memTotal != null && memTotal.endsWith(" kB")) {
-                try {
-                    memory = Long.parseLong(memTotal.substring(0, memTotal.length() - 3).trim()) * 1024;
-                } catch (NumberFormatException e) {
-                    memory = -1;
-                }
-            }
             return new HostInfo((model != null ? model : cpu.getProcessorIdentifier().getName()).trim(),
                     Math.max(1, cpu.getPhysicalPackageCount()), Math.max(1, cpu.getLogicalProcessorCount()),
-                    memory >= 0 ? memory : hal.getMemory().getTotal(), os, host, cpu);
+                    memory > 0 ? memory : hal.getMemory().getTotal(), os, host, () -> cpu);
         } catch (Throwable t) {
             log.warn("hardware detection through OSHI failed (" + Log.describe(t) + "); CPU model unknown, "
                     + "CPU load from this JVM's CPU time");
             return new HostInfo("", 1, Math.max(1, Runtime.getRuntime().availableProcessors()), 0, os, host, null);
+        }
+    }
+
+    /** OSHI's processor, created at the first call (on the sampler thread); {@code null} when OSHI fails there. */
+    private static java.util.function.Supplier<CentralProcessor> lazyProcessor(Log log) {
+        return new java.util.function.Supplier<>() {
+            private volatile boolean done;
+            private CentralProcessor cpu;
+
+            @Override
+            public synchronized CentralProcessor get() {
+                if (!done) {
+                    done = true;
+                    try {
+                        cpu = hardware().getProcessor();
+                    } catch (Throwable t) {
+                        log.warn("OSHI's processor is unavailable (" + Log.describe(t) + ")");
+                    }
+                }
+                return cpu;
+            }
+        };
+    }
+
+    private static long memTotalBytes() {
+        String memTotal = procFileValue(MEMINFO, "MemTotal");
+        if (memTotal != null && memTotal.endsWith(" kB")) {
+            try {
+                return Long.parseLong(memTotal.substring(0, memTotal.length() - 3).trim()) * 1024;
+            } catch (NumberFormatException e) {
+                return -1;
+            }
+        }
+        return -1;
+    }
+
+    static final java.nio.file.Path CPU_SYSFS = java.nio.file.Path.of("/sys/devices/system/cpu");
+
+    /**
+     * {packages, logical processors} from {@code <root>/cpuN/topology/physical_package_id} (what OSHI counts on
+     * Linux), or {@code null} when the tree is missing or a CPU lacks its package id.
+     */
+    static int[] sysfsCpuCounts(java.nio.file.Path root) {
+        try (var dirs = java.nio.file.Files.newDirectoryStream(root, "cpu[0-9]*")) {
+            java.util.Set<String> packages = new java.util.HashSet<>();
+            int logical = 0;
+            for (java.nio.file.Path d : dirs) {
+                if (!d.getFileName().toString().matches("cpu[0-9]+")) {
+                    continue;
+                }
+                java.nio.file.Path id = d.resolve("topology/physical_package_id");
+                if (!java.nio.file.Files.isReadable(id)) {
+                    return null;
+                }
+                packages.add(java.nio.file.Files.readString(id).trim());
+                logical++;
+            }
+            return logical == 0 ? null : new int[] {packages.size(), logical};
+        } catch (java.io.IOException | RuntimeException e) {
+            return null;
         }
     }
 

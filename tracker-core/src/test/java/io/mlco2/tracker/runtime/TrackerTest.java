@@ -134,6 +134,17 @@ class TrackerTest {
         AgentRuntime.stopWithin(t, Duration.ofMillis(300), log);
         long tookMs = (System.nanoTime() - t0) / 1_000_000;
         never.countDown();
+        // Released, the shutdown thread goes on and writes the reports into the temporary folder: let it finish
+        // before the folder is deleted.
+        for (Thread th : Thread.getAllStackTraces().keySet()) {
+            if (th.getName().equals("mlco2-shutdown")) {
+                try {
+                    th.join(10_000);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        }
         assertTrue(tookMs < 5_000, "returned after " + tookMs + " ms");
         assertTrue(err.toString().contains("not written within mlco2.shutdown.timeout=300ms"), err.toString());
     }
