@@ -187,7 +187,7 @@ public final class CarbonIntensities {
         for (Map.Entry<String, Place> e : byKey.entrySet()) {
             String id = e.getValue().intensity().region();
             int d = e.getKey().startsWith(k) || (k.length() >= 3 && k.startsWith(e.getKey()) && e.getKey().length() >= 3)
-                    ? 0 : distance(k, e.getKey());
+                    ? 0 : io.mlco2.tracker.config.Levenshtein.distance(k, e.getKey());
             scored.merge(id, d, Math::min);
         }
         int limit = Math.max(2, k.length() / 3);
@@ -228,25 +228,6 @@ public final class CarbonIntensities {
 
     private static String kg(double kg) {
         return String.format(Locale.ROOT, "%.3g", kg);
-    }
-
-    static int distance(String a, String b) {
-        int[] prev = new int[b.length() + 1];
-        int[] cur = new int[b.length() + 1];
-        for (int j = 0; j <= b.length(); j++) {
-            prev[j] = j;
-        }
-        for (int i = 1; i <= a.length(); i++) {
-            cur[0] = i;
-            for (int j = 1; j <= b.length(); j++) {
-                int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
-                cur[j] = Math.min(Math.min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + cost);
-            }
-            int[] t = prev;
-            prev = cur;
-            cur = t;
-        }
-        return prev[b.length()];
     }
 
     /** Reads the bundled tables with {@link Json} rather than Jackson: this runs on the agent's start-up path. */

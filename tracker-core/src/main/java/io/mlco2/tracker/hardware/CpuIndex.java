@@ -47,11 +47,26 @@ final class CpuIndex {
             return Optional.empty();
         }
         Set<String> qs = new LinkedHashSet<>(q);
-        boolean queryHasModel = false;
+        boolean hasModel = false;
         for (String t : qs) {
-            queryHasModel |= NameMatcher.isModelToken(t);
+            hasModel |= NameMatcher.isModelToken(t);
         }
-        List<NameMatcher.Row<Double>> candidates = new ArrayList<>();
+        boolean queryHasModel = hasModel;
+        // A row without a model token matches when all its tokens are in the query; one with model tokens when
+        // those are.
+        return NameMatcher.best(query, scan((t2, t3, eol) -> t3 + 1 == eol
+                ? !queryHasModel && allIn(t2 + 1, t3, qs)
+                : allIn(t3 + 1, eol, qs)));
+    }
+
+    /** Which lines to build a row for, given the offsets of the line's 2nd and 3rd tab and of its end. */
+    private interface LineFilter {
+        boolean keep(int tab2, int tab3, int eol);
+    }
+
+    /** The rows of the lines {@code filter} keeps, in table order (lines {@code name\ttdp\ttokens\tmodel-tokens}). */
+    private List<NameMatcher.Row<Double>> scan(LineFilter filter) {
+        List<NameMatcher.Row<Double>> out = new ArrayList<>();
         int pos = 0;
         int n = text.length();
         while (pos < n) {
@@ -63,17 +78,14 @@ final class CpuIndex {
                 int t1 = text.indexOf('\t', pos);
                 int t2 = text.indexOf('\t', t1 + 1);
                 int t3 = text.indexOf('\t', t2 + 1);
-                boolean matches = t3 + 1 == eol // no model token: all its tokens must be in the query
-                        ? !queryHasModel && allIn(t2 + 1, t3, qs)
-                        : allIn(t3 + 1, eol, qs);
-                if (matches) {
-                    candidates.add(NameMatcher.row(text.substring(pos, t1), text.substring(t2 + 1, t3),
+                if (filter.keep(t2, t3, eol)) {
+                    out.add(NameMatcher.row(text.substring(pos, t1), text.substring(t2 + 1, t3),
                             Double.parseDouble(text.substring(t1 + 1, t2))));
                 }
             }
             pos = eol + 1;
         }
-        return NameMatcher.best(query, candidates);
+        return out;
     }
 
     /** Whether every space-separated token of {@code text[from, to)} is in {@code tokens}. */
@@ -104,23 +116,7 @@ final class CpuIndex {
     List<NameMatcher.Row<Double>> all() {
         List<NameMatcher.Row<Double>> rows = all;
         if (rows == null) {
-            List<NameMatcher.Row<Double>> out = new ArrayList<>();
-            int pos = 0;
-            int n = text.length();
-            while (pos < n) {
-                int eol = text.indexOf('\n', pos);
-                if (eol < 0) {
-                    eol = n;
-                }
-                if (text.charAt(pos) != '#') {
-                    int t1 = text.indexOf('\t', pos);
-                    int t2 = text.indexOf('\t', t1 + 1);
-                    int t3 = text.indexOf('\t', t2 + 1);
-                    out.add(NameMatcher.row(text.substring(pos, t1), text.substring(t2 + 1, t3),
-                            Double.parseDouble(text.substring(t1 + 1, t2))));
-                }
-                pos = eol + 1;
-            }
+            List<NameMatcher.Row<Double>> out = scan((t2, t3, eol) -> true);
             rows = List.copyOf(out);
             all = rows;
         }
