@@ -52,7 +52,7 @@ final class AgentClassLoader {
 
     /** Extracts the nested jars of {@code jar} into a new private temporary folder and returns a loader over them. */
     static URLClassLoader create(File jar) throws Exception {
-        Path dir = Files.createTempDirectory("mlco2-agent-");
+        Path dir = privateTempDirectory();
         dir.toFile().deleteOnExit();
         List<Path> jars = new ArrayList<>();
         byte[] buffer = new byte[64 * 1024];
@@ -86,6 +86,31 @@ final class AgentClassLoader {
             urls.add(p.toUri().toURL());
         }
         return new URLClassLoader("mlco2-agent", urls.toArray(new URL[0]), ClassLoader.getPlatformClassLoader());
+    }
+
+    /**
+     * A new folder only this user can read, under {@code java.io.tmpdir}. Named from the pid, the time and a
+     * non-cryptographic random number rather than {@link Files#createTempDirectory}'s {@code SecureRandom}, whose
+     * first use costs ~20 ms of the agent's start-up: the name need not be secret, because the folder is created
+     * atomically (it fails if anything, a planted link included, is already there, and the next name is tried) and
+     * with mode 0700 from the start.
+     */
+    static Path privateTempDirectory() throws IOException {
+        Path base = Path.of(System.getProperty("java.io.tmpdir"));
+        boolean posix = base.getFileSystem().supportedFileAttributeViews().contains("posix");
+        long pid = ProcessHandle.current().pid();
+        for (int attempt = 0; attempt < 16; attempt++) {
+            Path dir = base.resolve("mlco2-agent-" + pid + "-" + Long.toHexString(System.nanoTime()) + "-"
+                    + Long.toHexString(java.util.concurrent.ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE));
+            try {
+                return posix ? Files.createDirectory(dir, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                        java.nio.file.attribute.PosixFilePermissions.fromString("rwx------")))
+                        : Files.createDirectory(dir);
+            } catch (java.nio.file.FileAlreadyExistsException e) {
+                // taken (or planted): try another name
+            }
+        }
+        return Files.createTempDirectory("mlco2-agent-");
     }
 
     private static int searchRank(Path jar) {

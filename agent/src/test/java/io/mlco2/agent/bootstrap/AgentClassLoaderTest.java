@@ -77,4 +77,20 @@ class AgentClassLoaderTest {
         IOException e = assertThrows(IOException.class, () -> AgentClassLoader.create(f));
         assertTrue(e.getMessage().contains("no nested jars under mlco2-inst/"), e.getMessage());
     }
+
+    @Test
+    void theExtractionFolderIsNewAndOnlyTheUsersAndAPlantedNameIsNeverReused() throws Exception {
+        Path a = AgentClassLoader.privateTempDirectory();
+        Path b = AgentClassLoader.privateTempDirectory();
+        try {
+            assertTrue(Files.isDirectory(a, java.nio.file.LinkOption.NOFOLLOW_LINKS));
+            assertTrue(!a.equals(b), "a new folder each time");
+            assertTrue(a.getFileName().toString().startsWith("mlco2-agent-" + ProcessHandle.current().pid() + "-"));
+            assertEquals(java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"),
+                    Files.getPosixFilePermissions(a), "0700 from its creation");
+        } finally {
+            Files.deleteIfExists(a);
+            Files.deleteIfExists(b);
+        }
+    }
 }

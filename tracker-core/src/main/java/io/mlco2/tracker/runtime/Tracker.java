@@ -86,7 +86,7 @@ public final class Tracker {
         this.nanoClock = nanoClock;
         this.startNanos = startNanos;
         this.startWall = startWall;
-        this.runId = config.get(Config.RUN_ID) != null ? config.get(Config.RUN_ID) : UUID.randomUUID().toString();
+        this.runId = config.get(Config.RUN_ID) != null ? config.get(Config.RUN_ID) : newRunId();
         this.notes.addAll(notes);
         List<EnergyAccumulator> acc = new ArrayList<>();
         for (EnergySource s : sources) {
@@ -586,6 +586,21 @@ public final class Tracker {
 
     public String runId() {
         return runId;
+    }
+
+    /**
+     * A random version-4 UUID. Not {@link UUID#randomUUID()}: a run id is a name, not a secret, and that method's
+     * {@code SecureRandom} costs ~20 ms of start-up at its first use. {@code ThreadLocalRandom}'s seed mixes the
+     * clock with a per-JVM seed; the pid and the wall time are mixed in too, so that two JVMs started together on
+     * one host or on many hosts get different ids.
+     */
+    static String newRunId() {
+        java.util.concurrent.ThreadLocalRandom r = java.util.concurrent.ThreadLocalRandom.current();
+        long msb = r.nextLong() ^ (ProcessHandle.current().pid() << 32) ^ System.currentTimeMillis();
+        long lsb = r.nextLong() ^ System.nanoTime();
+        msb = (msb & ~0xF000L) | 0x4000L;                                   // version 4
+        lsb = (lsb & 0x3FFFFFFFFFFFFFFFL) | 0x8000000000000000L;           // IETF variant
+        return new UUID(msb, lsb).toString();
     }
 
     public long startNanos() {

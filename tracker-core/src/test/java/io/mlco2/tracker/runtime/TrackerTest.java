@@ -198,4 +198,16 @@ class TrackerTest {
         assertEquals(2, Files.readAllLines(out.resolve("emissions.csv")).size());
         assertFalse(err.toString().contains("ERROR"), err.toString());
     }
+
+    @Test
+    void defaultRunIdsAreDistinctVersion4Uuids() {
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        for (int i = 0; i < 10_000; i++) {
+            String id = Tracker.newRunId();
+            java.util.UUID u = java.util.UUID.fromString(id);
+            assertEquals(4, u.version(), id);
+            assertEquals(2, u.variant(), id);
+            assertTrue(seen.add(id), "repeated " + id);
+        }
+    }
 }
