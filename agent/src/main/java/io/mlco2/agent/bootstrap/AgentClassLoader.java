@@ -53,6 +53,7 @@ final class AgentClassLoader {
     /** Extracts the nested jars of {@code jar} into a new private temporary folder and returns a loader over them. */
     static URLClassLoader create(File jar) throws Exception {
         Path dir = privateTempDirectory();
+        sweepInBackground(dir.getParent(), dir);
         dir.toFile().deleteOnExit();
         List<Path> jars = new ArrayList<>();
         byte[] buffer = new byte[64 * 1024];
@@ -111,6 +112,77 @@ final class AgentClassLoader {
             }
         }
         return Files.createTempDirectory("mlco2-agent-");
+    }
+
+    /** Names of the folders {@link #privateTempDirectory} makes: pid, time, random. */
+    private static final java.util.regex.Pattern FOLDER_NAME =
+            java.util.regex.Pattern.compile("mlco2-agent-(\\d+)-[0-9a-f]+-[0-9a-f]+");
+
+    /** Runs {@link #sweepStale} on a daemon thread: never on the start-up path, never an exception to anyone. */
+    static void sweepInBackground(Path base, Path keep) {
+        try {
+            Thread t = new Thread(() -> {
+                try {
+                    sweepStale(base, keep);
+                } catch (Throwable ignored) {
+                    // best effort: a folder left behind costs disk, nothing else
+                }
+            }, "mlco2-sweep");
+            t.setDaemon(true);
+            t.setPriority(Thread.MIN_PRIORITY);
+            t.start();
+        } catch (Throwable ignored) {
+            // as above
+        }
+    }
+
+    /**
+     * Deletes the extraction folders that JVMs killed without their exit hooks (SIGKILL, the OOM killer) left in
+     * {@code base}: only folders named as ours, owned by this user, whose pid is no longer alive, holding nothing
+     * but regular {@code .jar} files. A folder of a live process (or of a pid reused since) is left alone.
+     *
+     * @return how many folders were deleted
+     */
+    static int sweepStale(Path base, Path keep) throws IOException {
+        int deleted = 0;
+        java.nio.file.attribute.UserPrincipal me = Files.getOwner(keep, java.nio.file.LinkOption.NOFOLLOW_LINKS);
+        try (java.nio.file.DirectoryStream<Path> dirs = Files.newDirectoryStream(base, "mlco2-agent-*")) {
+            for (Path d : dirs) {
+                java.util.regex.Matcher m = FOLDER_NAME.matcher(d.getFileName().toString());
+                if (d.equals(keep) || !m.matches()
+                        || !Files.isDirectory(d, java.nio.file.LinkOption.NOFOLLOW_LINKS)
+                        || !me.equals(Files.getOwner(d, java.nio.file.LinkOption.NOFOLLOW_LINKS))) {
+                    continue;
+                }
+                long pid;
+                try {
+                    pid = Long.parseLong(m.group(1));
+                } catch (NumberFormatException e) {
+                    continue;
+                }
+                if (ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {
+                    continue;
+                }
+                List<Path> files = new ArrayList<>();
+                boolean onlyJars = true;
+                try (java.nio.file.DirectoryStream<Path> in = Files.newDirectoryStream(d)) {
+                    for (Path f : in) {
+                        onlyJars &= f.getFileName().toString().endsWith(".jar")
+                                && Files.isRegularFile(f, java.nio.file.LinkOption.NOFOLLOW_LINKS);
+                        files.add(f);
+                    }
+                }
+                if (!onlyJars) {
+                    continue;
+                }
+                for (Path f : files) {
+                    Files.deleteIfExists(f);
+                }
+                Files.deleteIfExists(d);
+                deleted++;
+            }
+        }
+        return deleted;
     }
 
     private static int searchRank(Path jar) {

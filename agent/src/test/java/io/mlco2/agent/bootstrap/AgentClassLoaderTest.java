@@ -93,4 +93,37 @@ class AgentClassLoaderTest {
             Files.deleteIfExists(b);
         }
     }
+
+    @Test
+    void foldersLeftByKilledJvmsAreSweptAndNothingElse(@TempDir Path base) throws Exception {
+        Path mine = Files.createDirectory(base.resolve("mlco2-agent-" + ProcessHandle.current().pid() + "-1-2"));
+        long dead = deadPid();
+        Path stale = Files.createDirectory(base.resolve("mlco2-agent-" + dead + "-a1-b2"));
+        Files.write(stale.resolve("tracker-core.jar"), new byte[] {1, 2, 3});
+        Files.write(stale.resolve("oshi-core.jar"), new byte[] {4});
+        Path staleWithOther = Files.createDirectory(base.resolve("mlco2-agent-" + dead + "-a1-b3"));
+        Files.write(staleWithOther.resolve("notes.txt"), new byte[] {1});
+        Path live = Files.createDirectory(base.resolve("mlco2-agent-" + ProcessHandle.current().pid() + "-a1-b2"));
+        Files.write(live.resolve("x.jar"), new byte[] {1});
+        Path otherName = Files.createDirectory(base.resolve("mlco2-agent-12345678901234567890"));
+        Path target = Files.createDirectory(base.resolve("elsewhere"));
+        Files.write(target.resolve("keep.jar"), new byte[] {1});
+        Path link = Files.createSymbolicLink(base.resolve("mlco2-agent-" + dead + "-c1-d2"), target);
+
+        assertEquals(1, AgentClassLoader.sweepStale(base, mine));
+        assertTrue(!Files.exists(stale), "a killed JVM's folder of jars is deleted");
+        assertTrue(Files.isDirectory(mine) && Files.isDirectory(live) && Files.isDirectory(staleWithOther)
+                && Files.isDirectory(otherName), "ours, a live pid's, one holding other files, another name: kept");
+        assertTrue(Files.isSymbolicLink(link) && Files.exists(target.resolve("keep.jar")), "a link is never followed");
+    }
+
+    /** A pid that no process has now. */
+    private static long deadPid() {
+        for (long p = 4_000_000L; p > 100_000L; p -= 7919) {
+            if (ProcessHandle.of(p).isEmpty()) {
+                return p;
+            }
+        }
+        throw new IllegalStateException("no free pid found");
+    }
 }
