@@ -29,6 +29,9 @@ final class AgentClassLoader {
 
     static final String NESTED_DIR = "mlco2-inst/";
 
+    /** Name prefix of the extraction folders in {@code java.io.tmpdir}. */
+    static final String FOLDER_PREFIX = "mlco2-agent-";
+
     private AgentClassLoader() {
     }
 
@@ -101,7 +104,7 @@ final class AgentClassLoader {
         boolean posix = base.getFileSystem().supportedFileAttributeViews().contains("posix");
         long pid = ProcessHandle.current().pid();
         for (int attempt = 0; attempt < 16; attempt++) {
-            Path dir = base.resolve("mlco2-agent-" + pid + "-" + Long.toHexString(System.nanoTime()) + "-"
+            Path dir = base.resolve(FOLDER_PREFIX + pid + "-" + Long.toHexString(System.nanoTime()) + "-"
                     + Long.toHexString(java.util.concurrent.ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE));
             try {
                 return posix ? Files.createDirectory(dir, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
@@ -111,12 +114,12 @@ final class AgentClassLoader {
                 // taken (or planted): try another name
             }
         }
-        return Files.createTempDirectory("mlco2-agent-");
+        return Files.createTempDirectory(FOLDER_PREFIX);
     }
 
     /** Names of the folders {@link #privateTempDirectory} makes: pid, time, random. */
     private static final java.util.regex.Pattern FOLDER_NAME =
-            java.util.regex.Pattern.compile("mlco2-agent-(\\d+)-[0-9a-f]+-[0-9a-f]+");
+            java.util.regex.Pattern.compile(FOLDER_PREFIX + "(\\d+)-[0-9a-f]+-[0-9a-f]+");
 
     /** Runs {@link #sweepStale} on a daemon thread: never on the start-up path, never an exception to anyone. */
     static void sweepInBackground(Path base, Path keep) {
@@ -146,7 +149,7 @@ final class AgentClassLoader {
     static int sweepStale(Path base, Path keep) throws IOException {
         int deleted = 0;
         java.nio.file.attribute.UserPrincipal me = Files.getOwner(keep, java.nio.file.LinkOption.NOFOLLOW_LINKS);
-        try (java.nio.file.DirectoryStream<Path> dirs = Files.newDirectoryStream(base, "mlco2-agent-*")) {
+        try (java.nio.file.DirectoryStream<Path> dirs = Files.newDirectoryStream(base, FOLDER_PREFIX + "*")) {
             for (Path d : dirs) {
                 java.util.regex.Matcher m = FOLDER_NAME.matcher(d.getFileName().toString());
                 if (d.equals(keep) || !m.matches()

@@ -117,6 +117,12 @@ public final class Config {
     }
 
     /** The defaults alone. */
+    /** Whether a metrics export is configured: a Prometheus port, or an OTLP endpoint. */
+    public boolean metricsEnabled() {
+        String otlp = get(OTLP_ENDPOINT);
+        return get(PROMETHEUS_PORT) != null || (otlp != null && !otlp.isBlank());
+    }
+
     public static Config defaults() {
         return load(null, Map.of(), Map.of(), new Log(new java.io.PrintStream(java.io.OutputStream.nullOutputStream()), Log.Level.ERROR));
     }

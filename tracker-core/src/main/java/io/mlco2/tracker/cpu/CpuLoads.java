@@ -21,7 +21,7 @@ public final class CpuLoads {
     }
 
     /**
-     * As {@link #machine(CentralProcessor, int, long)}, the ticks from {@code procStat} (no allocation per call)
+     * As {@link #machine(java.util.function.Supplier, int, long)}, the ticks from {@code procStat} (no allocation per call)
      * where it is given and reads, else from OSHI.
      */
     static CpuLoad machine(java.util.function.Supplier<CentralProcessor> cpu, ProcStat procStat, int logicalProcessors,

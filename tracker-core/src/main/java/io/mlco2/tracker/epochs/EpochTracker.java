@@ -325,13 +325,6 @@ public final class EpochTracker implements SampleListener {
     }
 
     private void emit(PhaseRow row) {
-        for (java.util.function.Consumer<PhaseRow> l : rowListeners) {
-            try {
-                l.accept(row);
-            } catch (Throwable t) {
-                log.once("epochs:listener", Log.Level.WARN, "an epoch row listener failed (" + Log.describe(t) + ")");
-            }
-        }
         if (rows.size() < MAX_ROWS_IN_SUMMARY) {
             rows.add(row);
         } else {
@@ -342,6 +335,13 @@ public final class EpochTracker implements SampleListener {
         } catch (Exception e) {
             log.once("epochs:csv", Log.Level.WARN, "could not write " + EpochsCsv.file(settings.outputDir(),
                     settings.runId()).toAbsolutePath() + " (" + Log.describe(e) + "); the rows stay in the JSON summary");
+        }
+        for (java.util.function.Consumer<PhaseRow> l : rowListeners) {
+            try {
+                l.accept(row);
+            } catch (Throwable t) {
+                log.once("epochs:listener", Log.Level.WARN, "an epoch row listener failed (" + Log.describe(t) + ")");
+            }
         }
     }
 

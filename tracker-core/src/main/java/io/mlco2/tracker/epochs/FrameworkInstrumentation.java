@@ -2,7 +2,6 @@ package io.mlco2.tracker.epochs;
 
 import io.mlco2.tracker.runtime.Log;
 import net.bytebuddy.agent.builder.AgentBuilder;
-import net.bytebuddy.agent.builder.ResettableClassFileTransformer;
 import net.bytebuddy.asm.Advice;
 import net.bytebuddy.description.method.MethodDescription;
 import net.bytebuddy.description.type.TypeDescription;
@@ -11,7 +10,6 @@ import net.bytebuddy.matcher.ElementMatcher;
 import net.bytebuddy.utility.JavaModule;
 
 import java.io.InputStream;
-import java.lang.instrument.Instrumentation;
 import java.net.JarURLConnection;
 import java.net.URL;
 import java.net.URLConnection;
@@ -74,11 +72,6 @@ final class FrameworkInstrumentation {
 
     static boolean dl4jVersionRecognised(String version) {
         return version != null && DL4J_VERSION.matcher(version).matches();
-    }
-
-    /** Builds and registers the transformer at once (retransforming what is loaded). */
-    static ResettableClassFileTransformer install(Instrumentation inst, EpochTracker epochs, Log log) {
-        return builder(epochs, log).installOn(inst);
     }
 
     /**

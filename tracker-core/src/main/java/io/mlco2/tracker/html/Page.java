@@ -110,15 +110,13 @@ final class Page {
     }
 
     String render() {
-        // Without Jackson (its ~480 classes would load in the application's exit); Jackson only for a type the
-        // small writer does not know, which the charts never hold.
-        String data = io.mlco2.tracker.report.Json.writeCompact(Map.of("charts", charts));
-        if (data == null) {
-            try {
-                data = new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(Map.of("charts", charts));
-            } catch (Exception e) {
-                data = "{\"charts\":[]}";
-            }
+        // Without Jackson (its ~480 classes would load in the application's exit): the charts hold only maps,
+        // lists, strings and numbers.
+        String data;
+        try {
+            data = io.mlco2.tracker.report.Json.compactOrJackson(Map.of("charts", charts));
+        } catch (Exception e) {
+            data = "{\"charts\":[]}";
         }
         return "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n"
                 + "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; "

@@ -1,7 +1,5 @@
 package io.mlco2.tracker.html;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import io.mlco2.tracker.carbon.Mitigation;
 import io.mlco2.tracker.energy.Component;
 import io.mlco2.tracker.report.ComponentEnergy;
@@ -130,13 +128,11 @@ public final class RunReportPage {
         }
         if (!s.extra().isEmpty()) {
             p.h2("More");
-            String text = io.mlco2.tracker.report.Json.writePretty(s.extra());
-            if (text == null) {
-                try {
-                    text = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(s.extra());
-                } catch (Exception e) {
-                    text = String.valueOf(s.extra());
-                }
+            String text;
+            try {
+                text = io.mlco2.tracker.report.Json.prettyOrJackson(s.extra());
+            } catch (Exception e) {
+                text = String.valueOf(s.extra());
             }
             p.raw("<pre>" + Html.esc(text) + "</pre>\n");
         }

@@ -62,7 +62,7 @@ public final class Metrics {
         Config config = tracker.config();
         Integer port = config.get(Config.PROMETHEUS_PORT);
         String otlp = config.get(Config.OTLP_ENDPOINT);
-        if (port == null && (otlp == null || otlp.isBlank())) {
+        if (!config.metricsEnabled()) {
             return;
         }
         Log log = tracker.log();

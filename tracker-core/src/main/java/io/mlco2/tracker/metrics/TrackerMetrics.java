@@ -108,8 +108,8 @@ public final class TrackerMetrics implements MeterBinder {
                                         double emissionsGrams) {
         List<Meter> meters = new java.util.ArrayList<>();
         Tags tags = common.and("epoch", Integer.toString(epoch));
+        io.mlco2.tracker.energy.Component[] cs = io.mlco2.tracker.energy.Component.values();
         for (MeterRegistry r : bound) {
-            io.mlco2.tracker.energy.Component[] cs = io.mlco2.tracker.energy.Component.values();
             for (int i = 0; i < cs.length && i < joulesByComponent.length; i++) {
                 double j = joulesByComponent[i];
                 meters.add(Gauge.builder("mlco2.epoch.energy", () -> j)

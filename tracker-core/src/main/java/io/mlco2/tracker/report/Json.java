@@ -314,6 +314,27 @@ public final class Json {
         return write(b, value, 0, false) ? b.toString() : null;
     }
 
+    /**
+     * {@link #writePretty}, or Jackson's indented output where {@code value} holds a type this writer leaves to it
+     * (Jackson is loaded only then).
+     */
+    public static String prettyOrJackson(Object value) throws IOException {
+        String text = writePretty(value);
+        return text != null ? text : Jackson.PRETTY.writeValueAsString(value);
+    }
+
+    /** {@link #writeCompact}, or Jackson's compact output where {@code value} holds a type left to it. */
+    public static String compactOrJackson(Object value) throws IOException {
+        String text = writeCompact(value);
+        return text != null ? text : Jackson.COMPACT.writeValueAsString(value);
+    }
+
+    private static final class Jackson { // loaded only for the fallback
+        static final com.fasterxml.jackson.databind.ObjectMapper COMPACT = new com.fasterxml.jackson.databind.ObjectMapper();
+        static final com.fasterxml.jackson.databind.ObjectMapper PRETTY = new com.fasterxml.jackson.databind.ObjectMapper()
+                .enable(com.fasterxml.jackson.databind.SerializationFeature.INDENT_OUTPUT);
+    }
+
     private static boolean write(StringBuilder b, Object v, int level, boolean pretty) {
         if (v == null) {
             b.append("null");

@@ -1,7 +1,5 @@
 package io.mlco2.tracker.report;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import io.mlco2.tracker.energy.Component;
 
 import java.io.IOException;
@@ -11,10 +9,6 @@ import java.util.Map;
 
 /** {@code <run_id>.json}: the run summary (energies in kWh, emissions in kg, intensity in g/kWh). */
 public final class SummaryJson {
-
-    private static final class Jackson { // only for sections holding types Json does not write
-        static final ObjectMapper MAPPER = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-    }
 
     private SummaryJson() {
     }
@@ -30,9 +24,7 @@ public final class SummaryJson {
      * exit), by Jackson itself when an extension's section holds a type {@link Json} leaves to it.
      */
     public static String toJson(RunSummary s) throws IOException {
-        Map<String, Object> m = toMap(s);
-        String text = Json.writePretty(m);
-        return text != null ? text : Jackson.MAPPER.writeValueAsString(m);
+        return Json.prettyOrJackson(toMap(s));
     }
 
     /** A run id reduced to characters safe in a file name. */

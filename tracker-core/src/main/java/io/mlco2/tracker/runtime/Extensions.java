@@ -19,9 +19,7 @@ final class Extensions {
         guarded(tracker, "HTML report", () -> io.mlco2.tracker.html.HtmlReportWriter.install(tracker));
         // Checked here so that a run without metrics never loads the Metrics class (its signatures name
         // Micrometer's registries, which the verifier would load: ~20 ms of start-up for nothing).
-        Integer port = tracker.config().get(io.mlco2.tracker.config.Config.PROMETHEUS_PORT);
-        String otlp = tracker.config().get(io.mlco2.tracker.config.Config.OTLP_ENDPOINT);
-        if (port != null || (otlp != null && !otlp.isBlank())) {
+        if (tracker.config().metricsEnabled()) {
             guarded(tracker, "metrics", () -> io.mlco2.tracker.metrics.Metrics.install(tracker));
         }
     }

@@ -86,7 +86,7 @@ public record HostInfo(String cpuModel, int cpuPackages, int logicalProcessors, 
     /** OSHI's processor, created at the first call (on the sampler thread); {@code null} when OSHI fails there. */
     private static java.util.function.Supplier<CentralProcessor> lazyProcessor(Log log) {
         return new java.util.function.Supplier<>() {
-            private volatile boolean done;
+            private boolean done; // guarded by get()'s lock
             private CentralProcessor cpu;
 
             @Override
