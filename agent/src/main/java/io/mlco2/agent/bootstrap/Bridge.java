@@ -26,6 +26,35 @@ public final class Bridge {
         hook = h;
     }
 
+    /**
+     * Called by the calls woven into DJL's and DL4J's classes ({@code tracker-core}'s {@code epochs.HookWeaver}):
+     * the operation and one argument. Never throws, so the framework's method runs on unchanged whatever happens.
+     */
+    public static void event(String op, Object a) {
+        call(op, new Object[] {a});
+    }
+
+    /** As {@link #event(String, Object)}, with two arguments. */
+    public static void event(String op, Object a, Object b) {
+        call(op, new Object[] {a, b});
+    }
+
+    /** As {@link #event(String, Object)}, with an object and an {@code int} (passed on as an {@link Integer}). */
+    public static void event(String op, Object a, int n) {
+        call(op, new Object[] {a, n});
+    }
+
+    private static void call(String op, Object[] args) {
+        try {
+            BiFunction<String, Object[], Object> h = hook();
+            if (h != null) {
+                h.apply(op, args);
+            }
+        } catch (Throwable t) {
+            // Never into the framework's method: the hook reports its own failures.
+        }
+    }
+
     /** The registered hook of the system class loader's copy of this class, or {@code null}. Never throws. */
     @SuppressWarnings("unchecked")
     public static BiFunction<String, Object[], Object> hook() {

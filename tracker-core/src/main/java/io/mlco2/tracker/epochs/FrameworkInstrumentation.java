@@ -1,19 +1,19 @@
 package io.mlco2.tracker.epochs;
 
+import io.mlco2.tracker.epochs.HookWeaver.Arg;
+import io.mlco2.tracker.epochs.HookWeaver.Call;
+import io.mlco2.tracker.epochs.HookWeaver.Hook;
 import io.mlco2.tracker.runtime.Log;
-import net.bytebuddy.agent.builder.AgentBuilder;
-import net.bytebuddy.asm.Advice;
-import net.bytebuddy.description.method.MethodDescription;
-import net.bytebuddy.description.type.TypeDescription;
-import net.bytebuddy.dynamic.DynamicType;
-import net.bytebuddy.matcher.ElementMatcher;
-import net.bytebuddy.utility.JavaModule;
+import org.objectweb.asm.Opcodes;
+import org.objectweb.asm.Type;
 
 import java.io.InputStream;
+import java.lang.instrument.ClassFileTransformer;
 import java.net.JarURLConnection;
 import java.net.URL;
 import java.net.URLConnection;
 import java.security.ProtectionDomain;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.ConcurrentHashMap;
@@ -21,18 +21,12 @@ import java.util.jar.Manifest;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import static net.bytebuddy.matcher.ElementMatchers.isPublic;
-import static net.bytebuddy.matcher.ElementMatchers.isStatic;
-import static net.bytebuddy.matcher.ElementMatchers.named;
-import static net.bytebuddy.matcher.ElementMatchers.returns;
-import static net.bytebuddy.matcher.ElementMatchers.takesArgument;
-import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
-
 /**
- * Weaves {@link DjlAdvice} and {@link Dl4jAdvice} into the framework classes, those already loaded (retransformed,
- * since the agent starts after {@code premain} returned) and those loaded later. Only a version it recognises is
- * touched: the version is read from the framework's jar, and every method the advice goes on must be there with the
- * expected signature; anything else is left alone with one info line.
+ * The hooks woven into the framework classes ({@link HookWeaver}), those already loaded (retransformed, since the
+ * agent starts after {@code premain} returned) and those loaded later. Only a version it recognises is touched: the
+ * version is read from the framework's jar, and every method a hook goes on must be there with the expected
+ * signature; anything else is left alone with one info line. The woven calls go to
+ * {@code io.mlco2.agent.bootstrap.Bridge.event}, which hands them to {@link BridgeHook}.
  */
 final class FrameworkInstrumentation {
 
@@ -48,16 +42,45 @@ final class FrameworkInstrumentation {
     /** DL4J 1.0.0-beta6 to 1.0.0-M2.1: tested on 1.0.0-M2.1. */
     private static final Pattern DL4J_VERSION = Pattern.compile("1\\.0\\.0-(M[12](\\.\\d+)?|beta[67])");
 
-    static final ElementMatcher<MethodDescription> DJL_FIT = isStatic().and(named("fit")).and(takesArguments(4))
-            .and(takesArgument(0, named(TRAINER))).and(takesArgument(1, int.class));
-    static final ElementMatcher<MethodDescription> DJL_NOTIFY = named("notifyListeners").and(takesArguments(1))
-            .and(takesArgument(0, named("java.util.function.Consumer")));
-    static final ElementMatcher<MethodDescription> DL4J_EPOCH = isPublic().and(named("fit")).and(takesArguments(1))
-            .and(takesArgument(0, named(DATA_SET_ITERATOR).or(named(MULTI_DATA_SET_ITERATOR))))
-            .and(returns(void.class));
-    static final ElementMatcher<MethodDescription> DL4J_PLANNED = isPublic().and(named("fit")).and(takesArguments(2))
-            .and(takesArgument(0, named(DATA_SET_ITERATOR).or(named(MULTI_DATA_SET_ITERATOR))))
-            .and(takesArgument(1, int.class));
+    /** {@code static void EasyTrain.fit(Trainer trainer, int numEpoch, Dataset train, Dataset validate)}. */
+    static final Hook DJL_FIT = new Hook("static void fit(Trainer, int, Dataset, Dataset)",
+            (access, name, desc) -> (access & Opcodes.ACC_STATIC) != 0 && name.equals("fit")
+                    && args(desc, 4) && arg(desc, 0, "L" + internal(TRAINER) + ";") && arg(desc, 1, "I"),
+            Call.of("djl.fit.enter", Arg.param(0), Arg.param(1)), Call.of("djl.fit.exit", Arg.param(0)), true);
+
+    /** {@code void Trainer.notifyListeners(Consumer<TrainingListener> listenerConsumer)}: after it. */
+    static final Hook DJL_NOTIFY = new Hook("void notifyListeners(Consumer)",
+            (access, name, desc) -> (access & Opcodes.ACC_STATIC) == 0 && name.equals("notifyListeners")
+                    && desc.equals("(Ljava/util/function/Consumer;)V"),
+            null, Call.of("djl.notified", Arg.self(), Arg.param(0)), false);
+
+    /** {@code public void fit(DataSetIterator)} and {@code fit(MultiDataSetIterator)}: one epoch each. */
+    static final Hook DL4J_EPOCH = new Hook("public void fit(DataSetIterator or MultiDataSetIterator)",
+            (access, name, desc) -> (access & Opcodes.ACC_PUBLIC) != 0 && (access & Opcodes.ACC_STATIC) == 0
+                    && name.equals("fit") && (desc.equals("(L" + internal(DATA_SET_ITERATOR) + ";)V")
+                    || desc.equals("(L" + internal(MULTI_DATA_SET_ITERATOR) + ";)V")),
+            Call.of("dl4j.epoch.enter", Arg.self()), Call.of("dl4j.epoch.exit", Arg.self(), Arg.thrown()), true);
+
+    /** {@code public void fit(DataSetIterator, int numEpochs)} and {@code fit(MultiDataSetIterator, int)}. */
+    static final Hook DL4J_PLANNED = new Hook("public fit(DataSetIterator or MultiDataSetIterator, int)",
+            (access, name, desc) -> (access & Opcodes.ACC_PUBLIC) != 0 && (access & Opcodes.ACC_STATIC) == 0
+                    && name.equals("fit") && args(desc, 2) && arg(desc, 1, "I")
+                    && (arg(desc, 0, "L" + internal(DATA_SET_ITERATOR) + ";")
+                    || arg(desc, 0, "L" + internal(MULTI_DATA_SET_ITERATOR) + ";")),
+            Call.of("dl4j.planned", Arg.self(), Arg.param(1)), null, false);
+
+    static String internal(String className) {
+        return className.replace('.', '/');
+    }
+
+    private static boolean args(String descriptor, int n) {
+        return Type.getArgumentTypes(descriptor).length == n;
+    }
+
+    private static boolean arg(String descriptor, int i, String argDescriptor) {
+        Type[] t = Type.getArgumentTypes(descriptor);
+        return i < t.length && t[i].getDescriptor().equals(argDescriptor);
+    }
 
     private FrameworkInstrumentation() {
     }
@@ -75,63 +98,14 @@ final class FrameworkInstrumentation {
     }
 
     /**
-     * Builds the transformer without registering it: {@link LazyFrameworkHooks} calls it for the framework classes
-     * only, once a framework shows up (Byte Buddy is not loaded by a job that uses neither framework).
+     * The transformer of the framework classes, not registered: {@link LazyFrameworkHooks} calls it for those
+     * classes only, once a framework shows up.
      */
-    static java.lang.instrument.ClassFileTransformer makeRaw(EpochTracker epochs, Log log) {
-        return builder(epochs, log).makeRaw();
+    static ClassFileTransformer makeRaw(EpochTracker epochs, Log log) {
+        return new Weaving(epochs, log, HookWeaver.BRIDGE);
     }
 
-    private static AgentBuilder builder(EpochTracker epochs, Log log) {
-        Gate djl = new Gate("DJL", log, epochs) {
-            @Override
-            String version(ClassLoader loader) {
-                return manifestVersion(loader, "ai/djl/training/EasyTrain.class");
-            }
-
-            @Override
-            boolean recognised(String version) {
-                return djlVersionRecognised(version);
-            }
-        };
-        Gate dl4j = new Gate("DL4J", log, epochs) {
-            @Override
-            String version(ClassLoader loader) {
-                return pomVersion(loader, "META-INF/maven/org.deeplearning4j/deeplearning4j-nn/pom.properties");
-            }
-
-            @Override
-            boolean recognised(String version) {
-                return dl4jVersionRecognised(version);
-            }
-        };
-        return new AgentBuilder.Default()
-                .disableClassFormatChanges()
-                .with(AgentBuilder.RedefinitionStrategy.RETRANSFORMATION)
-                .with(AgentBuilder.InitializationStrategy.NoOp.INSTANCE)
-                .with(AgentBuilder.TypeStrategy.Default.DECORATE)
-                .with(new Errors(log))
-                .type(djl.on(EASY_TRAIN, DJL_FIT))
-                .transform(advice(DjlAdvice.Fit.class, DJL_FIT))
-                .type(djl.on(TRAINER, DJL_NOTIFY))
-                .transform(advice(DjlAdvice.Notify.class, DJL_NOTIFY))
-                .type(dl4j.on(MULTI_LAYER_NETWORK, DL4J_EPOCH, DL4J_PLANNED))
-                .transform(advice(Dl4jAdvice.Epoch.class, DL4J_EPOCH))
-                .transform(advice(Dl4jAdvice.Planned.class, DL4J_PLANNED))
-                .type(dl4j.on(COMPUTATION_GRAPH, DL4J_EPOCH, DL4J_PLANNED))
-                .transform(advice(Dl4jAdvice.Epoch.class, DL4J_EPOCH))
-                .transform(advice(Dl4jAdvice.Planned.class, DL4J_PLANNED));
-    }
-
-    private static AgentBuilder.Transformer advice(Class<?> adviceClass, ElementMatcher<? super MethodDescription> on) {
-        return (DynamicType.Builder<?> builder, TypeDescription type, ClassLoader loader, JavaModule module,
-                ProtectionDomain pd) -> builder.visit(Advice.to(adviceClass).on(on));
-    }
-
-    /**
-     * Matches a framework class by name, then only in a class loader where the framework's version is recognised and
-     * the class has every method the advice goes on. Says once per framework what it found.
-     */
+    /** A framework, its classes' hooks and the check of its version in a class loader. */
     private abstract static class Gate {
 
         private final String framework;
@@ -149,31 +123,7 @@ final class FrameworkInstrumentation {
 
         abstract boolean recognised(String version);
 
-        @SafeVarargs
-        final AgentBuilder.RawMatcher on(String className, ElementMatcher<? super MethodDescription>... methods) {
-            return (TypeDescription type, ClassLoader loader, JavaModule module, Class<?> redefined, ProtectionDomain pd) -> {
-                if (!type.getName().equals(className)) {
-                    return false;
-                }
-                boolean ok = versionOk(loader);
-                for (ElementMatcher<? super MethodDescription> m : methods) {
-                    if (ok && type.getDeclaredMethods().filter(m).isEmpty()) {
-                        log.once("epochs:" + framework + ":signature", Log.Level.INFO, "epochs: " + framework + " "
-                                + version(loader) + " is not recognised (" + className
-                                + " lacks an expected method): its epochs are not detected; Mlco2.phase still works");
-                        ok = false;
-                    }
-                }
-                if (ok) {
-                    epochs.detected(framework + " " + version(loader));
-                    log.once("epochs:" + framework + ":on", Log.Level.INFO, "epochs: " + framework + " "
-                            + version(loader) + " detected; its epochs are measured");
-                }
-                return ok;
-            };
-        }
-
-        private boolean versionOk(ClassLoader loader) {
+        boolean versionOk(ClassLoader loader) {
             Object key = loader == null ? Gate.class : loader;
             return byLoader.computeIfAbsent(key, k -> {
                 String v = version(loader);
@@ -184,6 +134,116 @@ final class FrameworkInstrumentation {
                             + " detected (Mlco2.phase still works)");
                 }
                 return ok;
+            });
+        }
+
+        void notRecognised(ClassLoader loader, String className, String why) {
+            log.once("epochs:" + framework + ":signature", Log.Level.INFO, "epochs: " + framework + " "
+                    + version(loader) + " is not recognised (" + className.replace('/', '.') + " " + why
+                    + "): its epochs are not detected; Mlco2.phase still works");
+        }
+
+        void detected(ClassLoader loader) {
+            epochs.detected(framework + " " + version(loader));
+            log.once("epochs:" + framework + ":on", Log.Level.INFO, "epochs: " + framework + " " + version(loader)
+                    + " detected; its epochs are measured");
+        }
+    }
+
+    /**
+     * Weaves the hooks into {@code EasyTrain}, {@code Trainer}, {@code MultiLayerNetwork} and
+     * {@code ComputationGraph}, only in a class loader where the framework's version is recognised and the bridge
+     * resolves to the agent's; anything else leaves the class unchanged with one line.
+     */
+    static final class Weaving implements ClassFileTransformer {
+
+        private final Log log;
+        private final HookWeaver weaver;
+        private final String bridgeResource;
+        private final Map<String, Gate> gates;
+        private final Map<String, List<Hook>> hooks;
+        private final Map<Object, Boolean> bridgeByLoader = new ConcurrentHashMap<>();
+
+        Weaving(EpochTracker epochs, Log log, String bridge) {
+            this.log = log;
+            this.weaver = new HookWeaver(bridge);
+            this.bridgeResource = bridge + ".class";
+            Gate djl = new Gate("DJL", log, epochs) {
+                @Override
+                String version(ClassLoader loader) {
+                    return manifestVersion(loader, "ai/djl/training/EasyTrain.class");
+                }
+
+                @Override
+                boolean recognised(String version) {
+                    return djlVersionRecognised(version);
+                }
+            };
+            Gate dl4j = new Gate("DL4J", log, epochs) {
+                @Override
+                String version(ClassLoader loader) {
+                    return pomVersion(loader, "META-INF/maven/org.deeplearning4j/deeplearning4j-nn/pom.properties");
+                }
+
+                @Override
+                boolean recognised(String version) {
+                    return dl4jVersionRecognised(version);
+                }
+            };
+            this.gates = Map.of(internal(EASY_TRAIN), djl, internal(TRAINER), djl,
+                    internal(MULTI_LAYER_NETWORK), dl4j, internal(COMPUTATION_GRAPH), dl4j);
+            this.hooks = Map.of(internal(EASY_TRAIN), List.of(DJL_FIT), internal(TRAINER), List.of(DJL_NOTIFY),
+                    internal(MULTI_LAYER_NETWORK), List.of(DL4J_EPOCH, DL4J_PLANNED),
+                    internal(COMPUTATION_GRAPH), List.of(DL4J_EPOCH, DL4J_PLANNED));
+        }
+
+        @Override
+        public byte[] transform(Module module, ClassLoader loader, String className, Class<?> redefined,
+                                ProtectionDomain pd, byte[] classfile) {
+            Gate gate = className == null ? null : gates.get(className);
+            if (gate == null) {
+                return null;
+            }
+            try {
+                if (!gate.versionOk(loader) || !bridgeResolves(loader, className)) {
+                    return null;
+                }
+                byte[] woven = weaver.weave(classfile, hooks.get(className));
+                gate.detected(loader);
+                log.debug("epochs: instrumented " + className.replace('/', '.')
+                        + (redefined != null ? " (already loaded)" : ""));
+                return woven;
+            } catch (HookWeaver.Rejected e) {
+                gate.notRecognised(loader, className, e.getMessage());
+                return null;
+            } catch (Throwable e) {
+                log.once("epochs:error:" + className, Log.Level.INFO, "epochs: could not instrument "
+                        + className.replace('/', '.') + " (" + Log.describe(e) + "); left alone, its epochs are not"
+                        + " detected");
+                return null;
+            }
+        }
+
+        /**
+         * Whether the woven calls resolve to the bridge of the agent jar on the system class path: the framework's
+         * loader must find the same bridge class file as the system loader (not one of its own, such as an older
+         * copy of the agent jar on an application's class path, whose methods could differ).
+         */
+        private boolean bridgeResolves(ClassLoader loader, String className) {
+            if (loader == null) {
+                return false;
+            }
+            return bridgeByLoader.computeIfAbsent(loader, k -> {
+                URL system = ClassLoader.getSystemResource(bridgeResource);
+                URL theirs = loader.getResource(bridgeResource);
+                boolean same = system != null && theirs != null && system.toExternalForm().equals(theirs.toExternalForm());
+                if (!same) {
+                    log.once("epochs:bridge:" + className, Log.Level.INFO, "epochs: "
+                            + className.replace('/', '.') + "'s class loader does not see the agent jar of the system"
+                            + " class path (" + (theirs == null ? "none" : theirs) + "); left alone, its epochs are not"
+                            + " detected");
+                }
+                return same;
             });
         }
     }
@@ -224,29 +284,6 @@ final class FrameworkInstrumentation {
             return p.getProperty("version");
         } catch (Exception e) {
             return null;
-        }
-    }
-
-    /** Byte Buddy's errors: one line per class, never thrown. */
-    private static final class Errors extends AgentBuilder.Listener.Adapter {
-
-        private final Log log;
-
-        Errors(Log log) {
-            this.log = log;
-        }
-
-        @Override
-        public void onError(String typeName, ClassLoader classLoader, JavaModule module, boolean loaded,
-                            Throwable throwable) {
-            log.once("epochs:error:" + typeName, Log.Level.INFO, "epochs: could not instrument " + typeName + " ("
-                    + Log.describe(throwable) + "); left alone, its epochs are not detected");
-        }
-
-        @Override
-        public void onTransformation(TypeDescription type, ClassLoader classLoader, JavaModule module, boolean loaded,
-                                     DynamicType dynamicType) {
-            log.debug("epochs: instrumented " + type.getName() + (loaded ? " (already loaded)" : ""));
         }
     }
 }

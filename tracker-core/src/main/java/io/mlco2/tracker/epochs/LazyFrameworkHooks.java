@@ -15,15 +15,16 @@ import java.util.function.Supplier;
 
 /**
  * Puts the DJL and DL4J hooks in place only when a framework shows up, so that a job that uses neither never loads
- * Byte Buddy (about a thousand classes, most of the agent's start-up before this; docs/PERFORMANCE.md).
+ * the weaving code (ASM; before it, Byte Buddy's thousand classes were most of the agent's start-up:
+ * docs/PERFORMANCE.md).
  *
  * <p>This plain transformer looks at class names only. The first class of DJL, DL4J or ND4J (loaded before, or
- * loading now) starts building the Byte Buddy transformer on a daemon thread; the engines those frameworks load
- * first take a second or more, so it is normally ready long before training starts. Then the framework classes
- * that carry advice and are already loaded are retransformed, and those loaded later are transformed as they load,
- * by this transformer calling Byte Buddy's (which is never registered itself, so no class is woven twice). A thread
- * that loads one of those classes before the transformer is ready waits for it, at most {@link #WAIT_MILLIS}: the
- * hooks are in place before the framework's own code runs. Any failure is one line and leaves the class alone.
+ * loading now) starts building the weaving transformer ({@link FrameworkInstrumentation#makeRaw}) on a daemon
+ * thread. Then the framework classes that carry hooks and are already loaded are retransformed, and those loaded
+ * later are transformed as they load, by this transformer calling the weaving one (which is never registered
+ * itself, so no class is woven twice). A thread that loads one of those classes before the transformer is ready
+ * waits for it, at most {@link #WAIT_MILLIS} (in practice the few milliseconds the build takes): the hooks are in
+ * place before the framework's own code runs. Any failure is one line and leaves the class alone.
  */
 final class LazyFrameworkHooks implements ClassFileTransformer {
 
@@ -76,7 +77,7 @@ final class LazyFrameworkHooks implements ClassFileTransformer {
         return started.get();
     }
 
-    /** The Byte Buddy transformer once built ({@code null} before, or when building failed), waiting at most {@code millis}. */
+    /** The weaving transformer once built ({@code null} before, or when building failed), waiting at most {@code millis}. */
     ClassFileTransformer awaitReady(long millis) {
         try {
             return ready.get(millis, TimeUnit.MILLISECONDS);
@@ -104,15 +105,15 @@ final class LazyFrameworkHooks implements ClassFileTransformer {
     }
 
     private void buildAndRetransform() {
-        ClassFileTransformer bb;
+        ClassFileTransformer weaving;
         try {
-            bb = build.get();
+            weaving = build.get();
         } catch (Throwable e) {
             log.info("epochs: framework detection is off (" + Log.describe(e) + "); Mlco2.phase still works");
             ready.complete(null);
             return;
         }
-        ready.complete(bb);
+        ready.complete(weaving);
         List<Class<?>> loaded = new ArrayList<>();
         for (Class<?> c : inst.getAllLoadedClasses()) {
             if (TARGETS.contains(c.getName().replace('.', '/')) && inst.isModifiableClass(c)) {
@@ -142,19 +143,19 @@ final class LazyFrameworkHooks implements ClassFileTransformer {
             if (!TARGETS.contains(className)) {
                 return null;
             }
-            ClassFileTransformer bb = ready.getNow(null);
-            if (bb == null && !ready.isDone()) {
+            ClassFileTransformer weaving = ready.getNow(null);
+            if (weaving == null && !ready.isDone()) {
                 if (Thread.currentThread() == builder) {
                     return null;
                 }
-                bb = awaitReady(WAIT_MILLIS);
-                if (bb == null && !ready.isDone()) {
+                weaving = awaitReady(WAIT_MILLIS);
+                if (weaving == null && !ready.isDone()) {
                     log.once("epochs:wait:" + className, Log.Level.INFO, "epochs: the framework hooks were not ready in "
                             + WAIT_MILLIS / 1000 + " s; " + className.replace('/', '.') + " is left alone");
                     return null;
                 }
             }
-            return bb == null ? null : bb.transform(module, loader, className, redefined, pd, classfile);
+            return weaving == null ? null : weaving.transform(module, loader, className, redefined, pd, classfile);
         } catch (Throwable e) {
             log.once("epochs:error:" + className, Log.Level.INFO, "epochs: could not instrument "
                     + className.replace('/', '.') + " (" + Log.describe(e) + "); left alone, its epochs are not detected");

@@ -1,0 +1,501 @@
+package io.mlco2.tracker.epochs;
+
+import org.objectweb.asm.ClassReader;
+import org.objectweb.asm.ClassVisitor;
+import org.objectweb.asm.ClassWriter;
+import org.objectweb.asm.Handle;
+import org.objectweb.asm.Label;
+import org.objectweb.asm.MethodVisitor;
+import org.objectweb.asm.Opcodes;
+import org.objectweb.asm.Type;
+
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Weaves calls to a bridge class's static {@code event} methods into chosen methods of one class, with plain ASM
+ * (a few dozen classes; Byte Buddy, which did this before, loaded about a thousand while the framework's own class
+ * waited: docs/PERFORMANCE.md).
+ *
+ * <p>What a woven method does: on entry, {@code Bridge.event(op, args...)}; before every return, the exit call; with
+ * {@link Hook#exitOnThrow}, also when an exception leaves the method, which is then rethrown unchanged (a catch-all
+ * handler registered after the method's own, so it only sees what would have left the method). The bridge's
+ * {@code event} methods never throw, so the method's behaviour is unchanged.
+ *
+ * <p>Safety: nothing is computed from other classes (no {@code COMPUTE_FRAMES}, which would load classes from inside
+ * a transformer). The only stack map frame added is the handler's, whose locals are the method's parameters the exit
+ * call reads; a method that stores into one of those slots, returns a value where an exit call is asked for, or is
+ * missing, makes the whole class {@link Rejected}: it is then loaded unchanged.
+ */
+final class HookWeaver {
+
+    /** The bridge class of the agent jar (on the system class path while the agent runs). */
+    static final String BRIDGE = "io/mlco2/agent/bootstrap/Bridge";
+
+    /** What a woven call passes after the operation's name. */
+    record Arg(Kind kind, int index) {
+        enum Kind { THIS, PARAM, THROWN }
+
+        static Arg self() {
+            return new Arg(Kind.THIS, -1);
+        }
+
+        static Arg param(int index) {
+            return new Arg(Kind.PARAM, index);
+        }
+
+        /** The exception leaving the method, {@code null} on a normal return; last argument only. */
+        static Arg thrown() {
+            return new Arg(Kind.THROWN, -1);
+        }
+    }
+
+    /** {@code Bridge.event(op, args...)}: one or two arguments, the second may be an {@code int} parameter. */
+    record Call(String op, List<Arg> args) {
+        Call {
+            args = List.copyOf(args);
+            if (args.isEmpty() || args.size() > 2) {
+                throw new IllegalArgumentException("a call passes one or two arguments: " + args);
+            }
+            for (int i = 0; i < args.size() - 1; i++) {
+                if (args.get(i).kind() == Arg.Kind.THROWN) {
+                    throw new IllegalArgumentException("the thrown exception can only be the last argument");
+                }
+            }
+        }
+
+        static Call of(String op, Arg... args) {
+            return new Call(op, List.of(args));
+        }
+    }
+
+    /** Which methods a hook goes on, from their access flags, name and descriptor. */
+    @FunctionalInterface
+    interface MethodMatcher {
+        boolean matches(int access, String name, String descriptor);
+    }
+
+    /**
+     * One hook: the methods it goes on ({@code what} names them in messages), and the calls on entry and on exit
+     * (either may be {@code null}).
+     */
+    record Hook(String what, MethodMatcher matcher, Call enter, Call exit, boolean exitOnThrow) {
+        Hook {
+            if (exitOnThrow && exit == null) {
+                throw new IllegalArgumentException("exitOnThrow without an exit call");
+            }
+        }
+    }
+
+    /** The class does not have the shape the hooks expect; the message says what is missing or different. */
+    static final class Rejected extends Exception {
+        Rejected(String message) {
+            super(message);
+        }
+    }
+
+    private final String bridge;
+
+    HookWeaver(String bridgeInternalName) {
+        this.bridge = bridgeInternalName;
+    }
+
+    /** The class with {@code hooks} woven in; every hook must go on at least one method. */
+    byte[] weave(byte[] classfile, List<Hook> hooks) throws Rejected {
+        ClassReader reader = new ClassReader(classfile);
+        String owner = reader.getClassName();
+        boolean frames = reader.readUnsignedShort(6) >= Opcodes.V1_6;
+        Map<String, Woven> chosen = scan(reader, owner, hooks);
+        ClassWriter writer = new ClassWriter(reader, 0);
+        reader.accept(new ClassVisitor(Opcodes.ASM9, writer) {
+            @Override
+            public MethodVisitor visitMethod(int access, String name, String descriptor, String signature,
+                                             String[] exceptions) {
+                MethodVisitor mv = super.visitMethod(access, name, descriptor, signature, exceptions);
+                Woven w = chosen.get(name + descriptor);
+                return w == null ? mv : new Adapter(mv, w, frames);
+            }
+        }, 0);
+        return writer.toByteArray();
+    }
+
+    /** A matched method and what is woven into it. */
+    private record Woven(Hook hook, String owner, int access, String descriptor, String enterDescriptor,
+                         String exitDescriptor, Object[] handlerLocals) {
+    }
+
+    private Map<String, Woven> scan(ClassReader reader, String owner, List<Hook> hooks) throws Rejected {
+        Map<String, Hook> matched = new HashMap<>();
+        Map<String, Integer> access = new HashMap<>();
+        Map<String, BitSet> written = new HashMap<>();
+        Set<Hook> found = new LinkedHashSet<>();
+        reader.accept(new ClassVisitor(Opcodes.ASM9) {
+            @Override
+            public MethodVisitor visitMethod(int acc, String name, String descriptor, String signature,
+                                             String[] exceptions) {
+                for (Hook h : hooks) {
+                    if (h.matcher().matches(acc, name, descriptor)) {
+                        String key = name + descriptor;
+                        matched.put(key, h);
+                        access.put(key, acc);
+                        found.add(h);
+                        BitSet w = new BitSet();
+                        written.put(key, w);
+                        return new MethodVisitor(Opcodes.ASM9) {
+                            @Override
+                            public void visitVarInsn(int opcode, int var) {
+                                if (opcode >= Opcodes.ISTORE && opcode <= Opcodes.ASTORE) {
+                                    w.set(var);
+                                    if (opcode == Opcodes.LSTORE || opcode == Opcodes.DSTORE) {
+                                        w.set(var + 1);
+                                    }
+                                }
+                            }
+
+                            @Override
+                            public void visitIincInsn(int var, int increment) {
+                                w.set(var);
+                            }
+                        };
+                    }
+                }
+                return null;
+            }
+        }, ClassReader.SKIP_DEBUG | ClassReader.SKIP_FRAMES);
+        for (Hook h : hooks) {
+            if (!found.contains(h)) {
+                throw new Rejected("lacks " + h.what());
+            }
+        }
+        Map<String, Woven> chosen = new HashMap<>();
+        for (Map.Entry<String, Hook> e : matched.entrySet()) {
+            String key = e.getKey();
+            Hook h = e.getValue();
+            int acc = access.get(key);
+            String descriptor = key.substring(key.indexOf('('));
+            String where = key.substring(0, key.indexOf('(')) + descriptor;
+            if ((acc & (Opcodes.ACC_ABSTRACT | Opcodes.ACC_NATIVE)) != 0) {
+                throw new Rejected("has no code in " + where);
+            }
+            if (h.exit() != null && Type.getReturnType(descriptor).getSort() != Type.VOID) {
+                throw new Rejected("returns a value from " + where);
+            }
+            String enter = h.enter() == null ? null : callDescriptor(h.enter(), acc, descriptor, where);
+            String exit = h.exit() == null ? null : callDescriptor(h.exit(), acc, descriptor, where);
+            Object[] locals = null;
+            if (h.exit() != null) {
+                for (Arg a : h.exit().args()) {
+                    if (a.kind() != Arg.Kind.THROWN && written.get(key).get(slot(a, acc, descriptor))) {
+                        throw new Rejected("stores into a parameter the hook reads in " + where);
+                    }
+                }
+                if (h.exitOnThrow()) {
+                    locals = handlerLocals(h.exit(), owner, acc, descriptor);
+                }
+            }
+            chosen.put(key, new Woven(h, owner, acc, descriptor, enter, exit, locals));
+        }
+        return chosen;
+    }
+
+    private static boolean isStatic(int access) {
+        return (access & Opcodes.ACC_STATIC) != 0;
+    }
+
+    /** The local variable slot an argument is read from. */
+    private static int slot(Arg a, int access, String descriptor) {
+        if (a.kind() == Arg.Kind.THIS) {
+            return 0;
+        }
+        int slot = isStatic(access) ? 0 : 1;
+        Type[] params = Type.getArgumentTypes(descriptor);
+        for (int i = 0; i < a.index(); i++) {
+            slot += params[i].getSize();
+        }
+        return slot;
+    }
+
+    private static String callDescriptor(Call c, int access, String descriptor, String where) throws Rejected {
+        StringBuilder d = new StringBuilder("(Ljava/lang/String;");
+        Type[] params = Type.getArgumentTypes(descriptor);
+        for (int i = 0; i < c.args().size(); i++) {
+            Arg a = c.args().get(i);
+            switch (a.kind()) {
+                case THIS -> {
+                    if (isStatic(access)) {
+                        throw new Rejected("is static in " + where);
+                    }
+                    d.append("Ljava/lang/Object;");
+                }
+                case THROWN -> d.append("Ljava/lang/Object;");
+                case PARAM -> {
+                    if (a.index() < 0 || a.index() >= params.length) {
+                        throw new Rejected("has no parameter " + a.index() + " in " + where);
+                    }
+                    int sort = params[a.index()].getSort();
+                    if (sort == Type.OBJECT || sort == Type.ARRAY) {
+                        d.append("Ljava/lang/Object;");
+                    } else if (sort == Type.INT && i == 1) {
+                        d.append('I');
+                    } else {
+                        throw new Rejected("has a " + params[a.index()].getClassName() + " parameter " + a.index()
+                                + " in " + where);
+                    }
+                }
+                default -> throw new IllegalStateException(a.toString());
+            }
+        }
+        return d.append(")V").toString();
+    }
+
+    /**
+     * The handler's frame locals: the parameters up to the last one the exit call reads, typed as declared (they
+     * are never stored into: checked), the others {@code TOP}.
+     */
+    private static Object[] handlerLocals(Call exit, String owner, int access, String descriptor) {
+        List<Object> locals = new ArrayList<>();
+        Set<Integer> needed = new LinkedHashSet<>();
+        boolean self = false;
+        for (Arg a : exit.args()) {
+            if (a.kind() == Arg.Kind.THIS) {
+                self = true;
+            } else if (a.kind() == Arg.Kind.PARAM) {
+                needed.add(a.index());
+            }
+        }
+        int last = needed.stream().mapToInt(Integer::intValue).max().orElse(-1);
+        if (!isStatic(access)) {
+            if (self || last >= 0) {
+                locals.add(self ? owner : Opcodes.TOP);
+            }
+        }
+        Type[] params = Type.getArgumentTypes(descriptor);
+        for (int i = 0; i <= last; i++) {
+            Type t = params[i];
+            if (!needed.contains(i)) {
+                for (int s = 0; s < t.getSize(); s++) {
+                    locals.add(Opcodes.TOP);
+                }
+            } else if (t.getSort() == Type.INT) {
+                locals.add(Opcodes.INTEGER);
+            } else {
+                locals.add(t.getInternalName());
+            }
+        }
+        return locals.toArray();
+    }
+
+    /** Weaves one method: entry call, exit call before each return, catch-all handler at the end. */
+    private final class Adapter extends MethodVisitor {
+
+        private final Woven w;
+        private final boolean frames;
+        private boolean begun;
+        private Label start;
+        private Label end;
+        private Label handler;
+
+        Adapter(MethodVisitor mv, Woven w, boolean frames) {
+            super(Opcodes.ASM9, mv);
+            this.w = w;
+            this.frames = frames;
+        }
+
+        /**
+         * Runs before the method's first instruction, label or frame, that is after the reader has passed on the
+         * method's own exception handlers: ours comes after them, so theirs keep precedence.
+         */
+        private void begin() {
+            if (begun) {
+                return;
+            }
+            begun = true;
+            if (w.hook().exitOnThrow()) {
+                start = new Label();
+                end = new Label();
+                handler = new Label();
+                super.visitTryCatchBlock(start, end, handler, "java/lang/Throwable");
+            }
+            if (w.hook().enter() != null) {
+                loadArgs(w.hook().enter());
+                invoke(w.enterDescriptor());
+            }
+            if (start != null) {
+                super.visitLabel(start);
+            }
+        }
+
+        private void loadArgs(Call c) {
+            super.visitLdcInsn(c.op());
+            for (Arg a : c.args()) {
+                switch (a.kind()) {
+                    case THIS -> super.visitVarInsn(Opcodes.ALOAD, 0);
+                    case THROWN -> super.visitInsn(Opcodes.ACONST_NULL);
+                    case PARAM -> {
+                        Type t = Type.getArgumentTypes(w.descriptor())[a.index()];
+                        super.visitVarInsn(t.getOpcode(Opcodes.ILOAD), slot(a, w.access(), w.descriptor()));
+                    }
+                    default -> throw new IllegalStateException(a.toString());
+                }
+            }
+        }
+
+        private void invoke(String descriptor) {
+            super.visitMethodInsn(Opcodes.INVOKESTATIC, bridge, "event", descriptor, false);
+        }
+
+        @Override
+        public void visitFrame(int type, int numLocal, Object[] local, int numStack, Object[] stack) {
+            begin();
+            super.visitFrame(type, numLocal, local, numStack, stack);
+        }
+
+        @Override
+        public void visitInsn(int opcode) {
+            begin();
+            if (opcode >= Opcodes.IRETURN && opcode <= Opcodes.RETURN && w.hook().exit() != null) {
+                loadArgs(w.hook().exit());
+                invoke(w.exitDescriptor());
+            }
+            super.visitInsn(opcode);
+        }
+
+        @Override
+        public void visitIntInsn(int opcode, int operand) {
+            begin();
+            super.visitIntInsn(opcode, operand);
+        }
+
+        @Override
+        public void visitVarInsn(int opcode, int var) {
+            begin();
+            super.visitVarInsn(opcode, var);
+        }
+
+        @Override
+        public void visitTypeInsn(int opcode, String type) {
+            begin();
+            super.visitTypeInsn(opcode, type);
+        }
+
+        @Override
+        public void visitFieldInsn(int opcode, String owner, String name, String descriptor) {
+            begin();
+            super.visitFieldInsn(opcode, owner, name, descriptor);
+        }
+
+        @Override
+        public void visitMethodInsn(int opcode, String owner, String name, String descriptor, boolean isInterface) {
+            begin();
+            super.visitMethodInsn(opcode, owner, name, descriptor, isInterface);
+        }
+
+        @Override
+        public void visitInvokeDynamicInsn(String name, String descriptor, Handle bootstrap, Object... args) {
+            begin();
+            super.visitInvokeDynamicInsn(name, descriptor, bootstrap, args);
+        }
+
+        @Override
+        public void visitJumpInsn(int opcode, Label label) {
+            begin();
+            super.visitJumpInsn(opcode, label);
+        }
+
+        @Override
+        public void visitLabel(Label label) {
+            begin();
+            super.visitLabel(label);
+        }
+
+        @Override
+        public void visitLdcInsn(Object value) {
+            begin();
+            super.visitLdcInsn(value);
+        }
+
+        @Override
+        public void visitIincInsn(int var, int increment) {
+            begin();
+            super.visitIincInsn(var, increment);
+        }
+
+        @Override
+        public void visitTableSwitchInsn(int min, int max, Label dflt, Label... labels) {
+            begin();
+            super.visitTableSwitchInsn(min, max, dflt, labels);
+        }
+
+        @Override
+        public void visitLookupSwitchInsn(Label dflt, int[] keys, Label[] labels) {
+            begin();
+            super.visitLookupSwitchInsn(dflt, keys, labels);
+        }
+
+        @Override
+        public void visitMultiANewArrayInsn(String descriptor, int numDimensions) {
+            begin();
+            super.visitMultiANewArrayInsn(descriptor, numDimensions);
+        }
+
+        @Override
+        public void visitLineNumber(int line, Label label) {
+            begin();
+            super.visitLineNumber(line, label);
+        }
+
+        @Override
+        public void visitLocalVariable(String name, String descriptor, String signature, Label s, Label e, int index) {
+            begin();
+            super.visitLocalVariable(name, descriptor, signature, s, e, index);
+        }
+
+        @Override
+        public void visitMaxs(int maxStack, int maxLocals) {
+            begin();
+            if (handler != null) {
+                super.visitLabel(end);
+                super.visitLabel(handler);
+                if (frames) {
+                    Object[] locals = w.handlerLocals();
+                    super.visitFrame(Opcodes.F_FULL, locals.length, locals, 1, new Object[] {"java/lang/Throwable"});
+                }
+                // Stack: [thrown]. Pass the operation, the arguments and (last, if asked) the thrown exception.
+                Call exit = w.hook().exit();
+                List<Arg> args = exit.args();
+                boolean passesThrown = args.get(args.size() - 1).kind() == Arg.Kind.THROWN;
+                if (passesThrown) {
+                    super.visitInsn(Opcodes.DUP);                 // t t
+                    super.visitLdcInsn(exit.op());               // t t op
+                    super.visitInsn(Opcodes.SWAP);                // t op t
+                    if (args.size() == 2) {
+                        loadArg(args.get(0));                    // t op t a
+                        super.visitInsn(Opcodes.SWAP);            // t op a t
+                    }
+                } else {
+                    super.visitLdcInsn(exit.op());
+                    for (Arg a : args) {
+                        loadArg(a);
+                    }
+                }
+                invoke(w.exitDescriptor());                      // t
+                super.visitInsn(Opcodes.ATHROW);
+            }
+            super.visitMaxs(maxStack + 4, maxLocals);
+        }
+
+        private void loadArg(Arg a) {
+            if (a.kind() == Arg.Kind.THIS) {
+                super.visitVarInsn(Opcodes.ALOAD, 0);
+            } else {
+                Type t = Type.getArgumentTypes(w.descriptor())[a.index()];
+                super.visitVarInsn(t.getOpcode(Opcodes.ILOAD), slot(a, w.access(), w.descriptor()));
+            }
+        }
+    }
+}
