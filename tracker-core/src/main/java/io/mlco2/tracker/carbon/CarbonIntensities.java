@@ -1,5 +1,6 @@
 package io.mlco2.tracker.carbon;
 
+import io.mlco2.tracker.report.Fmt;
 import io.mlco2.tracker.report.Json;
 
 import java.util.ArrayList;
@@ -169,7 +170,7 @@ public final class CarbonIntensities {
                     cleanest.gramsPerKwh(), thereKg, rank, peers.size());
         }
         String text = ranked + "; in " + cleanest.region() + " (" + grams(cleanest.gramsPerKwh())
-                + " gCO2e/kWh) the same " + String.format(Locale.ROOT, "%.3g", energyKwh) + " kWh would have emitted "
+                + " gCO2e/kWh) the same " + Fmt.general(energyKwh, 3) + " kWh would have emitted "
                 + kg(thereKg) + " kgCO2e instead of " + kg(hereKg) + " kg.";
         return new Mitigation(text, cleanest.region(), cleanest.gramsPerKwh(), thereKg, rank, peers.size());
     }
@@ -207,7 +208,27 @@ public final class CarbonIntensities {
     }
 
     private static String key(String s) {
-        return s == null ? "" : s.trim().toLowerCase(Locale.ROOT).replaceAll("\\s+", " ");
+        if (s == null) {
+            return "";
+        }
+        // trim, lower case, each run of white space (regex \\s) as one space; written out because
+        // String.replaceAll compiles its pattern at each call, and this runs three times per bundled place
+        String t = s.trim().toLowerCase(Locale.ROOT);
+        StringBuilder b = null;
+        for (int i = 0; i < t.length(); i++) {
+            char c = t.charAt(i);
+            if (c == ' ' || c == '\t' || c == '\n' || c == '\013' || c == '\f' || c == '\r') {
+                if (b == null) {
+                    b = new StringBuilder(t.length()).append(t, 0, i);
+                }
+                if (b.charAt(b.length() - 1) != ' ') {
+                    b.append(' ');
+                }
+            } else if (b != null) {
+                b.append(c);
+            }
+        }
+        return b == null ? t : b.toString();
     }
 
     static String ordinal(int n) {
@@ -223,11 +244,11 @@ public final class CarbonIntensities {
     }
 
     private static String grams(double g) {
-        return g == Math.rint(g) ? String.valueOf((long) g) : String.format(Locale.ROOT, "%.1f", g);
+        return g == Math.rint(g) ? String.valueOf((long) g) : Fmt.fixed(g, 1);
     }
 
     private static String kg(double kg) {
-        return String.format(Locale.ROOT, "%.3g", kg);
+        return Fmt.general(kg, 3);
     }
 
     /** Reads the bundled tables with {@link Json} rather than Jackson: this runs on the agent's start-up path. */

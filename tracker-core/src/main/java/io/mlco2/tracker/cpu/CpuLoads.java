@@ -72,20 +72,23 @@ public final class CpuLoads {
 
     /**
      * This JVM's CPU time over wall time and all logical processors; {@code NaN} where the JVM cannot tell. The
-     * first call measures from {@code startNanos} (the JVM's CPU time is cumulative from its start).
+     * first call measures from {@code startNanos} (the JVM's CPU time is cumulative from its start). Read from
+     * {@code /proc/self/stat} where it exists ({@link ProcSelfStat}), else from the JDK's bean.
      */
     public static CpuLoad process(int logicalProcessors, long startNanos) {
-        java.lang.management.OperatingSystemMXBean os = ManagementFactory.getOperatingSystemMXBean();
-        if (!(os instanceof com.sun.management.OperatingSystemMXBean sun)) {
-            return n -> Double.NaN;
-        }
+        ProcSelfStat self = ProcSelfStat.open();
+        java.util.function.LongSupplier cpu = self != null ? self::cpuNanos : Jmx.processCpuNanos();
+        return cpu == null ? n -> Double.NaN : process(cpu, logicalProcessors, startNanos);
+    }
+
+    static CpuLoad process(java.util.function.LongSupplier cpuNanosOfProcess, int logicalProcessors, long startNanos) {
         return new CpuLoad() {
             private long prevCpuNanos = 0;
             private long prevWallNanos = startNanos;
 
             @Override
             public double sinceLastCall(long monotonicNanos) {
-                long cpuNanos = sun.getProcessCpuTime();
+                long cpuNanos = cpuNanosOfProcess.getAsLong();
                 long prevCpu = prevCpuNanos;
                 long prevWall = prevWallNanos;
                 prevCpuNanos = cpuNanos;
@@ -96,6 +99,14 @@ public final class CpuLoads {
                 return clamp((double) (cpuNanos - prevCpu) / ((double) (monotonicNanos - prevWall) * logicalProcessors));
             }
         };
+    }
+
+    /** The JDK's process CPU time, in a class of its own so that nothing loads the management classes before. */
+    private static final class Jmx {
+        static java.util.function.LongSupplier processCpuNanos() {
+            java.lang.management.OperatingSystemMXBean os = ManagementFactory.getOperatingSystemMXBean();
+            return os instanceof com.sun.management.OperatingSystemMXBean sun ? sun::getProcessCpuTime : null;
+        }
     }
 
     static double clamp(double v) {

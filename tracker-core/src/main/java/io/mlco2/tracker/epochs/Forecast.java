@@ -2,9 +2,9 @@ package io.mlco2.tracker.epochs;
 
 import io.mlco2.tracker.report.ComponentEnergy;
 import io.mlco2.tracker.report.Csv;
+import io.mlco2.tracker.report.Fmt;
 
 import java.util.LinkedHashMap;
-import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -42,11 +42,11 @@ public record Forecast(int afterEpochs, int plannedEpochs, String plannedSource,
 
     /** The line printed once on stderr. */
     public String message() {
-        return String.format(Locale.ROOT, "forecast after %d of %d epochs: %.6f kWh, %.6f kgCO2eq, %.0f s of training"
-                        + " (mean %.6f kWh and %.1f s per epoch x %d epochs from %s, %.1f gCO2eq/kWh, PUE %.2f)",
-                afterEpochs, plannedEpochs, energyKwh(), emissionsKg(), durationSeconds(),
-                meanEpochJoules / ComponentEnergy.JOULES_PER_KWH, meanEpochSeconds, plannedEpochs, plannedSource,
-                gramsPerKwh, pue);
+        return "forecast after " + afterEpochs + " of " + plannedEpochs + " epochs: " + Fmt.fixed(energyKwh(), 6)
+                + " kWh, " + Fmt.fixed(emissionsKg(), 6) + " kgCO2eq, " + Fmt.fixed(durationSeconds(), 0)
+                + " s of training (mean " + Fmt.fixed(meanEpochJoules / ComponentEnergy.JOULES_PER_KWH, 6) + " kWh and "
+                + Fmt.fixed(meanEpochSeconds, 1) + " s per epoch x " + plannedEpochs + " epochs from " + plannedSource
+                + ", " + Fmt.fixed(gramsPerKwh, 1) + " gCO2eq/kWh, PUE " + Fmt.fixed(pue, 2) + ")";
     }
 
     /** The warning when the forecast is over {@code mlco2.budget.kg}, or {@code null} when it is not. */
@@ -54,9 +54,10 @@ public record Forecast(int afterEpochs, int plannedEpochs, String plannedSource,
         if (budgetKg == null || emissionsKg() <= budgetKg) {
             return null;
         }
-        return String.format(Locale.ROOT, "BUDGET: the forecast %.6f kgCO2eq for %d epochs exceeds mlco2.budget.kg=%s"
-                        + " (%.0f%% of it); the job is not stopped", emissionsKg(), plannedEpochs,
-                Csv.num(budgetKg), budgetKg > 0 ? 100.0 * emissionsKg() / budgetKg : Double.POSITIVE_INFINITY);
+        return "BUDGET: the forecast " + Fmt.fixed(emissionsKg(), 6) + " kgCO2eq for " + plannedEpochs
+                + " epochs exceeds mlco2.budget.kg=" + Csv.num(budgetKg) + " ("
+                + Fmt.fixed(budgetKg > 0 ? 100.0 * emissionsKg() / budgetKg : Double.POSITIVE_INFINITY, 0)
+                + "% of it); the job is not stopped";
     }
 
     /**

@@ -98,11 +98,17 @@ final class FrameworkInstrumentation {
     }
 
     /**
-     * The transformer of the framework classes, not registered: {@link LazyFrameworkHooks} calls it for those
+     * The transformer of the framework classes (its weaver tried once on a class of its own), not registered: {@link LazyFrameworkHooks} calls it for those
      * classes only, once a framework shows up.
      */
     static ClassFileTransformer makeRaw(EpochTracker epochs, Log log) {
-        return new Weaving(epochs, log, HookWeaver.BRIDGE);
+        Weaving w = new Weaving(epochs, log, HookWeaver.BRIDGE);
+        try {
+            w.weaver.warmUp(); // the weaving code loaded here, not in the first framework class's loading
+        } catch (Exception e) {
+            throw new IllegalStateException("the weaver fails on its own test class: " + Log.describe(e), e);
+        }
+        return w;
     }
 
     /** A framework, its classes' hooks and the check of its version in a class loader. */

@@ -105,6 +105,39 @@ final class HookWeaver {
         this.bridge = bridgeInternalName;
     }
 
+    /** What {@link #warmUp} weaves: every kind of call, an early return and an exception leaving it. */
+    static final class WarmUp {
+        private WarmUp() {
+        }
+
+        static void run(Object o, int n) {
+            if (o == null) {
+                throw new IllegalArgumentException();
+            }
+            if (n > 0) {
+                return;
+            }
+            o.hashCode();
+        }
+    }
+
+    /**
+     * Weaves {@link WarmUp} (without defining it): loads and runs the weaving code once, off the application's
+     * threads, so that the first framework class is woven without that cost; throws what a broken weaver would.
+     */
+    byte[] warmUp() throws Exception {
+        byte[] bytes;
+        try (java.io.InputStream in = WarmUp.class.getResourceAsStream("HookWeaver$WarmUp.class")) {
+            if (in == null) {
+                throw new java.io.FileNotFoundException("HookWeaver$WarmUp.class");
+            }
+            bytes = in.readAllBytes();
+        }
+        return weave(bytes, List.of(new Hook("static void run(Object, int)", (access, name, desc) -> name.equals("run"),
+                Call.of("warm.enter", Arg.param(0), Arg.param(1)), Call.of("warm.exit", Arg.param(0), Arg.thrown()),
+                true)));
+    }
+
     /** The class with {@code hooks} woven in; every hook must go on at least one method. */
     byte[] weave(byte[] classfile, List<Hook> hooks) throws Rejected {
         ClassReader reader = new ClassReader(classfile);

@@ -46,12 +46,28 @@ final class NameMatcher {
         }
         List<String> out = new ArrayList<>();
         for (String t : n.split(" ")) {
-            String trimmed = t.replaceAll("^[./+]+|[./]+$", "");
+            String trimmed = trimPunctuation(t);
             if (!trimmed.isEmpty()) {
                 out.add(trimmed);
             }
         }
         return out;
+    }
+
+    /**
+     * {@code t.replaceAll("^[./+]+|[./]+$", "")}, written out: this runs per token of every GPU row at start-up,
+     * and {@code String.replaceAll} compiles its pattern at each call.
+     */
+    static String trimPunctuation(String t) {
+        int start = 0;
+        int end = t.length();
+        while (start < end && (t.charAt(start) == '.' || t.charAt(start) == '/' || t.charAt(start) == '+')) {
+            start++;
+        }
+        while (end > start && (t.charAt(end - 1) == '.' || t.charAt(end - 1) == '/')) {
+            end--;
+        }
+        return t.substring(start, end);
     }
 
     static <T> Row<T> row(String name, T value) {

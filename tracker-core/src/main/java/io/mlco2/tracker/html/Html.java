@@ -1,6 +1,6 @@
 package io.mlco2.tracker.html;
 
-import java.util.Locale;
+import io.mlco2.tracker.report.Fmt;
 
 /** Escaping and number formatting for the HTML reports. Every value that is not a constant goes through here. */
 public final class Html {
@@ -42,7 +42,7 @@ public final class Html {
         if (Double.isNaN(v) || Double.isInfinite(v)) {
             return "n/a";
         }
-        return String.format(Locale.ROOT, "%." + decimals + "f", v);
+        return Fmt.fixed(v, decimals);
     }
 
     /** A small quantity with enough significant digits to be read (energies of short runs are tiny). */
@@ -55,16 +55,16 @@ public final class Html {
         }
         double a = Math.abs(v);
         if (a >= 100) {
-            return String.format(Locale.ROOT, "%.1f", v);
+            return Fmt.fixed(v, 1);
         }
         if (a >= 1) {
-            return String.format(Locale.ROOT, "%.3f", v);
+            return Fmt.fixed(v, 3);
         }
-        return String.format(Locale.ROOT, "%.4g", v);
+        return Fmt.general(v, 4);
     }
 
     public static String percent(double ratio) {
-        return Double.isNaN(ratio) || Double.isInfinite(ratio) ? "n/a" : String.format(Locale.ROOT, "%.1f %%", ratio * 100);
+        return Double.isNaN(ratio) || Double.isInfinite(ratio) ? "n/a" : Fmt.fixed(ratio * 100, 1) + " %";
     }
 
     /** Seconds as {@code 1 h 02 min 03 s}. */
@@ -74,12 +74,12 @@ public final class Html {
         }
         long s = Math.round(seconds);
         if (s < 60) {
-            return String.format(Locale.ROOT, "%.1f s", seconds);
+            return Fmt.fixed(seconds, 1) + " s";
         }
         long h = s / 3600;
         long m = (s % 3600) / 60;
         long r = s % 60;
-        return h > 0 ? String.format(Locale.ROOT, "%d h %02d min %02d s", h, m, r)
-                : String.format(Locale.ROOT, "%d min %02d s", m, r);
+        return h > 0 ? h + " h " + Fmt.twoDigits(m) + " min " + Fmt.twoDigits(r) + " s"
+                : m + " min " + Fmt.twoDigits(r) + " s";
     }
 }

@@ -50,6 +50,7 @@ public final class AgentRuntime {
             // Hardware discovery (OSHI, NVML, tables) runs on its own daemon thread: a driver call that hangs
             // there (a wedged GPU) must not hold the bootstrap, whose exit hook waits for this method to return.
             Startup.prefetch(log); // OSHI and the tables on their own threads (docs/PERFORMANCE.md, start-up)
+            Startup.warmExitPath(config);
             CompletableFuture<Tracker> ready = new CompletableFuture<>();
             CompletableFuture<Void> exiting = new CompletableFuture<>();
             Thread discovery = new Thread(() -> {
@@ -58,7 +59,6 @@ public final class AgentRuntime {
                     Extensions.install(tracker, inst);
                     tracker.start();
                     current = tracker;
-                    Startup.warmExitPath(config);
                     log.debug("tracking run " + tracker.runId() + " every " + config.get(Config.INTERVAL));
                     ready.complete(tracker);
                 } catch (Throwable t) {

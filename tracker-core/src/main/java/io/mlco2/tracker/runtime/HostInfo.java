@@ -4,7 +4,6 @@ import oshi.SystemInfo;
 import oshi.hardware.CentralProcessor;
 import oshi.hardware.HardwareAbstractionLayer;
 
-import java.util.Locale;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;
 import java.util.concurrent.atomic.AtomicReference;
@@ -122,12 +121,25 @@ public record HostInfo(String cpuModel, int cpuPackages, int logicalProcessors, 
      * {packages, logical processors} from {@code <root>/cpuN/topology/physical_package_id} (what OSHI counts on
      * Linux), or {@code null} when the tree is missing or a CPU lacks its package id.
      */
+    /** {@code cpu[0-9]+}, written out ({@code String.matches} compiles its pattern at each call). */
+    static boolean isCpuDirectory(String name) {
+        if (name.length() < 4 || !name.startsWith("cpu")) {
+            return false;
+        }
+        for (int i = 3; i < name.length(); i++) {
+            if (name.charAt(i) < '0' || name.charAt(i) > '9') {
+                return false;
+            }
+        }
+        return true;
+    }
+
     static int[] sysfsCpuCounts(java.nio.file.Path root) {
         try (var dirs = java.nio.file.Files.newDirectoryStream(root, "cpu[0-9]*")) {
             java.util.Set<String> packages = new java.util.HashSet<>();
             int logical = 0;
             for (java.nio.file.Path d : dirs) {
-                if (!d.getFileName().toString().matches("cpu[0-9]+")) {
+                if (!isCpuDirectory(d.getFileName().toString())) {
                     continue;
                 }
                 java.nio.file.Path id = d.resolve("topology/physical_package_id");
@@ -204,7 +216,7 @@ public record HostInfo(String cpuModel, int cpuPackages, int logicalProcessors, 
 
     @Override
     public String toString() {
-        return String.format(Locale.ROOT, "%s x%d (%d logical), %.1f GB, %s", cpuModel, cpuPackages, logicalProcessors,
-                totalMemoryGb(), os);
+        return cpuModel + " x" + cpuPackages + " (" + logicalProcessors + " logical), "
+                + io.mlco2.tracker.report.Fmt.fixed(totalMemoryGb(), 1) + " GB, " + os;
     }
 }

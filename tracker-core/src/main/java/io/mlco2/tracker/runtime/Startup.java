@@ -21,28 +21,48 @@ final class Startup {
     /** Starts what {@link Tracker#create} needs first: OSHI, and the tables (loaded by their holders' class init). */
     static void prefetch(Log log) {
         HostInfo.prefetch(log);
-        async("mlco2-init-data", () -> {
+        async("mlco2-init-carbon", () -> {
             CarbonIntensities.bundled();
+            return null;
+        });
+        async("mlco2-init-tdp", () -> {
             TdpTables.bundled();
             return null;
         });
     }
 
+    /** The agent's classes only the exit path uses (initialised by {@link #warmExitPath}; no side effects). */
+    static final String[] EXIT_PATH_CLASSES = {"io.mlco2.tracker.report.Csv", "io.mlco2.tracker.report.ComponentEnergy",
+            "io.mlco2.tracker.report.TdpEstimate", "io.mlco2.tracker.carbon.Mitigation", "io.mlco2.tracker.runtime.Version",
+            "io.mlco2.tracker.report.EmissionsCsv", "io.mlco2.tracker.report.SummaryJson"};
+
+    /** The HTML report's classes (they read the page's script and style). */
+    static final String[] HTML_CLASSES = {"io.mlco2.tracker.html.Page", "io.mlco2.tracker.html.Html",
+            "io.mlco2.tracker.html.RunReportPage"};
+
     /**
-     * Loads, on a low-priority daemon thread while the job runs, what only the exit path uses: the HTML report
-     * page (it brings Jackson, ~300 ms of class loading). Without this it would load after the run's end, in the
-     * application's exit. Nothing waits for it; a writer at exit that gets there first just loads it itself.
+     * Loads, on a daemon thread from the agent's start on, what only the exit path uses: the time zone's rules and the timestamp formatter (the JDK reads
+     * its locale and time-zone data the first time), and the report writers' classes. Without this it would all
+     * load after the run's end, in the application's exit: on a short job, while the JVM waits to exit
+     * (docs/PERFORMANCE.md, start-up). Nothing waits for it; a writer at exit that gets there first loads what it
+     * needs itself.
      */
     static void warmExitPath(io.mlco2.tracker.config.Config config) {
-        if (!config.get(io.mlco2.tracker.config.Config.HTML_REPORT)) {
-            return;
-        }
+        boolean html = config.get(io.mlco2.tracker.config.Config.HTML_REPORT);
         ClassLoader loader = Startup.class.getClassLoader();
         Thread t = new Thread(() -> {
             try {
-                Class.forName("io.mlco2.tracker.html.RunReportPage", true, loader);
+                java.time.LocalDateTime.ofInstant(java.time.Instant.now(), java.time.ZoneId.systemDefault());
+                for (String c : EXIT_PATH_CLASSES) {
+                    Class.forName(c, true, loader);
+                }
+                if (html) {
+                    for (String c : HTML_CLASSES) {
+                        Class.forName(c, true, loader);
+                    }
+                }
             } catch (Throwable ignored) {
-                // the writer reports its own failure at exit
+                // the writers report their own failures at exit
             }
         }, "mlco2-warm-exit");
         t.setDaemon(true);

@@ -35,7 +35,7 @@ import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
+import io.mlco2.tracker.report.Fmt;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -461,8 +461,8 @@ public final class Tracker {
                 double tdp = a.source().tdpWatts();
                 if (!Double.isNaN(tdp) && c != Component.RAM) {
                     tdpWatts += tdp;
-                    hardware.add(String.format(Locale.ROOT, "%s %s (%.0f W, %s)", c.key(),
-                            a.source().hardwareName(), tdp, a.source().tdpSource()));
+                    hardware.add(c.key() + " " + a.source().hardwareName() + " (" + Fmt.fixed(tdp, 0) + " W, "
+                            + a.source().tdpSource() + ")");
                 }
             }
             String method = methods.isEmpty() ? Method.NONE.key() : String.join("+", methods);
@@ -525,19 +525,22 @@ public final class Tracker {
     /** The one line printed on stderr at exit. */
     public static String summaryLine(RunSummary s) {
         StringBuilder b = new StringBuilder();
-        b.append(String.format(Locale.ROOT, "run %s (%s): %.6f kWh in %.1f s [", s.runId(), s.projectName(),
-                s.totalEnergyKwh(), s.durationSeconds()));
+        b.append("run ").append(s.runId()).append(" (").append(s.projectName()).append("): ")
+                .append(Fmt.fixed(s.totalEnergyKwh(), 6)).append(" kWh in ").append(Fmt.fixed(s.durationSeconds(), 1))
+                .append(" s [");
         String sep = "";
         for (Component c : Component.values()) {
             ComponentEnergy e = s.component(c);
-            b.append(sep).append(String.format(Locale.ROOT, "%s %.6f kWh %s", c.key(), e.energyKwh(), e.method()));
+            b.append(sep).append(c.key()).append(' ').append(Fmt.fixed(e.energyKwh(), 6)).append(" kWh ").append(e.method());
             sep = ", ";
         }
-        b.append(String.format(Locale.ROOT, "] x PUE %.2f x %.1f gCO2eq/kWh (%s%s) = %.6f kgCO2eq", s.pue(),
-                s.intensity().gramsPerKwh(), s.intensity().region(), s.intensity().fallback() ? ", world average" : "",
-                s.emissionsKg()));
-        b.append(String.format(Locale.ROOT, "; TDP estimate %.6f kWh, %.6f kg (measured/estimate %.2f)",
-                s.tdpEstimate().energyKwh(), s.tdpEstimate().emissionsKg(), s.measuredOverEstimate()));
+        b.append("] x PUE ").append(Fmt.fixed(s.pue(), 2)).append(" x ").append(Fmt.fixed(s.intensity().gramsPerKwh(), 1))
+                .append(" gCO2eq/kWh (").append(s.intensity().region())
+                .append(s.intensity().fallback() ? ", world average" : "").append(") = ")
+                .append(Fmt.fixed(s.emissionsKg(), 6)).append(" kgCO2eq");
+        b.append("; TDP estimate ").append(Fmt.fixed(s.tdpEstimate().energyKwh(), 6)).append(" kWh, ")
+                .append(Fmt.fixed(s.tdpEstimate().emissionsKg(), 6)).append(" kg (measured/estimate ")
+                .append(Fmt.fixed(s.measuredOverEstimate(), 2)).append(')');
         if (!s.mitigation().text().isEmpty()) {
             b.append("; ").append(s.mitigation().text());
         }

@@ -37,6 +37,14 @@ class CarbonIntensitiesTest {
     }
 
     @Test
+    void namesMatchWhateverTheCaseAndTheWhiteSpace() throws UnknownRegionException {
+        GridIntensity us = ci.resolve("United States");
+        assertEquals(us, ci.resolve("  united \t\n  STATES "));
+        assertEquals(ci.resolve("SE3"), ci.resolve(" se3\r\n"));
+        assertThrows(UnknownRegionException.class, () -> ci.resolve("United_States"));
+    }
+
+    @Test
     void everyCountryResolvesByAlpha2Alpha3AndName() throws UnknownRegionException {
         List<GridIntensity> countries = ci.all(RegionKind.COUNTRY);
         assertTrue(countries.size() > 200, "countries: " + countries.size());

@@ -242,6 +242,11 @@ class FrameworkInstrumentationTest {
     }
 
     @Test
+    void theAgentsTransformerIsBuiltAfterItsWeaverPassedTheWarmUp() {
+        assertTrue(FrameworkInstrumentation.makeRaw(epochs, log) instanceof FrameworkInstrumentation.Weaving);
+    }
+
+    @Test
     void otherClassesAreNeverTouched() throws Exception {
         byte[] bytes = HookWeaverTest.original();
         assertNull(weaving.transform(null, getClass().getClassLoader(), "io/mlco2/tracker/epochs/WeaveFixture", null,

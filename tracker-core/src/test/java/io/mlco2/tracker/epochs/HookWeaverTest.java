@@ -200,4 +200,16 @@ class HookWeaverTest {
         assertThrows(IllegalArgumentException.class, () -> Call.of("x"));
         assertThrows(IllegalArgumentException.class, () -> new Hook("m", (a, n, d) -> true, null, null, true));
     }
+
+    @Test
+    void theWarmUpWeavesItsOwnClassIntoOneThatRuns() throws Throwable {
+        Class<?> c = define(HookWeaver.WarmUp.class.getName(), weaver.warmUp());
+        assertEquals(List.of(), events(), "weaving runs nothing");
+        Method run = c.getDeclaredMethod("run", Object.class, int.class);
+        run.setAccessible(true);
+        run.invoke(null, "o", 1);
+        InvocationTargetException e = assertThrows(InvocationTargetException.class, () -> run.invoke(null, null, 0));
+        assertEquals(Arrays.asList(Arrays.asList("warm.enter", "o", 1), Arrays.asList("warm.exit", "o", null),
+                Arrays.asList("warm.enter", null, 0), Arrays.asList("warm.exit", null, e.getCause())), events());
+    }
 }

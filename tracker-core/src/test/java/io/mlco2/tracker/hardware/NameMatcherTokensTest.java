@@ -30,6 +30,13 @@ class NameMatcherTokensTest {
     }
 
     @Test
+    void trimPunctuationIsTheRegexItReplaces() {
+        for (String t : new String[] {"", ".", "+", "./+", "..a..", "+a+", "/a/", "a+", "+.a./", "a.b", "..", "x/"}) {
+            assertEquals(t.replaceAll("^[./+]+|[./]+$", ""), NameMatcher.trimPunctuation(t), t);
+        }
+    }
+
+    @Test
     void theIndexHoldsCpusJsonRowsWithTheTokensNameMatcherComputes() throws Exception {
         List<NameMatcher.Row<Double>> expected = jsonRows();
         List<NameMatcher.Row<Double>> index = CpuIndex.bundled().all();

@@ -25,6 +25,13 @@ class HostInfoTest {
     }
 
     @Test
+    void cpuDirectoriesAreCpuAndDigits() {
+        for (String n : new String[] {"cpu0", "cpu17", "cpu", "cpufreq", "cpuidle", "cpu1a", "xcpu1", "CPU1", ""}) {
+            assertEquals(n.matches("cpu[0-9]+"), HostInfo.isCpuDirectory(n), n);
+        }
+    }
+
+    @Test
     void packagesAndLogicalProcessorsComeFromTheSysfsTopology(@TempDir Path root) throws Exception {
         cpu(root, 0, "0");
         cpu(root, 1, "0");
