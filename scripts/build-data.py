@@ -202,9 +202,12 @@ def cpus(shared):
             tdp = float(r["TDP"])
         except ValueError:
             continue  # ranges run together like "27.29.5": ambiguous, dropped (docs/DATA.md)
-        key = r["Name"].lower()
+        # Two names end in a zero-width space (U+200B): invisible, and it made the whole index a UTF-16 string
+        # in the agent (twice the memory, slower scans). Dropped; the tokens are the same (docs/DATA.md).
+        name = r["Name"].replace("\u200b", "").strip()
+        key = name.lower()
         if key not in out or tdp > out[key]["tdp_watts"]:
-            out[key] = {"name": r["Name"], "tdp_watts": tdp}
+            out[key] = {"name": name, "tdp_watts": tdp}
     return sorted(out.values(), key=lambda c: c["name"].lower())
 
 

@@ -53,11 +53,44 @@ final class AgentClassLoader {
     private static final List<String> SEARCH_ORDER = List.of("tracker-core-", "nvml-bindings-", "oshi-common-",
             "oshi-core-", "jna-jpms-", "jna-platform-jpms-", "slf4j-api-", "slf4j-nop-");
 
-    /** Extracts the nested jars of {@code jar} into a new private temporary folder and returns a loader over them. */
+    /**
+     * Nested jars extracted at start: what a run on Linux without an NVIDIA driver and without metrics uses. The
+     * others (JNA, Jackson, Micrometer and the exporters' libraries: ~12 MB) are extracted the first time a class
+     * or resource is not found in these ({@link Loader}).
+     */
+    private static final List<String> EAGER = List.of("tracker-core-", "nvml-bindings-", "oshi-common-", "oshi-core-",
+            "slf4j-api-", "slf4j-nop-");
+
+    static boolean eager(String fileName) {
+        for (String p : EAGER) {
+            if (fileName.startsWith(p)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Extracts the start-up jars of {@code jar} into a new private temporary folder and returns a loader over
+     * them, which extracts the others when first needed.
+     */
     static URLClassLoader create(File jar) throws Exception {
         Path dir = privateTempDirectory();
         sweepInBackground(dir.getParent(), dir);
         dir.toFile().deleteOnExit();
+        int[] nested = {0};
+        List<Path> jars = extract(jar, dir, name -> {
+            nested[0]++;
+            return eager(name);
+        });
+        if (nested[0] == 0) {
+            throw new IOException("no nested jars under " + NESTED_DIR + " in " + jar);
+        }
+        return new Loader(urls(jars), jar, dir, nested[0] == jars.size());
+    }
+
+    /** Copies the nested jars {@code which} accepts (by file name) from {@code jar} into {@code dir}. */
+    static List<Path> extract(File jar, Path dir, java.util.function.Predicate<String> which) throws IOException {
         List<Path> jars = new ArrayList<>();
         byte[] buffer = new byte[64 * 1024];
         try (JarFile jf = new JarFile(jar, false)) {
@@ -68,7 +101,16 @@ final class AgentClassLoader {
                 if (!name.startsWith(NESTED_DIR) || !name.endsWith(".jar") || name.indexOf('/', NESTED_DIR.length()) >= 0) {
                     continue;
                 }
-                Path target = dir.resolve(name.substring(NESTED_DIR.length()));
+                String file = name.substring(NESTED_DIR.length());
+                if (!which.test(file)) {
+                    continue;
+                }
+                Path target = dir.resolve(file);
+                try {
+                    target.toFile().deleteOnExit();
+                } catch (IllegalStateException shuttingDown) {
+                    // extracted during the JVM's exit: the next agent's sweep removes the folder (sweepStale)
+                }
                 // The agent jar stores its nested jars uncompressed (agent/pom.xml): this is a plain copy.
                 try (InputStream in = jf.getInputStream(e);
                      OutputStream out = Files.newOutputStream(target, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
@@ -77,19 +119,106 @@ final class AgentClassLoader {
                         out.write(buffer, 0, n);
                     }
                 }
-                target.toFile().deleteOnExit();
                 jars.add(target);
             }
         }
-        if (jars.isEmpty()) {
-            throw new IOException("no nested jars under " + NESTED_DIR + " in " + jar);
-        }
+        return jars;
+    }
+
+    private static URL[] urls(List<Path> jars) throws IOException {
         jars.sort(Comparator.comparingInt(AgentClassLoader::searchRank));
         List<URL> urls = new ArrayList<>();
         for (Path p : jars) {
             urls.add(p.toUri().toURL());
         }
-        return new URLClassLoader("mlco2-agent", urls.toArray(new URL[0]), ClassLoader.getPlatformClassLoader());
+        return urls.toArray(new URL[0]);
+    }
+
+    /**
+     * The agent's loader (parent: the platform loader). A class or resource not found in the jars extracted so far
+     * makes it extract the remaining nested jars once, add them to its path and look again; a search for all
+     * resources of a name (service files) extracts them first, so that nothing is missed.
+     */
+    static final class Loader extends URLClassLoader {
+
+        static {
+            ClassLoader.registerAsParallelCapable();
+        }
+
+        private final File jar;
+        private final Path dir;
+        private final Object lock = new Object();
+        private volatile boolean complete;
+
+        Loader(URL[] urls, File jar, Path dir, boolean complete) {
+            super("mlco2-agent", urls, ClassLoader.getPlatformClassLoader());
+            this.jar = jar;
+            this.dir = dir;
+            this.complete = complete;
+        }
+
+        /** Whether every nested jar is extracted and on the path. */
+        boolean complete() {
+            return complete;
+        }
+
+        /** Extracts the nested jars not extracted yet and adds them to the path; false when there were none. */
+        boolean extractRest() throws IOException {
+            if (complete) {
+                return false;
+            }
+            synchronized (lock) {
+                if (complete) {
+                    return false;
+                }
+                try {
+                    for (URL u : urls(extract(jar, dir, name -> !eager(name)))) {
+                        addURL(u);
+                    }
+                } finally {
+                    complete = true; // once: a failure is not retried at every lookup
+                }
+                return true;
+            }
+        }
+
+        @Override
+        protected Class<?> findClass(String name) throws ClassNotFoundException {
+            try {
+                return super.findClass(name);
+            } catch (ClassNotFoundException e) {
+                if (complete) {
+                    throw e;
+                }
+                try {
+                    extractRest();
+                } catch (IOException | RuntimeException x) {
+                    e.addSuppressed(x);
+                    throw e;
+                }
+                return super.findClass(name);
+            }
+        }
+
+        @Override
+        public URL findResource(String name) {
+            URL u = super.findResource(name);
+            if (u == null && !complete) {
+                try {
+                    extractRest();
+                } catch (IOException | RuntimeException e) {
+                    return null;
+                }
+                u = super.findResource(name);
+            }
+            return u;
+        }
+
+        @Override
+        public Enumeration<URL> findResources(String name) throws IOException {
+            extractRest();
+            return super.findResources(name);
+        }
     }
 
     /**

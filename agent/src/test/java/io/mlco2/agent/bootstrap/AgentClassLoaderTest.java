@@ -53,6 +53,8 @@ class AgentClassLoaderTest {
         File jar = agentJar(dir, jarWith("data/hello.txt", "hi".getBytes()));
         try (URLClassLoader loader = AgentClassLoader.create(jar)) {
             assertEquals(ClassLoader.getPlatformClassLoader(), loader.getParent());
+            assertEquals(0, loader.getURLs().length, "lib.jar is not a start-up jar: extracted when first needed");
+            assertNotNull(loader.getResource("data/hello.txt"));
             assertEquals(1, loader.getURLs().length);
             for (URL u : loader.getURLs()) {
                 assertEquals("file", u.getProtocol(), "nothing is loaded from the network: " + u);
@@ -64,6 +66,68 @@ class AgentClassLoaderTest {
             // ...while the JDK's are visible.
             assertNotNull(loader.loadClass("com.sun.net.httpserver.HttpServer"));
             assertNotNull(loader.loadClass("java.lang.instrument.Instrumentation"));
+        }
+    }
+
+    static File agentJar(Path dir, java.util.Map<String, byte[]> nested) throws IOException {
+        File f = dir.resolve("agent2.jar").toFile();
+        try (OutputStream os = Files.newOutputStream(f.toPath()); JarOutputStream out = new JarOutputStream(os)) {
+            for (java.util.Map.Entry<String, byte[]> e : nested.entrySet()) {
+                out.putNextEntry(new JarEntry("mlco2-inst/" + e.getKey()));
+                out.write(e.getValue());
+                out.closeEntry();
+            }
+        }
+        return f;
+    }
+
+    private static byte[] classBytes(Class<?> c) throws IOException {
+        try (java.io.InputStream in = c.getResourceAsStream(c.getName().substring(c.getName().lastIndexOf('.') + 1) + ".class")) {
+            return in.readAllBytes();
+        }
+    }
+
+    /** A class only the deferred jar holds, loaded through the agent's loader. */
+    public static final class Deferred {
+    }
+
+    @Test
+    void theStartUpJarsAreExtractedAtOnceAndTheOthersWhenFirstNeeded(@TempDir Path dir) throws Exception {
+        File jar = agentJar(dir, new java.util.LinkedHashMap<>(java.util.Map.of(
+                "tracker-core-1.jar", jarWith("io/mlco2/data.txt", "core".getBytes()),
+                "jackson-databind-2.jar", jarWith("io/mlco2/agent/bootstrap/AgentClassLoaderTest$Deferred.class",
+                        classBytes(Deferred.class)),
+                "micrometer-core-1.jar", jarWith("META-INF/services/x.Y", "m".getBytes()))));
+        try (URLClassLoader loader = AgentClassLoader.create(jar)) {
+            AgentClassLoader.Loader l = (AgentClassLoader.Loader) loader;
+            Path folder = Path.of(loader.getURLs()[0].toURI()).getParent();
+            try (var files = Files.list(folder)) {
+                assertEquals(java.util.List.of("tracker-core-1.jar"), files.map(p -> p.getFileName().toString()).toList());
+            }
+            assertNotNull(loader.getResource("io/mlco2/data.txt"));
+            assertTrue(!l.complete(), "a resource of a start-up jar extracts nothing more");
+
+            Class<?> c = loader.loadClass(Deferred.class.getName());
+            assertEquals(loader, c.getClassLoader(), "found after the deferred jars were extracted");
+            assertTrue(l.complete());
+            try (var files = Files.list(folder)) {
+                assertEquals(3, files.count());
+            }
+            assertEquals(3, loader.getURLs().length);
+            assertEquals("tracker-core-1.jar", Path.of(loader.getURLs()[0].toURI()).getFileName().toString(),
+                    "the start-up jar stays first on the path");
+            assertThrows(ClassNotFoundException.class, () -> loader.loadClass("io.mlco2.Absent"));
+            assertEquals(3, loader.getURLs().length, "extracted once");
+        }
+    }
+
+    @Test
+    void aSearchForEveryResourceOfANameSeesTheDeferredJars(@TempDir Path dir) throws Exception {
+        File jar = agentJar(dir, java.util.Map.of(
+                "tracker-core-1.jar", jarWith("META-INF/services/x.Y", "a".getBytes()),
+                "micrometer-core-1.jar", jarWith("META-INF/services/x.Y", "b".getBytes())));
+        try (URLClassLoader loader = AgentClassLoader.create(jar)) {
+            assertEquals(2, java.util.Collections.list(loader.getResources("META-INF/services/x.Y")).size());
         }
     }
 

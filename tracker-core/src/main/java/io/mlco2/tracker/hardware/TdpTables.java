@@ -37,14 +37,57 @@ public final class TdpTables {
     public record CalculatorRow(String name, String type, double tdpWatts, String source) {
     }
 
-    private final List<NameMatcher.Row<CalculatorRow>> calculator;
-    private final List<NameMatcher.Row<CalculatorRow>> accelerators;
+    private final List<CalculatorRow> calculatorRows;
     private final CpuIndex cpus;
+    /** Matcher rows, built when first asked for (a run on a machine without a GPU builds few or none). */
+    private volatile List<NameMatcher.Row<CalculatorRow>> calculator;
+    private volatile List<NameMatcher.Row<CalculatorRow>> accelerators;
+    private volatile List<NameMatcher.Row<CalculatorRow>> calculatorCpus;
 
-    private TdpTables(List<NameMatcher.Row<CalculatorRow>> calculator, CpuIndex cpus) {
-        this.calculator = List.copyOf(calculator);
-        this.accelerators = calculator.stream().filter(r -> !r.value().type().equals("cpu")).toList();
+    private TdpTables(List<CalculatorRow> calculatorRows, CpuIndex cpus) {
+        this.calculatorRows = List.copyOf(calculatorRows);
         this.cpus = cpus;
+    }
+
+    /** Every row of the calculator's table as a matcher row. */
+    private List<NameMatcher.Row<CalculatorRow>> calculator() {
+        List<NameMatcher.Row<CalculatorRow>> c = calculator;
+        if (c == null) {
+            c = rows(null, false);
+            calculator = c;
+        }
+        return c;
+    }
+
+    /** The calculator's GPUs and TPUs. */
+    private List<NameMatcher.Row<CalculatorRow>> accelerators() {
+        List<NameMatcher.Row<CalculatorRow>> a = accelerators;
+        if (a == null) {
+            a = rows("cpu", false);
+            accelerators = a;
+        }
+        return a;
+    }
+
+    /** The calculator's CPU rows. */
+    private List<NameMatcher.Row<CalculatorRow>> calculatorCpus() {
+        List<NameMatcher.Row<CalculatorRow>> c = calculatorCpus;
+        if (c == null) {
+            c = rows("cpu", true);
+            calculatorCpus = c;
+        }
+        return c;
+    }
+
+    /** Matcher rows of the calculator's rows of {@code type} (all when null), or of the others with {@code !of}. */
+    private List<NameMatcher.Row<CalculatorRow>> rows(String type, boolean of) {
+        List<NameMatcher.Row<CalculatorRow>> out = new ArrayList<>();
+        for (CalculatorRow r : calculatorRows) {
+            if (type == null || r.type().equals(type) == of) {
+                out.add(NameMatcher.row(r.name(), r));
+            }
+        }
+        return List.copyOf(out);
     }
 
     public static TdpTables bundled() {
@@ -58,14 +101,12 @@ public final class TdpTables {
         if (m.isPresent()) {
             return m;
         }
-        List<NameMatcher.Row<CalculatorRow>> cpuRows =
-                calculator.stream().filter(r -> r.value().type().equals("cpu")).toList();
-        return NameMatcher.best(modelName, cpuRows).map(r -> calculatorMatch(modelName, r));
+        return NameMatcher.best(modelName, calculatorCpus()).map(r -> calculatorMatch(modelName, r));
     }
 
     /** A GPU or TPU name (as NVML reports it) in the calculator's table. */
     public Optional<TdpMatch> gpu(String deviceName) {
-        return NameMatcher.best(deviceName, accelerators).map(r -> calculatorMatch(deviceName, r));
+        return NameMatcher.best(deviceName, accelerators()).map(r -> calculatorMatch(deviceName, r));
     }
 
     /**
@@ -73,13 +114,13 @@ public final class TdpTables {
      * CodeCarbon's table: what {@code estimate --hardware} accepts.
      */
     public Optional<TdpMatch> hardware(String name) {
-        Optional<TdpMatch> m = NameMatcher.best(name, calculator).map(r -> calculatorMatch(name, r));
+        Optional<TdpMatch> m = NameMatcher.best(name, calculator()).map(r -> calculatorMatch(name, r));
         return m.isPresent() ? m : cpus.best(name).map(r -> new TdpMatch(name, r.name(), r.value(), CPU_TABLE));
     }
 
     /** Up to {@code limit} bundled hardware names closest to {@code name}, accelerators first. */
     public List<String> suggestions(String name, int limit) {
-        List<String> out = new ArrayList<>(NameMatcher.closest(name, calculator, limit));
+        List<String> out = new ArrayList<>(NameMatcher.closest(name, calculator(), limit));
         for (String s : NameMatcher.closest(name, cpus.all(), limit)) {
             if (out.size() < limit + 2 && !out.contains(s)) {
                 out.add(s);
@@ -90,7 +131,7 @@ public final class TdpTables {
 
     /** The calculator's rows (plus the GPUs this project added, see docs/DATA.md), in table order. */
     public List<CalculatorRow> calculatorRows() {
-        return calculator.stream().map(NameMatcher.Row::value).toList();
+        return calculatorRows;
     }
 
     private static TdpMatch calculatorMatch(String query, NameMatcher.Row<CalculatorRow> r) {
@@ -99,14 +140,14 @@ public final class TdpTables {
 
     /**
      * Reads the bundled tables without Jackson (this runs on the agent's start-up path): the small GPU table with
-     * {@link Json}, the 4,898 CPU rows as {@link CpuIndex} (precomputed tokens, rows built only for candidates).
+     * {@link Json} (its matcher rows built when first needed), the 4,898 CPU rows as {@link CpuIndex} (precomputed
+     * tokens, rows built only for candidates).
      */
     private static TdpTables load() {
-        List<NameMatcher.Row<CalculatorRow>> calc = new ArrayList<>();
+        List<CalculatorRow> calc = new ArrayList<>();
         for (Map<String, Object> g : Json.objects(Json.parseResource(TdpTables.class, DATA + "gpus.json"), "gpus")) {
-            CalculatorRow row = new CalculatorRow(Json.text(g, "name"), Json.text(g, "type"),
-                    Json.number(g, "tdp_watts"), Json.text(g, "source"));
-            calc.add(NameMatcher.row(row.name(), row));
+            calc.add(new CalculatorRow(Json.text(g, "name"), Json.text(g, "type"), Json.number(g, "tdp_watts"),
+                    Json.text(g, "source")));
         }
         return new TdpTables(calc, CpuIndex.bundled());
     }

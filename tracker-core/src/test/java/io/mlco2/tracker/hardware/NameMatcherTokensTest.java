@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Optional;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * cpus.tsv carries cpus.json's rows with each name's tokens as scripts/build-data.py computes them, so that start-up
@@ -27,6 +28,19 @@ class NameMatcherTokensTest {
         List<NameMatcher.Row<Double>> rows = new ArrayList<>();
         cpus.forEach(c -> rows.add(NameMatcher.row(c.get("name").asText(), c.get("tdp_watts").asDouble())));
         return rows;
+    }
+
+    @Test
+    void theCpuIndexIsLatin1SoItsStringTakesOneBytePerCharacter() throws Exception {
+        try (InputStream in = TdpTables.class.getResourceAsStream("/io/mlco2/tracker/data/cpus.tsv")) {
+            String text = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            for (int i = 0; i < text.length(); i++) {
+                if (text.charAt(i) > 0xFF) {
+                    throw new AssertionError("line " + text.substring(0, i).split("\n", -1).length + " has U+"
+                            + Integer.toHexString(text.charAt(i)));
+                }
+            }
+        }
     }
 
     @Test
