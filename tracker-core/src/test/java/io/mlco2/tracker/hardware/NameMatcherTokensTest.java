@@ -10,7 +10,6 @@ import java.util.List;
 import java.util.Optional;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * cpus.tsv carries cpus.json's rows with each name's tokens as scripts/build-data.py computes them, so that start-up
