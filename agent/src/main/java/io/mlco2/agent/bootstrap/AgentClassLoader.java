@@ -250,11 +250,18 @@ final class AgentClassLoader {
     private static final java.util.regex.Pattern FOLDER_NAME =
             java.util.regex.Pattern.compile(FOLDER_PREFIX + "(\\d+)-[0-9a-f]+-[0-9a-f]+");
 
-    /** Runs {@link #sweepStale} on a daemon thread: never on the start-up path, never an exception to anyone. */
+    /** How long after the agent's start the sweep runs (a job that ends sooner leaves the sweep to the next one). */
+    static final long SWEEP_DELAY_MILLIS = 3_000;
+
+    /**
+     * Runs {@link #sweepStale} on a daemon thread, {@link #SWEEP_DELAY_MILLIS} after the start: never on the
+     * start-up path, never an exception to anyone.
+     */
     static void sweepInBackground(Path base, Path keep) {
         try {
             Thread t = new Thread(() -> {
                 try {
+                    Thread.sleep(SWEEP_DELAY_MILLIS); // not while the agent and the job start
                     sweepStale(base, keep);
                 } catch (Throwable ignored) {
                     // best effort: a folder left behind costs disk, nothing else

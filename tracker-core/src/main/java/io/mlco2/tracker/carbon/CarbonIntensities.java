@@ -36,7 +36,7 @@ public final class CarbonIntensities {
     }
 
     /** A bundled place with what {@link GridIntensity} does not carry. */
-    private record Place(GridIntensity intensity, RegionKind kind, String iso2, int offsetRatioPercent) {
+    record Place(GridIntensity intensity, RegionKind kind, String iso2, int offsetRatioPercent) {
     }
 
     private final List<Place> places;
@@ -251,8 +251,42 @@ public final class CarbonIntensities {
         return Fmt.general(kg, 3);
     }
 
-    /** Reads the bundled tables with {@link Json} rather than Jackson: this runs on the agent's start-up path. */
+    /**
+     * Reads the bundled tables without Jackson (this runs on the agent's start-up path): the places from
+     * {@code regions.tsv} (regions.json's rows as tab-separated lines, written by {@code scripts/build-data.py};
+     * {@code CarbonIntensitiesTest} checks both agree), the PUE table with {@link Json}.
+     */
     private static CarbonIntensities load() {
+        return new CarbonIntensities(places(resourceText(DATA + "regions.tsv")), pue());
+    }
+
+    /** The places of a {@code regions.tsv} text: {@code id, kind, display_name, country_name, country_iso2,
+     * country_iso3, sub_region, cloud_provider, cloud_region, grams_per_kwh, offset_ratio_percent, source}. */
+    static List<Place> places(String tsv) {
+        List<Place> places = new ArrayList<>();
+        int pos = 0;
+        while (pos < tsv.length()) {
+            int eol = tsv.indexOf('\n', pos);
+            if (eol < 0) {
+                eol = tsv.length();
+            }
+            if (eol > pos && tsv.charAt(pos) != '#') {
+                String[] f = tsv.substring(pos, eol).split("\t", -1);
+                if (f.length != 12) {
+                    throw new IllegalStateException("bundled regions.tsv: " + f.length + " fields in '"
+                            + tsv.substring(pos, eol) + "'");
+                }
+                GridIntensity g = new GridIntensity(f[0], f[2], f[3], f[5], f[6], f[7], f[8],
+                        Double.parseDouble(f[9]), f[11], false);
+                places.add(new Place(g, RegionKind.of(f[1]), f[4], Integer.parseInt(f[10])));
+            }
+            pos = eol + 1;
+        }
+        return places;
+    }
+
+    /** The places as regions.json has them (for the test that the two files agree). */
+    static List<Place> placesFromJson() {
         List<Place> places = new ArrayList<>();
         for (Map<String, Object> r : Json.objects(Json.parseResource(CarbonIntensities.class, DATA + "regions.json"), "regions")) {
             GridIntensity g = new GridIntensity(Json.text(r, "id"), Json.text(r, "display_name"),
@@ -262,10 +296,29 @@ public final class CarbonIntensities {
             places.add(new Place(g, RegionKind.of(Json.text(r, "kind")), Json.text(r, "country_iso2"),
                     (int) Json.number(r, "offset_ratio_percent")));
         }
+        return places;
+    }
+
+    static List<Place> bundledPlaces() {
+        return bundled().places;
+    }
+
+    private static String resourceText(String resource) {
+        try (java.io.InputStream in = CarbonIntensities.class.getResourceAsStream(resource)) {
+            if (in == null) {
+                throw new IllegalStateException("bundled data file " + resource + " missing from the jar");
+            }
+            return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("cannot read bundled " + resource, e);
+        }
+    }
+
+    private static Map<String, Double> pue() {
         Map<String, Double> pue = new HashMap<>();
         for (Map<String, Object> p : Json.objects(Json.parseResource(CarbonIntensities.class, DATA + "pue.json"), "pue")) {
             pue.put(Json.text(p, "provider"), Json.number(p, "pue"));
         }
-        return new CarbonIntensities(places, pue);
+        return pue;
     }
 }

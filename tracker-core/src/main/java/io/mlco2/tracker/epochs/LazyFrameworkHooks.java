@@ -31,6 +31,9 @@ final class LazyFrameworkHooks implements ClassFileTransformer {
     /** Class name prefixes (internal form) of the frameworks: the first one loaded starts the build. */
     static final List<String> TRIGGERS = List.of("ai/djl/", "org/deeplearning4j/", "org/nd4j/");
 
+    /** {@link #TRIGGERS} as binary-name prefixes. */
+    private static final List<String> TRIGGER_PACKAGES = List.of("ai.djl.", "org.deeplearning4j.", "org.nd4j.");
+
     /** The classes that carry advice (internal form). */
     static final Set<String> TARGETS = Set.of(
             FrameworkInstrumentation.EASY_TRAIN.replace('.', '/'),
@@ -57,7 +60,7 @@ final class LazyFrameworkHooks implements ClassFileTransformer {
     void register() {
         inst.addTransformer(this, true);
         for (Class<?> c : inst.getAllLoadedClasses()) {
-            if (isFramework(c.getName().replace('.', '/'))) {
+            if (isFrameworkBinaryName(c.getName())) {
                 start();
                 return;
             }
@@ -67,6 +70,16 @@ final class LazyFrameworkHooks implements ClassFileTransformer {
     static boolean isFramework(String internalName) {
         for (String p : TRIGGERS) {
             if (internalName.startsWith(p)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** {@link #isFramework} for a binary name ({@code ai.djl.X}), without making the internal name of each class. */
+    static boolean isFrameworkBinaryName(String name) {
+        for (String p : TRIGGER_PACKAGES) {
+            if (name.startsWith(p)) {
                 return true;
             }
         }

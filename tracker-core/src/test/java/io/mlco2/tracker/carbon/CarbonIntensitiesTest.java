@@ -37,6 +37,14 @@ class CarbonIntensitiesTest {
     }
 
     @Test
+    void theTabSeparatedPlacesTheAgentReadsAreRegionsJsonsRows() {
+        assertEquals(CarbonIntensities.placesFromJson(), CarbonIntensities.bundledPlaces());
+        assertEquals(387, CarbonIntensities.bundledPlaces().size());
+        assertThrows(IllegalStateException.class, () -> CarbonIntensities.places("FR\tcountry\tFrance\n"));
+        assertEquals(List.of(), CarbonIntensities.places("# only a comment\n\n"));
+    }
+
+    @Test
     void namesMatchWhateverTheCaseAndTheWhiteSpace() throws UnknownRegionException {
         GridIntensity us = ci.resolve("United States");
         assertEquals(us, ci.resolve("  united \t\n  STATES "));

@@ -122,4 +122,14 @@ class LazyFrameworkHooksTest {
         String out = err.toString(StandardCharsets.UTF_8);
         assertEquals(1, out.lines().filter(l -> l.contains("could not instrument ai.djl.training.EasyTrain")).count(), out);
     }
+
+    @Test
+    void binaryAndInternalNamesAreRecognisedAlike() {
+        for (String n : new String[] {"ai/djl/nn/Block", "org/deeplearning4j/nn/Layer", "org/nd4j/linalg/Nd4j",
+                "ai/djlx/Y", "org/nd4jx/Z", "com/example/ai/djl/X", "java/lang/String"}) {
+            assertEquals(LazyFrameworkHooks.isFramework(n), LazyFrameworkHooks.isFrameworkBinaryName(n.replace('/', '.')), n);
+        }
+        assertTrue(LazyFrameworkHooks.isFrameworkBinaryName("ai.djl.training.Trainer"));
+        assertFalse(LazyFrameworkHooks.isFrameworkBinaryName("ai.djlx.Trainer"));
+    }
 }
