@@ -52,10 +52,13 @@ public final class AbBench {
         switch (what) {
             case "startup" -> {
                 int pairs = args.length > 1 ? Integer.parseInt(args[1]) : 20;
-                Pairs p = startup(pairs);
+                Pairs[] r = startup(pairs);
+                Pairs p = r[0];
                 System.out.println(describe("start-up wall ms (trivial main)", p, "ms"));
-                System.out.printf(Locale.ROOT, "RESULT startup: median added %.0f ms (IQR %s) over %d pairs%n",
-                        median(p.differences()), iqr(p.differences()), pairs);
+                System.out.println(describe("floor: an empty -javaagent", r[1], "ms"));
+                System.out.printf(Locale.ROOT, "RESULT startup: median added %.0f ms (IQR %s) over %d pairs;"
+                                + " an empty agent adds %.0f ms (IQR %s)%n", median(p.differences()),
+                        iqr(p.differences()), pairs, median(r[1].differences()), iqr(r[1].differences()));
             }
             case "training" -> {
                 int pairs = args.length > 1 ? Integer.parseInt(args[1]) : 10;
@@ -74,26 +77,36 @@ public final class AbBench {
         }
     }
 
-    /** A trivial main, interleaved without and with the agent; wall milliseconds of each child JVM. */
-    public static Pairs startup(int pairs) throws Exception {
+    /**
+     * A trivial main, interleaved without the agent, with it, and with an empty agent (the floor any
+     * {@code -javaagent} costs); wall milliseconds of each child JVM: [without/with, without/empty].
+     */
+    public static Pairs[] startup(int pairs) throws Exception {
         Path out = Files.createTempDirectory("mlco2-bench-startup");
+        Path empty = EmptyAgent.jar(out);
         String cp = System.getProperty("mlco2.it.testClasses", ChildJvm.testClassPath());
         List<Double> a = new ArrayList<>();
         List<Double> b = new ArrayList<>();
-        // one unmeasured pair first: page cache, JIT of the parent
-        runTrivial(cp, null);
-        runTrivial(cp, out);
+        List<Double> e = new ArrayList<>();
+        // one unmeasured round first: page cache, JIT of the parent
+        runTrivial(cp, null, null);
+        runTrivial(cp, out, null);
+        runTrivial(cp, null, empty);
         for (int i = 0; i < pairs; i++) {
-            a.add(runTrivial(cp, null));
-            b.add(runTrivial(cp, out));
+            a.add(runTrivial(cp, null, null));
+            b.add(runTrivial(cp, out, null));
+            e.add(runTrivial(cp, null, empty));
         }
-        return new Pairs(a, b);
+        return new Pairs[] {new Pairs(a, b), new Pairs(a, e)};
     }
 
-    private static double runTrivial(String cp, Path out) throws Exception {
+    private static double runTrivial(String cp, Path out, Path emptyAgent) throws Exception {
         ChildJvm jvm = new ChildJvm().classPath(cp).timeoutSeconds(120);
         if (out != null) {
             jvm.withAgent("mlco2.output.dir=" + out + ";mlco2.log.level=warn");
+        }
+        if (emptyAgent != null) {
+            jvm.jvmArg("-javaagent:" + emptyAgent);
         }
         ChildJvm.Result r = jvm.run("io.mlco2.it.jobs.TrivialMain");
         check(r, "hello");

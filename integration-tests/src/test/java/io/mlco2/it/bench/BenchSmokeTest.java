@@ -16,9 +16,11 @@ class BenchSmokeTest {
 
     @Test
     void startupBenchmarkRunsOnePair() throws Exception {
-        AbBench.Pairs p = AbBench.startup(1);
+        AbBench.Pairs[] r = AbBench.startup(1);
+        AbBench.Pairs p = r[0];
         assertEquals(1, p.a().size());
         assertTrue(p.a().get(0) > 0 && p.b().get(0) > 0, p.toString());
+        assertTrue(r[1].b().get(0) > 0, "the empty agent's run: " + r[1]);
     }
 
     @Test
