@@ -12,8 +12,9 @@ import java.util.Set;
 
 /**
  * The bundled CPU table as {@code cpus.tsv} ({@code scripts/build-data.py}: the rows of {@code cpus.json} with each
- * name's tokens and model-number tokens precomputed). Matching one CPU name scans the text and builds rows only
- * for the few that can match, so that the agent's start-up does not parse, tokenise and hold 4,898 rows
+ * name's tokens and model-number tokens precomputed) and {@code cpus.idx} (the rows filed under one of their
+ * model tokens). Matching one CPU name looks its model tokens up and builds rows only for the few that can match,
+ * so that the agent's start-up neither parses, tokenises and holds 4,898 rows nor scans them
  * (docs/PERFORMANCE.md, start-up). The result is {@link NameMatcher#best} over the whole table: a row can only win
  * there if it "matches" (its model tokens are all in the query, or it has none and neither has the query), and
  * exactly those rows are kept, in table order.
@@ -21,22 +22,31 @@ import java.util.Set;
 final class CpuIndex {
 
     private static final String RESOURCE = "/io/mlco2/tracker/data/cpus.tsv";
+    private static final String LOOKUP = "/io/mlco2/tracker/data/cpus.idx";
 
     private final String text;
+    /** {@code cpus.idx}: "token TAB offsets" lines sorted by token; each row of {@link #text} under one of its
+     * model tokens (the rarest), rows without one under the empty token. */
+    private final String lookup;
     private volatile List<NameMatcher.Row<Double>> all;
 
-    private CpuIndex(String text) {
+    CpuIndex(String text, String lookup) {
         this.text = text;
+        this.lookup = lookup;
     }
 
     static CpuIndex bundled() {
-        try (InputStream in = CpuIndex.class.getResourceAsStream(RESOURCE)) {
+        return new CpuIndex(read(RESOURCE), read(LOOKUP));
+    }
+
+    private static String read(String resource) {
+        try (InputStream in = CpuIndex.class.getResourceAsStream(resource)) {
             if (in == null) {
-                throw new IllegalStateException("bundled data file " + RESOURCE + " missing from the jar");
+                throw new IllegalStateException("bundled data file " + resource + " missing from the jar");
             }
-            return new CpuIndex(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot read bundled " + RESOURCE, e);
+            throw new UncheckedIOException("cannot read bundled " + resource, e);
         }
     }
 
@@ -51,12 +61,86 @@ final class CpuIndex {
         for (String t : qs) {
             hasModel |= NameMatcher.isModelToken(t);
         }
-        boolean queryHasModel = hasModel;
-        // A row without a model token matches when all its tokens are in the query; one with model tokens when
-        // those are.
-        return NameMatcher.best(query, scan((t2, t3, eol) -> t3 + 1 == eol
-                ? !queryHasModel && allIn(t2 + 1, t3, qs)
-                : allIn(t3 + 1, eol, qs)));
+        // A row without a model token matches when all its tokens are in the query and the query has no model
+        // token; one with model tokens when those are all in the query, so it is filed under one of the query's.
+        List<Integer> offsets = new ArrayList<>();
+        if (hasModel) {
+            for (String t : qs) {
+                if (NameMatcher.isModelToken(t)) {
+                    lookup(t, offsets);
+                }
+            }
+        } else {
+            lookup("", offsets);
+        }
+        offsets.sort(null); // table order: NameMatcher.best breaks ties by it
+        List<NameMatcher.Row<Double>> rows = new ArrayList<>();
+        for (int pos : offsets) {
+            int eol = text.indexOf('\n', pos);
+            if (eol < 0) {
+                eol = text.length();
+            }
+            int t1 = text.indexOf('\t', pos);
+            int t2 = text.indexOf('\t', t1 + 1);
+            int t3 = text.indexOf('\t', t2 + 1);
+            if (t3 + 1 == eol ? !hasModel && allIn(t2 + 1, t3, qs) : allIn(t3 + 1, eol, qs)) {
+                rows.add(row(pos, t1, t2, t3));
+            }
+        }
+        return NameMatcher.best(query, rows);
+    }
+
+    /** Adds the offsets filed under {@code token} in {@link #lookup} (a binary search over its sorted lines). */
+    private void lookup(String token, List<Integer> out) {
+        int lo = 0;
+        int hi = lookup.length();
+        while (lo < hi) {
+            int mid = lookup.lastIndexOf('\n', ((lo + hi) >>> 1) - 1) + 1; // start of the line at the middle
+            if (mid < lo) {
+                mid = lo;
+            }
+            int tab = lookup.indexOf('\t', mid);
+            int eol = lookup.indexOf('\n', mid);
+            if (eol < 0) {
+                eol = lookup.length();
+            }
+            if (tab < 0 || tab > eol) {
+                throw new IllegalStateException("bundled cpus.idx: a line without a tab at " + mid);
+            }
+            int c = compare(mid, tab, token);
+            if (c == 0) {
+                int p = tab + 1;
+                while (p < eol) {
+                    int sp = lookup.indexOf(' ', p);
+                    int end = sp < 0 || sp > eol ? eol : sp;
+                    out.add(Integer.parseInt(lookup, p, end, 10));
+                    p = end + 1;
+                }
+                return;
+            }
+            if (c < 0) {
+                lo = eol + 1;
+            } else {
+                hi = mid;
+            }
+        }
+    }
+
+    /** {@code lookup[from, to)} compared with {@code token}, as {@link String#compareTo} orders them. */
+    private int compare(int from, int to, String token) {
+        int n = Math.min(to - from, token.length());
+        for (int i = 0; i < n; i++) {
+            int d = lookup.charAt(from + i) - token.charAt(i);
+            if (d != 0) {
+                return d;
+            }
+        }
+        return (to - from) - token.length();
+    }
+
+    private NameMatcher.Row<Double> row(int pos, int t1, int t2, int t3) {
+        return NameMatcher.row(text.substring(pos, t1), text.substring(t2 + 1, t3),
+                Double.parseDouble(text.substring(t1 + 1, t2)));
     }
 
     /** Which lines to build a row for, given the offsets of the line's 2nd and 3rd tab and of its end. */
@@ -79,8 +163,7 @@ final class CpuIndex {
                 int t2 = text.indexOf('\t', t1 + 1);
                 int t3 = text.indexOf('\t', t2 + 1);
                 if (filter.keep(t2, t3, eol)) {
-                    out.add(NameMatcher.row(text.substring(pos, t1), text.substring(t2 + 1, t3),
-                            Double.parseDouble(text.substring(t1 + 1, t2))));
+                    out.add(row(pos, t1, t2, t3));
                 }
             }
             pos = eol + 1;
