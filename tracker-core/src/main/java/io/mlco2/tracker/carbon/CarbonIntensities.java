@@ -4,7 +4,6 @@ import io.mlco2.tracker.report.Fmt;
 import io.mlco2.tracker.report.Json;
 
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -92,7 +91,13 @@ public final class CarbonIntensities {
 
     /** The bundled places of one kind, in table order. */
     public List<GridIntensity> all(RegionKind kind) {
-        return places.stream().filter(p -> p.kind() == kind).map(Place::intensity).toList();
+        List<GridIntensity> out = new ArrayList<>();
+        for (Place p : places) {
+            if (p.kind() == kind) {
+                out.add(p.intensity());
+            }
+        }
+        return List.copyOf(out);
     }
 
     /** The kind of a bundled place, empty for the world average and for anything not bundled. */
@@ -115,10 +120,14 @@ public final class CarbonIntensities {
 
     /** The provider's bundled region with the lowest intensity (the first in table order on a tie). */
     public Optional<GridIntensity> cleanestCloudRegion(String provider) {
-        return places.stream()
-                .filter(p -> p.kind() == RegionKind.CLOUD && p.intensity().cloudProvider().equalsIgnoreCase(provider))
-                .min(Comparator.comparingDouble(p -> p.intensity().gramsPerKwh()))
-                .map(Place::intensity);
+        GridIntensity cleanest = null;
+        for (Place p : places) {
+            if (p.kind() == RegionKind.CLOUD && p.intensity().cloudProvider().equalsIgnoreCase(provider)
+                    && (cleanest == null || p.intensity().gramsPerKwh() < cleanest.gramsPerKwh())) {
+                cleanest = p.intensity();
+            }
+        }
+        return Optional.ofNullable(cleanest);
     }
 
     /**
@@ -152,10 +161,18 @@ public final class CarbonIntensities {
                     Double.NaN, 0, 0);
         }
         RegionKind kind = place.get().kind();
-        List<GridIntensity> peers = kind == RegionKind.CLOUD
-                ? all(kind).stream().filter(g -> g.cloudProvider().equals(where.cloudProvider())).toList()
-                : all(kind);
-        int rank = 1 + (int) peers.stream().filter(g -> g.gramsPerKwh() < where.gramsPerKwh()).count();
+        List<GridIntensity> peers = new ArrayList<>();
+        for (GridIntensity g : all(kind)) {
+            if (kind != RegionKind.CLOUD || g.cloudProvider().equals(where.cloudProvider())) {
+                peers.add(g);
+            }
+        }
+        int rank = 1;
+        for (GridIntensity g : peers) {
+            if (g.gramsPerKwh() < where.gramsPerKwh()) {
+                rank++;
+            }
+        }
         String ranked = where.region() + " (" + grams(where.gramsPerKwh()) + " gCO2e/kWh) ranks " + ordinal(rank)
                 + " cleanest of " + peers.size() + " bundled "
                 + (kind == RegionKind.CLOUD ? where.cloudProvider() + " regions" : kind.plural());

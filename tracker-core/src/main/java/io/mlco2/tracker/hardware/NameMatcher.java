@@ -145,7 +145,10 @@ final class NameMatcher {
             }
         }
         Set<String> qs = new LinkedHashSet<>(q);
-        boolean queryHasModel = qs.stream().anyMatch(NameMatcher::isModelToken);
+        boolean queryHasModel = false;
+        for (String t : qs) {
+            queryHasModel |= isModelToken(t);
+        }
         Row<T> best = null;
         int bestShared = -1;
         int bestMissing = Integer.MAX_VALUE;
@@ -156,7 +159,12 @@ final class NameMatcher {
             if (!matches) {
                 continue;
             }
-            int shared = (int) r.tokens().stream().filter(qs::contains).count();
+            int shared = 0;
+            for (String t : r.tokens()) {
+                if (qs.contains(t)) {
+                    shared++;
+                }
+            }
             int missing = r.tokens().size() - shared;
             if (shared > bestShared || (shared == bestShared && missing < bestMissing)) {
                 best = r;

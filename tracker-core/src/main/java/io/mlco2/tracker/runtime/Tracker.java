@@ -182,7 +182,11 @@ public final class Tracker {
                 notes.add("GPU shared with other processes: see gpu_devices.this_process_energy_kwh");
             }
         } else {
-            if (gpu != null || !notes.stream().anyMatch(n -> n.startsWith("GPU:"))) {
+            boolean noted = false;
+            for (String n : notes) {
+                noted |= n.startsWith("GPU:");
+            }
+            if (gpu != null || !noted) {
                 String why = gpu == null ? "GPU support failed to start" : gpu.unavailableReason();
                 log.info("no GPU energy: " + why + " (GPU energy 0, method none)");
                 notes.add("GPU: " + why);
@@ -470,16 +474,26 @@ public final class Tracker {
                     utilN == 0 ? Double.NaN : utilSum / utilN, devices));
         }
         double pue = config.get(Config.PUE);
-        double totalKwh = components.values().stream().mapToDouble(ComponentEnergy::energyKwh).sum();
+        double sumKwh = 0;
+        for (ComponentEnergy e : components.values()) {
+            sumKwh += e.energyKwh();
+        }
+        double totalKwh = sumKwh;
         double emissionsKg = totalKwh * pue * intensity.gramsPerKwh() / 1000.0;
         double estimateKwh = tdpWatts * seconds / 3600.0 / 1000.0;
         TdpEstimate estimate = new TdpEstimate(tdpWatts, estimateKwh, estimateKwh * intensity.gramsPerKwh() / 1000.0,
                 String.join("; ", hardware));
         Mitigation mitigation = safe(() -> CarbonIntensities.bundled().mitigation(intensity, totalKwh * pue),
                 new Mitigation("", "", Double.NaN, Double.NaN, 0, 0), log);
-        int gpuCount = (int) accumulators.stream().filter(a -> a.source().component() == Component.GPU).count();
-        String gpuModel = accumulators.stream().filter(a -> a.source().component() == Component.GPU)
-                .map(a -> a.source().hardwareName()).distinct().reduce((a, b) -> a + ", " + b).orElse("");
+        int gpuCount = 0;
+        Set<String> gpuModels = new LinkedHashSet<>();
+        for (EnergyAccumulator a : accumulators) {
+            if (a.source().component() == Component.GPU) {
+                gpuCount++;
+                gpuModels.add(a.source().hardwareName());
+            }
+        }
+        String gpuModel = String.join(", ", gpuModels);
         boolean process = "process".equals(config.get(Config.TRACKING_MODE));
         double ramUsedGb = process ? ProcessMemory.residentBytes() / 1e9 : usedMachineMemoryGb();
         Map<String, Object> extra = new LinkedHashMap<>();

@@ -42,6 +42,11 @@ public final class PowerHistory implements SampleListener {
     }
 
     public boolean isEmpty() {
-        return series.values().stream().allMatch(s -> s.size() == 0);
+        for (MinMaxSeries s : series.values()) {
+            if (s.size() != 0) {
+                return false;
+            }
+        }
+        return true;
     }
 }
