@@ -231,7 +231,7 @@ final class AgentClassLoader {
     static Path privateTempDirectory() throws IOException {
         Path base = Path.of(System.getProperty("java.io.tmpdir"));
         boolean posix = base.getFileSystem().supportedFileAttributeViews().contains("posix");
-        long pid = ProcessHandle.current().pid();
+        long pid = pid();
         for (int attempt = 0; attempt < 16; attempt++) {
             Path dir = base.resolve(FOLDER_PREFIX + pid + "-" + Long.toHexString(System.nanoTime()) + "-"
                     + Long.toHexString(java.util.concurrent.ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE));
@@ -244,6 +244,18 @@ final class AgentClassLoader {
             }
         }
         return Files.createTempDirectory(FOLDER_PREFIX);
+    }
+
+    /**
+     * This JVM's pid: on Linux from the {@code /proc/self} link, else from {@link ProcessHandle} (whose first use
+     * also sets up the JDK's process-reaper executor: ~5 ms of start-up).
+     */
+    static long pid() {
+        try {
+            return Long.parseLong(Files.readSymbolicLink(Path.of("/proc/self")).toString());
+        } catch (Exception | LinkageError e) {
+            return ProcessHandle.current().pid();
+        }
     }
 
     /** Names of the folders {@link #privateTempDirectory} makes: pid, time, random. */

@@ -42,7 +42,7 @@ public final class GpuSupport implements AutoCloseable {
         } catch (Throwable t) { // Nvml.load() does not throw; a broken class path still must not reach the app
             nvml = Nvml.unavailable("NVML cannot be loaded: " + Log.describe(t));
         }
-        return open(config, log, nvml, System.getenv(), ProcessHandle.current().pid());
+        return open(config, log, nvml, System.getenv(), io.mlco2.tracker.runtime.Pid.current());
     }
 
     /** Opens the selected GPUs of {@code nvml} (tests, replay); takes ownership of it. Never throws. */

@@ -613,7 +613,7 @@ public final class Tracker {
      */
     static String newRunId() {
         java.util.concurrent.ThreadLocalRandom r = java.util.concurrent.ThreadLocalRandom.current();
-        long msb = r.nextLong() ^ (ProcessHandle.current().pid() << 32) ^ System.currentTimeMillis();
+        long msb = r.nextLong() ^ (Pid.current() << 32) ^ System.currentTimeMillis();
         long lsb = r.nextLong() ^ System.nanoTime();
         msb = (msb & ~0xF000L) | 0x4000L;                                   // version 4
         lsb = (lsb & 0x3FFFFFFFFFFFFFFFL) | 0x8000000000000000L;           // IETF variant
