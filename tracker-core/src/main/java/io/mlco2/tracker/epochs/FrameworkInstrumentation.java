@@ -98,8 +98,8 @@ final class FrameworkInstrumentation {
     }
 
     /**
-     * The transformer of the framework classes (its weaver tried once on a class of its own), not registered: {@link LazyFrameworkHooks} calls it for those
-     * classes only, once a framework shows up.
+     * The transformer of the framework classes (its weaver tried once on a class of its own), not registered:
+     * {@link LazyFrameworkHooks} calls it for those classes only, once a framework shows up.
      */
     static ClassFileTransformer makeRaw(EpochTracker epochs, Log log) {
         Weaving w = new Weaving(epochs, log, HookWeaver.BRIDGE);
@@ -242,7 +242,8 @@ final class FrameworkInstrumentation {
             return bridgeByLoader.computeIfAbsent(loader, k -> {
                 URL system = ClassLoader.getSystemResource(bridgeResource);
                 URL theirs = loader.getResource(bridgeResource);
-                boolean same = system != null && theirs != null && system.toExternalForm().equals(theirs.toExternalForm());
+                boolean same = system != null && theirs != null
+                        && system.toExternalForm().equals(theirs.toExternalForm());
                 if (!same) {
                     log.once("epochs:bridge:" + className, Log.Level.INFO, "epochs: "
                             + className.replace('/', '.') + "'s class loader does not see the agent jar of the system"

@@ -90,7 +90,7 @@ final class LazyFrameworkHooks implements ClassFileTransformer {
         return started.get();
     }
 
-    /** The weaving transformer once built ({@code null} before, or when building failed), waiting at most {@code millis}. */
+    /** The weaving transformer once built ({@code null} before, or when building failed), waiting up to {@code millis}. */
     ClassFileTransformer awaitReady(long millis) {
         try {
             return ready.get(millis, TimeUnit.MILLISECONDS);

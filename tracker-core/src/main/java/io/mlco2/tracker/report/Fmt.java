@@ -20,7 +20,8 @@ public final class Fmt {
         if (Double.isNaN(v) || Double.isInfinite(v)) {
             return special(v);
         }
-        String s = new BigDecimal(Double.toString(Math.abs(v))).setScale(decimals, RoundingMode.HALF_UP).toPlainString();
+        String s = new BigDecimal(Double.toString(Math.abs(v))).setScale(decimals, RoundingMode.HALF_UP)
+                .toPlainString();
         return negative(v) ? "-" + s : s;
     }
 

@@ -32,8 +32,9 @@ final class Startup {
     }
 
     /** The agent's classes only the exit path uses (initialised by {@link #warmExitPath}; no side effects). */
-    static final String[] EXIT_PATH_CLASSES = {"io.mlco2.tracker.report.Csv", "io.mlco2.tracker.report.ComponentEnergy",
-            "io.mlco2.tracker.report.TdpEstimate", "io.mlco2.tracker.carbon.Mitigation", "io.mlco2.tracker.runtime.Version",
+    static final String[] EXIT_PATH_CLASSES = {"io.mlco2.tracker.report.Csv",
+            "io.mlco2.tracker.report.ComponentEnergy", "io.mlco2.tracker.report.TdpEstimate",
+            "io.mlco2.tracker.carbon.Mitigation", "io.mlco2.tracker.runtime.Version",
             "io.mlco2.tracker.report.EmissionsCsv", "io.mlco2.tracker.report.SummaryJson"};
 
     /** The HTML report's classes (they read the page's script and style). */
@@ -41,11 +42,11 @@ final class Startup {
             "io.mlco2.tracker.html.RunReportPage"};
 
     /**
-     * Loads, on a daemon thread from the agent's start on, what only the exit path uses: the time zone's rules and the timestamp formatter (the JDK reads
-     * its locale and time-zone data the first time), and the report writers' classes. Without this it would all
-     * load after the run's end, in the application's exit: on a short job, while the JVM waits to exit
-     * (docs/PERFORMANCE.md, start-up). Nothing waits for it; a writer at exit that gets there first loads what it
-     * needs itself.
+     * Loads, on a daemon thread from the agent's start on, what only the exit path uses: the time zone's rules and
+     * the timestamp formatter (the JDK reads its time-zone data the first time), and the report writers' classes.
+     * Without this it would all load after the run's end, in the application's exit: on a short job, while the JVM
+     * waits to exit (docs/PERFORMANCE.md, start-up). Nothing waits for it; a writer at exit that gets there first
+     * loads what it needs itself.
      */
     static void warmExitPath(io.mlco2.tracker.config.Config config) {
         boolean html = config.get(io.mlco2.tracker.config.Config.HTML_REPORT);

@@ -545,11 +545,12 @@ public final class Tracker {
         String sep = "";
         for (Component c : Component.values()) {
             ComponentEnergy e = s.component(c);
-            b.append(sep).append(c.key()).append(' ').append(Fmt.fixed(e.energyKwh(), 6)).append(" kWh ").append(e.method());
+            b.append(sep).append(c.key()).append(' ').append(Fmt.fixed(e.energyKwh(), 6)).append(" kWh ")
+                    .append(e.method());
             sep = ", ";
         }
-        b.append("] x PUE ").append(Fmt.fixed(s.pue(), 2)).append(" x ").append(Fmt.fixed(s.intensity().gramsPerKwh(), 1))
-                .append(" gCO2eq/kWh (").append(s.intensity().region())
+        b.append("] x PUE ").append(Fmt.fixed(s.pue(), 2)).append(" x ")
+                .append(Fmt.fixed(s.intensity().gramsPerKwh(), 1)).append(" gCO2eq/kWh (").append(s.intensity().region())
                 .append(s.intensity().fallback() ? ", world average" : "").append(") = ")
                 .append(Fmt.fixed(s.emissionsKg(), 6)).append(" kgCO2eq");
         b.append("; TDP estimate ").append(Fmt.fixed(s.tdpEstimate().energyKwh(), 6)).append(" kWh, ")
