@@ -4,6 +4,7 @@ import io.mlco2.it.support.ChildJvm;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Files;
+import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -32,5 +33,27 @@ class BenchSmokeTest {
     @Test
     void theJarBenchmarkHasAJarToMeasure() throws Exception {
         assertTrue(Files.size(ChildJvm.agentJar()) > 1_000_000);
+    }
+
+    @Test
+    void theMediansConfidenceIntervalHoldsTheMedianAndNarrowsWithMoreData() {
+        List<Double> few = new java.util.ArrayList<>();
+        List<Double> many = new java.util.ArrayList<>();
+        java.util.SplittableRandom r = new java.util.SplittableRandom(1);
+        for (int i = 0; i < 400; i++) {
+            double x = 1.0 + r.nextGaussian() * 0.1;
+            many.add(x);
+            if (i < 20) {
+                few.add(x);
+            }
+        }
+        double[] a = AbBench.medianCi(few, 2000, 7);
+        double[] b = AbBench.medianCi(many, 2000, 7);
+        assertTrue(a[0] <= AbBench.median(few) && AbBench.median(few) <= a[1], java.util.Arrays.toString(a));
+        assertTrue(b[0] <= AbBench.median(many) && AbBench.median(many) <= b[1], java.util.Arrays.toString(b));
+        assertTrue(b[1] - b[0] < (a[1] - a[0]) / 2, "20x the data, a narrower interval");
+        assertTrue(b[0] < 1.0 + 0.03 && b[1] > 1.0 - 0.03, "it holds the true median 1.0: " + java.util.Arrays.toString(b));
+        assertEquals(java.util.Arrays.toString(a), java.util.Arrays.toString(AbBench.medianCi(few, 2000, 7)),
+                "deterministic for a given seed");
     }
 }
