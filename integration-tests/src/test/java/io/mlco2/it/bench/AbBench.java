@@ -177,7 +177,7 @@ public final class AbBench {
      */
     static String medianCi(List<Double> v) {
         double[] ci = medianCi(v, 10_000, 20261201L);
-        return String.format(Locale.ROOT, "%.4f..%.4f", ci[0], ci[1]);
+        return String.format(Locale.ROOT, "%.4g..%.4g", ci[0], ci[1]);
     }
 
     static double[] medianCi(List<Double> v, int resamples, long seed) {
