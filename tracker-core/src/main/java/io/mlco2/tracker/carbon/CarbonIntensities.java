@@ -2,6 +2,7 @@ package io.mlco2.tracker.carbon;
 
 import io.mlco2.tracker.report.Fmt;
 import io.mlco2.tracker.report.Json;
+import io.mlco2.tracker.report.Tsv;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -271,33 +272,21 @@ public final class CarbonIntensities {
     /**
      * Reads the bundled tables without Jackson (this runs on the agent's start-up path): the places from
      * {@code regions.tsv} (regions.json's rows as tab-separated lines, written by {@code scripts/build-data.py};
-     * {@code CarbonIntensitiesTest} checks both agree), the PUE table with {@link Json}.
+     * {@code CarbonIntensitiesTest} checks both agree) and the PUE table from {@code pue.tsv} (likewise).
      */
     private static CarbonIntensities load() {
-        return new CarbonIntensities(places(resourceText(DATA + "regions.tsv")), pue());
+        return new CarbonIntensities(places(Tsv.resourceText(CarbonIntensities.class, DATA + "regions.tsv")),
+                pue(Tsv.resourceText(CarbonIntensities.class, DATA + "pue.tsv")));
     }
 
     /** The places of a {@code regions.tsv} text: {@code id, kind, display_name, country_name, country_iso2,
      * country_iso3, sub_region, cloud_provider, cloud_region, grams_per_kwh, offset_ratio_percent, source}. */
     static List<Place> places(String tsv) {
         List<Place> places = new ArrayList<>();
-        int pos = 0;
-        while (pos < tsv.length()) {
-            int eol = tsv.indexOf('\n', pos);
-            if (eol < 0) {
-                eol = tsv.length();
-            }
-            if (eol > pos && tsv.charAt(pos) != '#') {
-                String[] f = tsv.substring(pos, eol).split("\t", -1);
-                if (f.length != 12) {
-                    throw new IllegalStateException("bundled regions.tsv: " + f.length + " fields in '"
-                            + tsv.substring(pos, eol) + "'");
-                }
-                GridIntensity g = new GridIntensity(f[0], f[2], f[3], f[5], f[6], f[7], f[8],
-                        Double.parseDouble(f[9]), f[11], false);
-                places.add(new Place(g, RegionKind.of(f[1]), f[4], Integer.parseInt(f[10])));
-            }
-            pos = eol + 1;
+        for (String[] f : Tsv.rows(tsv, 12, "regions.tsv")) {
+            GridIntensity g = new GridIntensity(f[0], f[2], f[3], f[5], f[6], f[7], f[8],
+                    Double.parseDouble(f[9]), f[11], false);
+            places.add(new Place(g, RegionKind.of(f[1]), f[4], Integer.parseInt(f[10])));
         }
         return places;
     }
@@ -320,22 +309,25 @@ public final class CarbonIntensities {
         return bundled().places;
     }
 
-    private static String resourceText(String resource) {
-        try (java.io.InputStream in = CarbonIntensities.class.getResourceAsStream(resource)) {
-            if (in == null) {
-                throw new IllegalStateException("bundled data file " + resource + " missing from the jar");
-            }
-            return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException("cannot read bundled " + resource, e);
+    /** The PUE per provider of a {@code pue.tsv} text ({@code provider, pue}). */
+    static Map<String, Double> pue(String tsv) {
+        Map<String, Double> pue = new HashMap<>();
+        for (String[] f : Tsv.rows(tsv, 2, "pue.tsv")) {
+            pue.put(f[0], Double.parseDouble(f[1]));
         }
+        return pue;
     }
 
-    private static Map<String, Double> pue() {
+    /** The PUE per provider as pue.json has it (for the test that the two files agree). */
+    static Map<String, Double> pueFromJson() {
         Map<String, Double> pue = new HashMap<>();
         for (Map<String, Object> p : Json.objects(Json.parseResource(CarbonIntensities.class, DATA + "pue.json"), "pue")) {
             pue.put(Json.text(p, "provider"), Json.number(p, "pue"));
         }
         return pue;
+    }
+
+    static Map<String, Double> bundledPue() {
+        return bundled().pueByProvider;
     }
 }

@@ -1,9 +1,5 @@
 package io.mlco2.tracker.hardware;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -40,14 +36,7 @@ final class CpuIndex {
     }
 
     private static String read(String resource) {
-        try (InputStream in = CpuIndex.class.getResourceAsStream(resource)) {
-            if (in == null) {
-                throw new IllegalStateException("bundled data file " + resource + " missing from the jar");
-            }
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read bundled " + resource, e);
-        }
+        return io.mlco2.tracker.report.Tsv.resourceText(CpuIndex.class, resource);
     }
 
     /** {@link NameMatcher#best}{@code (query, all())}, without building the rows that cannot match. */

@@ -1,6 +1,7 @@
 package io.mlco2.tracker.hardware;
 
 import io.mlco2.tracker.report.Json;
+import io.mlco2.tracker.report.Tsv;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -10,7 +11,7 @@ import java.util.Optional;
 /**
  * Bundled CPU and GPU TDP tables with name matching that survives real device strings
  * ({@code Intel(R) Xeon(R) Gold 6148 CPU @ 2.40GHz}, {@code Tesla V100-SXM2-32GB}, {@code NVIDIA H200}).
- * Loaded once from {@code io/mlco2/tracker/data/gpus.json} and {@code cpus.tsv} (the rows of {@code cpus.json}) in the jar (built by
+ * Loaded once from {@code io/mlco2/tracker/data/gpus.tsv} (gpus.json's rows) and {@code cpus.tsv} (the rows of {@code cpus.json}) in the jar (built by
  * {@code scripts/build-data.py}; sources in {@code docs/DATA.md}). Thread safe (immutable).
  *
  * <p>No match gives an empty {@link Optional}: the caller picks a default (e.g. {@link #DEFAULT_CPU_TDP_WATTS}) and
@@ -139,16 +140,32 @@ public final class TdpTables {
     }
 
     /**
-     * Reads the bundled tables without Jackson (this runs on the agent's start-up path): the small GPU table with
-     * {@link Json} (its matcher rows built when first needed), the 4,898 CPU rows as {@link CpuIndex} (precomputed
-     * tokens, rows built only for candidates).
+     * Reads the bundled tables without Jackson or JSON (this runs on the agent's start-up path): the small GPU
+     * table from {@code gpus.tsv} (gpus.json's rows, checked equal by {@code TdpTablesTest}; its matcher rows built
+     * when first needed), the 4,898 CPU rows as {@link CpuIndex} (precomputed tokens, rows built only for
+     * candidates).
      */
     private static TdpTables load() {
+        return new TdpTables(calculatorRows(Tsv.resourceText(TdpTables.class, DATA + "gpus.tsv")),
+                CpuIndex.bundled());
+    }
+
+    /** The rows of a {@code gpus.tsv} text ({@code name, type, tdp_watts, source}). */
+    static List<CalculatorRow> calculatorRows(String tsv) {
+        List<CalculatorRow> rows = new ArrayList<>();
+        for (String[] f : Tsv.rows(tsv, 4, "gpus.tsv")) {
+            rows.add(new CalculatorRow(f[0], f[1], Double.parseDouble(f[2]), f[3]));
+        }
+        return rows;
+    }
+
+    /** The rows as gpus.json has them (for the test that the two files agree). */
+    static List<CalculatorRow> calculatorRowsFromJson() {
         List<CalculatorRow> calc = new ArrayList<>();
         for (Map<String, Object> g : Json.objects(Json.parseResource(TdpTables.class, DATA + "gpus.json"), "gpus")) {
             calc.add(new CalculatorRow(Json.text(g, "name"), Json.text(g, "type"), Json.number(g, "tdp_watts"),
                     Json.text(g, "source")));
         }
-        return new TdpTables(calc, CpuIndex.bundled());
+        return calc;
     }
 }

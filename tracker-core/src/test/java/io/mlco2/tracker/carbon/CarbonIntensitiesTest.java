@@ -39,6 +39,8 @@ class CarbonIntensitiesTest {
     @Test
     void theTabSeparatedPlacesTheAgentReadsAreRegionsJsonsRows() {
         assertEquals(CarbonIntensities.placesFromJson(), CarbonIntensities.bundledPlaces());
+        assertEquals(CarbonIntensities.pueFromJson(), CarbonIntensities.bundledPue());
+        assertEquals(6, CarbonIntensities.bundledPue().size());
         assertEquals(387, CarbonIntensities.bundledPlaces().size());
         assertThrows(IllegalStateException.class, () -> CarbonIntensities.places("FR\tcountry\tFrance\n"));
         assertEquals(List.of(), CarbonIntensities.places("# only a comment\n\n"));

@@ -100,6 +100,12 @@ class TdpTablesTest {
     }
 
     @Test
+    void theTabSeparatedGpuRowsTheAgentReadsAreGpusJsonsRows() {
+        assertEquals(TdpTables.calculatorRowsFromJson(), TdpTables.bundled().calculatorRows());
+        assertEquals(51, TdpTables.bundled().calculatorRows().size());
+    }
+
+    @Test
     void everyCpuRowResolvesToARowWithTheSameNormalisedName() {
         int checked = 0;
         for (TdpTables.CalculatorRow ignored : tables.calculatorRows()) {
