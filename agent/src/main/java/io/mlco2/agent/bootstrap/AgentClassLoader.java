@@ -51,15 +51,16 @@ final class AgentClassLoader {
      * Micrometer) are not even opened by a run that does not need them.
      */
     private static final List<String> SEARCH_ORDER = List.of("tracker-core-", "nvml-bindings-", "oshi-common-",
-            "oshi-core-", "jna-jpms-", "jna-platform-jpms-", "slf4j-api-", "slf4j-nop-");
+            "oshi-core-", "jna-jpms-", "jna-platform-jpms-", "slf4j-api-", "slf4j-nop-", "asm-");
 
     /**
-     * Nested jars extracted at start: what a run on Linux without an NVIDIA driver and without metrics uses. The
-     * others (JNA, Jackson, Micrometer and the exporters' libraries: ~12 MB) are extracted the first time a class
-     * or resource is not found in these ({@link Loader}).
+     * Nested jars extracted at start: what a run on Linux without an NVIDIA driver and without metrics uses, and ASM
+     * (126 KB), which the epoch hooks load as soon as DJL or DL4J shows up. The others (JNA, Jackson, Micrometer and
+     * the exporters' libraries: ~12 MB) are extracted the first time a class or resource is not found in these
+     * ({@link Loader}).
      */
     private static final List<String> EAGER = List.of("tracker-core-", "nvml-bindings-", "oshi-common-", "oshi-core-",
-            "slf4j-api-", "slf4j-nop-");
+            "slf4j-api-", "slf4j-nop-", "asm-");
 
     static boolean eager(String fileName) {
         for (String p : EAGER) {
