@@ -1,7 +1,6 @@
 package io.mlco2.tracker.carbon;
 
 import io.mlco2.tracker.report.Fmt;
-import io.mlco2.tracker.report.Json;
 import io.mlco2.tracker.report.Tsv;
 
 import java.util.ArrayList;
@@ -291,19 +290,6 @@ public final class CarbonIntensities {
         return places;
     }
 
-    /** The places as regions.json has them (for the test that the two files agree). */
-    static List<Place> placesFromJson() {
-        List<Place> places = new ArrayList<>();
-        for (Map<String, Object> r : Json.objects(Json.parseResource(CarbonIntensities.class, DATA + "regions.json"), "regions")) {
-            GridIntensity g = new GridIntensity(Json.text(r, "id"), Json.text(r, "display_name"),
-                    Json.text(r, "country_name"), Json.text(r, "country_iso3"), Json.text(r, "sub_region"),
-                    Json.text(r, "cloud_provider"), Json.text(r, "cloud_region"),
-                    Json.number(r, "grams_per_kwh"), Json.text(r, "source"), false);
-            places.add(new Place(g, RegionKind.of(Json.text(r, "kind")), Json.text(r, "country_iso2"),
-                    (int) Json.number(r, "offset_ratio_percent")));
-        }
-        return places;
-    }
 
     static List<Place> bundledPlaces() {
         return bundled().places;
@@ -318,14 +304,6 @@ public final class CarbonIntensities {
         return pue;
     }
 
-    /** The PUE per provider as pue.json has it (for the test that the two files agree). */
-    static Map<String, Double> pueFromJson() {
-        Map<String, Double> pue = new HashMap<>();
-        for (Map<String, Object> p : Json.objects(Json.parseResource(CarbonIntensities.class, DATA + "pue.json"), "pue")) {
-            pue.put(Json.text(p, "provider"), Json.number(p, "pue"));
-        }
-        return pue;
-    }
 
     static Map<String, Double> bundledPue() {
         return bundled().pueByProvider;

@@ -111,36 +111,40 @@ final class FrameworkInstrumentation {
         return w;
     }
 
-    /** A framework, its classes' hooks and the check of its version in a class loader. */
-    private abstract static class Gate {
+    /** A framework and the check of its version in a class loader (read once per loader). */
+    private static final class Gate {
 
         private final String framework;
+        private final java.util.function.Function<ClassLoader, String> versionIn;
+        private final java.util.function.Predicate<String> recognised;
         private final Log log;
         private final EpochTracker epochs;
-        private final Map<Object, Boolean> byLoader = new ConcurrentHashMap<>();
+        private final Map<Object, java.util.Optional<String>> versions = new ConcurrentHashMap<>();
 
-        Gate(String framework, Log log, EpochTracker epochs) {
+        Gate(String framework, java.util.function.Function<ClassLoader, String> versionIn,
+             java.util.function.Predicate<String> recognised, Log log, EpochTracker epochs) {
             this.framework = framework;
+            this.versionIn = versionIn;
+            this.recognised = recognised;
             this.log = log;
             this.epochs = epochs;
         }
 
-        abstract String version(ClassLoader loader);
-
-        abstract boolean recognised(String version);
+        /** The framework's version in {@code loader}'s jar, {@code null} when unknown. */
+        String version(ClassLoader loader) {
+            return versions.computeIfAbsent(loader == null ? Gate.class : loader,
+                    k -> java.util.Optional.ofNullable(versionIn.apply(loader))).orElse(null);
+        }
 
         boolean versionOk(ClassLoader loader) {
-            Object key = loader == null ? Gate.class : loader;
-            return byLoader.computeIfAbsent(key, k -> {
-                String v = version(loader);
-                boolean ok = recognised(v);
-                if (!ok) {
-                    log.once("epochs:" + framework + ":version", Log.Level.INFO, "epochs: " + framework + " version "
-                            + (v == null ? "unknown" : v) + " is not recognised: left alone, its epochs are not"
-                            + " detected (Mlco2.phase still works)");
-                }
-                return ok;
-            });
+            String v = version(loader);
+            boolean ok = recognised.test(v);
+            if (!ok) {
+                log.once("epochs:" + framework + ":version", Log.Level.INFO, "epochs: " + framework + " version "
+                        + (v == null ? "unknown" : v) + " is not recognised: left alone, its epochs are not"
+                        + " detected (Mlco2.phase still works)");
+            }
+            return ok;
         }
 
         void notRecognised(ClassLoader loader, String className, String why) {
@@ -174,28 +178,11 @@ final class FrameworkInstrumentation {
             this.log = log;
             this.weaver = new HookWeaver(bridge);
             this.bridgeResource = bridge + ".class";
-            Gate djl = new Gate("DJL", log, epochs) {
-                @Override
-                String version(ClassLoader loader) {
-                    return manifestVersion(loader, "ai/djl/training/EasyTrain.class");
-                }
-
-                @Override
-                boolean recognised(String version) {
-                    return djlVersionRecognised(version);
-                }
-            };
-            Gate dl4j = new Gate("DL4J", log, epochs) {
-                @Override
-                String version(ClassLoader loader) {
-                    return pomVersion(loader, "META-INF/maven/org.deeplearning4j/deeplearning4j-nn/pom.properties");
-                }
-
-                @Override
-                boolean recognised(String version) {
-                    return dl4jVersionRecognised(version);
-                }
-            };
+            Gate djl = new Gate("DJL", loader -> manifestVersion(loader, "ai/djl/training/EasyTrain.class"),
+                    FrameworkInstrumentation::djlVersionRecognised, log, epochs);
+            Gate dl4j = new Gate("DL4J",
+                    loader -> pomVersion(loader, "META-INF/maven/org.deeplearning4j/deeplearning4j-nn/pom.properties"),
+                    FrameworkInstrumentation::dl4jVersionRecognised, log, epochs);
             this.gates = Map.of(internal(EASY_TRAIN), djl, internal(TRAINER), djl,
                     internal(MULTI_LAYER_NETWORK), dl4j, internal(COMPUTATION_GRAPH), dl4j);
             this.hooks = Map.of(internal(EASY_TRAIN), List.of(DJL_FIT), internal(TRAINER), List.of(DJL_NOTIFY),

@@ -162,10 +162,12 @@ final class HookWeaver {
                          String exitDescriptor, Object[] handlerLocals) {
     }
 
+    /** A method a hook matched: its access flags and the local variable slots it stores into. */
+    private record Matched(Hook hook, int access, BitSet written) {
+    }
+
     private Map<String, Woven> scan(ClassReader reader, String owner, List<Hook> hooks) throws Rejected {
-        Map<String, Hook> matched = new HashMap<>();
-        Map<String, Integer> access = new HashMap<>();
-        Map<String, BitSet> written = new HashMap<>();
+        Map<String, Matched> matched = new HashMap<>();
         Set<Hook> found = new LinkedHashSet<>();
         reader.accept(new ClassVisitor(Opcodes.ASM9) {
             @Override
@@ -173,12 +175,9 @@ final class HookWeaver {
                                              String[] exceptions) {
                 for (Hook h : hooks) {
                     if (h.matcher().matches(acc, name, descriptor)) {
-                        String key = name + descriptor;
-                        matched.put(key, h);
-                        access.put(key, acc);
-                        found.add(h);
                         BitSet w = new BitSet();
-                        written.put(key, w);
+                        matched.put(name + descriptor, new Matched(h, acc, w));
+                        found.add(h);
                         return new MethodVisitor(Opcodes.ASM9) {
                             @Override
                             public void visitVarInsn(int opcode, int var) {
@@ -206,10 +205,10 @@ final class HookWeaver {
             }
         }
         Map<String, Woven> chosen = new HashMap<>();
-        for (Map.Entry<String, Hook> e : matched.entrySet()) {
+        for (Map.Entry<String, Matched> e : matched.entrySet()) {
             String key = e.getKey();
-            Hook h = e.getValue();
-            int acc = access.get(key);
+            Hook h = e.getValue().hook();
+            int acc = e.getValue().access();
             String descriptor = key.substring(key.indexOf('('));
             String where = key.substring(0, key.indexOf('(')) + descriptor;
             if ((acc & (Opcodes.ACC_ABSTRACT | Opcodes.ACC_NATIVE)) != 0) {
@@ -223,7 +222,7 @@ final class HookWeaver {
             Object[] locals = null;
             if (h.exit() != null) {
                 for (Arg a : h.exit().args()) {
-                    if (a.kind() != Arg.Kind.THROWN && written.get(key).get(slot(a, acc, descriptor))) {
+                    if (a.kind() != Arg.Kind.THROWN && e.getValue().written().get(slot(a, acc, descriptor))) {
                         throw new Rejected("stores into a parameter the hook reads in " + where);
                     }
                 }
@@ -363,17 +362,14 @@ final class HookWeaver {
             }
         }
 
+        /** The operation and the arguments, the thrown exception as {@code null} (a normal entry or return). */
         private void loadArgs(Call c) {
             super.visitLdcInsn(c.op());
             for (Arg a : c.args()) {
-                switch (a.kind()) {
-                    case THIS -> super.visitVarInsn(Opcodes.ALOAD, 0);
-                    case THROWN -> super.visitInsn(Opcodes.ACONST_NULL);
-                    case PARAM -> {
-                        Type t = Type.getArgumentTypes(w.descriptor())[a.index()];
-                        super.visitVarInsn(t.getOpcode(Opcodes.ILOAD), slot(a, w.access(), w.descriptor()));
-                    }
-                    default -> throw new IllegalStateException(a.toString());
+                if (a.kind() == Arg.Kind.THROWN) {
+                    super.visitInsn(Opcodes.ACONST_NULL);
+                } else {
+                    loadArg(a);
                 }
             }
         }
@@ -511,10 +507,7 @@ final class HookWeaver {
                         super.visitInsn(Opcodes.SWAP);            // t op a t
                     }
                 } else {
-                    super.visitLdcInsn(exit.op());
-                    for (Arg a : args) {
-                        loadArg(a);
-                    }
+                    loadArgs(exit);
                 }
                 invoke(w.exitDescriptor());                      // t
                 super.visitInsn(Opcodes.ATHROW);
@@ -522,6 +515,7 @@ final class HookWeaver {
             super.visitMaxs(maxStack + 4, maxLocals);
         }
 
+        /** {@code this} or a parameter. */
         private void loadArg(Arg a) {
             if (a.kind() == Arg.Kind.THIS) {
                 super.visitVarInsn(Opcodes.ALOAD, 0);

@@ -32,14 +32,25 @@ final class LazyFrameworkHooks implements ClassFileTransformer {
     static final List<String> TRIGGERS = List.of("ai/djl/", "org/deeplearning4j/", "org/nd4j/");
 
     /** {@link #TRIGGERS} as binary-name prefixes. */
-    private static final List<String> TRIGGER_PACKAGES = List.of("ai.djl.", "org.deeplearning4j.", "org.nd4j.");
+    private static final List<String> TRIGGER_PACKAGES = binaryNames(TRIGGERS);
 
     /** The classes that carry advice (internal form). */
     static final Set<String> TARGETS = Set.of(
-            FrameworkInstrumentation.EASY_TRAIN.replace('.', '/'),
-            FrameworkInstrumentation.TRAINER.replace('.', '/'),
-            FrameworkInstrumentation.MULTI_LAYER_NETWORK.replace('.', '/'),
-            FrameworkInstrumentation.COMPUTATION_GRAPH.replace('.', '/'));
+            FrameworkInstrumentation.internal(FrameworkInstrumentation.EASY_TRAIN),
+            FrameworkInstrumentation.internal(FrameworkInstrumentation.TRAINER),
+            FrameworkInstrumentation.internal(FrameworkInstrumentation.MULTI_LAYER_NETWORK),
+            FrameworkInstrumentation.internal(FrameworkInstrumentation.COMPUTATION_GRAPH));
+
+    /** {@link #TARGETS} as binary names, to match loaded classes without making an internal name of each. */
+    private static final Set<String> TARGET_CLASSES = Set.copyOf(binaryNames(TARGETS));
+
+    private static List<String> binaryNames(java.util.Collection<String> internalNames) {
+        List<String> out = new ArrayList<>();
+        for (String n : internalNames) {
+            out.add(n.replace('/', '.'));
+        }
+        return List.copyOf(out);
+    }
 
     static final long WAIT_MILLIS = 10_000;
 
@@ -129,7 +140,7 @@ final class LazyFrameworkHooks implements ClassFileTransformer {
         ready.complete(weaving);
         List<Class<?>> loaded = new ArrayList<>();
         for (Class<?> c : inst.getAllLoadedClasses()) {
-            if (TARGETS.contains(c.getName().replace('.', '/')) && inst.isModifiableClass(c)) {
+            if (TARGET_CLASSES.contains(c.getName()) && inst.isModifiableClass(c)) {
                 loaded.add(c);
             }
         }

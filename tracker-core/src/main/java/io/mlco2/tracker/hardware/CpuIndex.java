@@ -1,5 +1,7 @@
 package io.mlco2.tracker.hardware;
 
+import io.mlco2.tracker.report.Tsv;
+
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -32,11 +34,7 @@ final class CpuIndex {
     }
 
     static CpuIndex bundled() {
-        return new CpuIndex(read(RESOURCE), read(LOOKUP));
-    }
-
-    private static String read(String resource) {
-        return io.mlco2.tracker.report.Tsv.resourceText(CpuIndex.class, resource);
+        return new CpuIndex(Tsv.resourceText(CpuIndex.class, RESOURCE), Tsv.resourceText(CpuIndex.class, LOOKUP));
     }
 
     /** {@link NameMatcher#best}{@code (query, all())}, without building the rows that cannot match. */

@@ -1,12 +1,12 @@
 package io.mlco2.tracker.hardware;
 
-import io.mlco2.tracker.report.Json;
 import io.mlco2.tracker.report.Tsv;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Bundled CPU and GPU TDP tables with name matching that survives real device strings
@@ -40,10 +40,9 @@ public final class TdpTables {
 
     private final List<CalculatorRow> calculatorRows;
     private final CpuIndex cpus;
-    /** Matcher rows, built when first asked for (a run on a machine without a GPU builds few or none). */
-    private volatile List<NameMatcher.Row<CalculatorRow>> calculator;
-    private volatile List<NameMatcher.Row<CalculatorRow>> accelerators;
-    private volatile List<NameMatcher.Row<CalculatorRow>> calculatorCpus;
+    /** Matcher rows of the calculator's table by subset, built when first asked for (a run on a machine without a
+     * GPU builds few or none). */
+    private final Map<String, List<NameMatcher.Row<CalculatorRow>>> matcherRows = new ConcurrentHashMap<>();
 
     private TdpTables(List<CalculatorRow> calculatorRows, CpuIndex cpus) {
         this.calculatorRows = List.copyOf(calculatorRows);
@@ -52,39 +51,23 @@ public final class TdpTables {
 
     /** Every row of the calculator's table as a matcher row. */
     private List<NameMatcher.Row<CalculatorRow>> calculator() {
-        List<NameMatcher.Row<CalculatorRow>> c = calculator;
-        if (c == null) {
-            c = rows(null, false);
-            calculator = c;
-        }
-        return c;
+        return matcherRows.computeIfAbsent("all", k -> rows(r -> true));
     }
 
     /** The calculator's GPUs and TPUs. */
     private List<NameMatcher.Row<CalculatorRow>> accelerators() {
-        List<NameMatcher.Row<CalculatorRow>> a = accelerators;
-        if (a == null) {
-            a = rows("cpu", false);
-            accelerators = a;
-        }
-        return a;
+        return matcherRows.computeIfAbsent("accelerators", k -> rows(r -> !r.type().equals("cpu")));
     }
 
     /** The calculator's CPU rows. */
     private List<NameMatcher.Row<CalculatorRow>> calculatorCpus() {
-        List<NameMatcher.Row<CalculatorRow>> c = calculatorCpus;
-        if (c == null) {
-            c = rows("cpu", true);
-            calculatorCpus = c;
-        }
-        return c;
+        return matcherRows.computeIfAbsent("cpus", k -> rows(r -> r.type().equals("cpu")));
     }
 
-    /** Matcher rows of the calculator's rows of {@code type} (all when null), or of the others with {@code !of}. */
-    private List<NameMatcher.Row<CalculatorRow>> rows(String type, boolean of) {
+    private List<NameMatcher.Row<CalculatorRow>> rows(java.util.function.Predicate<CalculatorRow> which) {
         List<NameMatcher.Row<CalculatorRow>> out = new ArrayList<>();
         for (CalculatorRow r : calculatorRows) {
-            if (type == null || r.type().equals(type) == of) {
+            if (which.test(r)) {
                 out.add(NameMatcher.row(r.name(), r));
             }
         }
@@ -159,13 +142,4 @@ public final class TdpTables {
         return rows;
     }
 
-    /** The rows as gpus.json has them (for the test that the two files agree). */
-    static List<CalculatorRow> calculatorRowsFromJson() {
-        List<CalculatorRow> calc = new ArrayList<>();
-        for (Map<String, Object> g : Json.objects(Json.parseResource(TdpTables.class, DATA + "gpus.json"), "gpus")) {
-            calc.add(new CalculatorRow(Json.text(g, "name"), Json.text(g, "type"), Json.number(g, "tdp_watts"),
-                    Json.text(g, "source")));
-        }
-        return calc;
-    }
 }

@@ -1,5 +1,6 @@
 package io.mlco2.tracker.carbon;
 
+import io.mlco2.tracker.report.Json;
 import io.mlco2.tracker.hardware.RawCsv;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -38,8 +39,8 @@ class CarbonIntensitiesTest {
 
     @Test
     void theTabSeparatedPlacesTheAgentReadsAreRegionsJsonsRows() {
-        assertEquals(CarbonIntensities.placesFromJson(), CarbonIntensities.bundledPlaces());
-        assertEquals(CarbonIntensities.pueFromJson(), CarbonIntensities.bundledPue());
+        assertEquals(placesFromJson(), CarbonIntensities.bundledPlaces());
+        assertEquals(pueFromJson(), CarbonIntensities.bundledPue());
         assertEquals(6, CarbonIntensities.bundledPue().size());
         assertEquals(387, CarbonIntensities.bundledPlaces().size());
         assertThrows(IllegalStateException.class, () -> CarbonIntensities.places("FR\tcountry\tFrance\n"));
@@ -216,5 +217,30 @@ class CarbonIntensitiesTest {
     @CsvSource({"1,1st", "2,2nd", "3,3rd", "4,4th", "11,11th", "12,12th", "13,13th", "21,21st", "102,102nd", "111,111th"})
     void ordinals(int n, String expected) {
         assertEquals(expected, CarbonIntensities.ordinal(n));
+    }
+
+    /** The places as regions.json has them. */
+    private static List<CarbonIntensities.Place> placesFromJson() {
+        List<CarbonIntensities.Place> places = new java.util.ArrayList<>();
+        for (Map<String, Object> r : Json.objects(Json.parseResource(CarbonIntensities.class,
+                "/io/mlco2/tracker/data/regions.json"), "regions")) {
+            GridIntensity g = new GridIntensity(Json.text(r, "id"), Json.text(r, "display_name"),
+                    Json.text(r, "country_name"), Json.text(r, "country_iso3"), Json.text(r, "sub_region"),
+                    Json.text(r, "cloud_provider"), Json.text(r, "cloud_region"),
+                    Json.number(r, "grams_per_kwh"), Json.text(r, "source"), false);
+            places.add(new CarbonIntensities.Place(g, RegionKind.of(Json.text(r, "kind")), Json.text(r, "country_iso2"),
+                    (int) Json.number(r, "offset_ratio_percent")));
+        }
+        return places;
+    }
+
+    /** The PUE per provider as pue.json has it. */
+    private static Map<String, Double> pueFromJson() {
+        Map<String, Double> pue = new java.util.HashMap<>();
+        for (Map<String, Object> p : Json.objects(Json.parseResource(CarbonIntensities.class,
+                "/io/mlco2/tracker/data/pue.json"), "pue")) {
+            pue.put(Json.text(p, "provider"), Json.number(p, "pue"));
+        }
+        return pue;
     }
 }

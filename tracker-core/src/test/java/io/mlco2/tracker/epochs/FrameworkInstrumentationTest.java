@@ -14,7 +14,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
 import java.lang.instrument.ClassFileTransformer;
-import java.lang.reflect.InvocationTargetException;
 import java.net.URL;
 import java.net.URLClassLoader;
 import java.nio.charset.StandardCharsets;
@@ -155,17 +154,11 @@ class FrameworkInstrumentationTest {
         }
     }
 
-    private static Object invoke(Class<?> c, String name, Object target, Object... args) throws Throwable {
-        for (java.lang.reflect.Method m : c.getMethods()) {
-            if (m.getName().equals(name)) {
-                try {
-                    return m.invoke(target, args);
-                } catch (InvocationTargetException e) {
-                    throw e.getCause();
-                }
-            }
+    /** The bytes of the fake {@code EasyTrain} as {@code loader} finds them. */
+    private static byte[] easyTrainBytes(ClassLoader loader) throws IOException {
+        try (InputStream in = loader.getResourceAsStream("ai/djl/training/EasyTrain.class")) {
+            return in.readAllBytes();
         }
-        throw new AssertionError(name);
     }
 
     @Test
@@ -175,10 +168,11 @@ class FrameworkInstrumentationTest {
             Class<?> easyTrain = Class.forName("ai.djl.training.EasyTrain", true, l);
             Class<?> trainerClass = Class.forName("ai.djl.training.Trainer", true, l);
             Object trainer = trainerClass.getConstructor().newInstance();
-            invoke(easyTrain, "fit", null, trainer, 2, null, null);
-            assertThrows(IllegalArgumentException.class, () -> invoke(easyTrain, "fit", null, trainer, -1, null, null));
+            HookWeaverTest.call(easyTrain, null, "fit", trainer, 2, null, null);
+            assertThrows(IllegalArgumentException.class,
+                    () -> HookWeaverTest.call(easyTrain, null, "fit", trainer, -1, null, null));
             Consumer<Object> listeners = o -> RecordingBridge.EVENTS.add(List.of("listener", o));
-            invoke(trainerClass, "notifyListeners", trainer, listeners);
+            HookWeaverTest.call(trainerClass, trainer, "notifyListeners", listeners);
             assertEquals(List.of(List.of("djl.fit.enter", trainer, 2), List.of("djl.fit.exit", trainer),
                     List.of("djl.fit.enter", trainer, -1), List.of("djl.fit.exit", trainer),
                     List.of("listener", trainer), List.of("djl.notified", trainer, listeners)),
@@ -193,10 +187,7 @@ class FrameworkInstrumentationTest {
     void anUnrecognisedVersionIsLeftAloneWithOneLine() throws Throwable {
         Path jar = fakeDjl("0.19.0", true);
         try (URLClassLoader l = new URLClassLoader(new URL[] {jar.toUri().toURL()}, getClass().getClassLoader())) {
-            byte[] bytes;
-            try (InputStream in = l.getResourceAsStream("ai/djl/training/EasyTrain.class")) {
-                bytes = in.readAllBytes();
-            }
+            byte[] bytes = easyTrainBytes(l);
             assertNull(weaving.transform(null, l, "ai/djl/training/EasyTrain", null, null, bytes));
             assertNull(weaving.transform(null, l, "ai/djl/training/EasyTrain", null, null, bytes));
         }
@@ -211,7 +202,7 @@ class FrameworkInstrumentationTest {
             Class<?> trainerClass = Class.forName("ai.djl.training.Trainer", true, l);
             Class<?> easyTrain = Class.forName("ai.djl.training.EasyTrain", true, l);
             Object trainer = trainerClass.getConstructor().newInstance();
-            invoke(easyTrain, "fit", null, trainer, 1, null, null);
+            HookWeaverTest.call(easyTrain, null, "fit", trainer, 1, null, null);
             assertEquals(List.of(List.of("djl.fit.enter", trainer, 1), List.of("djl.fit.exit", trainer)),
                     List.copyOf(RecordingBridge.EVENTS));
         }
@@ -226,9 +217,7 @@ class FrameworkInstrumentationTest {
         byte[] bytes;
         try (URLClassLoader isolated = new URLClassLoader(new URL[] {jar.toUri().toURL()},
                 ClassLoader.getPlatformClassLoader())) {
-            try (InputStream in = isolated.getResourceAsStream("ai/djl/training/EasyTrain.class")) {
-                bytes = in.readAllBytes();
-            }
+            bytes = easyTrainBytes(isolated);
             assertNull(weaving.transform(null, isolated, "ai/djl/training/EasyTrain", null, null, bytes));
             assertNull(weaving.transform(null, null, "ai/djl/training/EasyTrain", null, null, bytes),
                     "the boot loader sees no bridge");

@@ -66,7 +66,8 @@ class HookWeaverTest {
         return define(FIXTURE, weaver.weave(original(), List.of(hooks)));
     }
 
-    private static Object call(Class<?> c, Object target, String name, Object... args) throws Throwable {
+    /** Calls the public method {@code name} of {@code c}; what it throws is thrown as is. */
+    static Object call(Class<?> c, Object target, String name, Object... args) throws Throwable {
         for (Method m : c.getMethods()) {
             if (m.getName().equals(name)) {
                 try {

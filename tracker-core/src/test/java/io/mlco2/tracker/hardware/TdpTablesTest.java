@@ -1,5 +1,6 @@
 package io.mlco2.tracker.hardware;
 
+import io.mlco2.tracker.report.Json;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -101,7 +102,7 @@ class TdpTablesTest {
 
     @Test
     void theTabSeparatedGpuRowsTheAgentReadsAreGpusJsonsRows() {
-        assertEquals(TdpTables.calculatorRowsFromJson(), TdpTables.bundled().calculatorRows());
+        assertEquals(calculatorRowsFromJson(), TdpTables.bundled().calculatorRows());
         assertEquals(51, TdpTables.bundled().calculatorRows().size());
     }
 
@@ -157,5 +158,16 @@ class TdpTablesTest {
         }
         return TdpTables.bundled().calculatorRows().stream().filter(r -> r.name().equals(name))
                 .findFirst().orElseThrow().tdpWatts();
+    }
+
+    /** The rows as gpus.json has them. */
+    private static List<TdpTables.CalculatorRow> calculatorRowsFromJson() {
+        List<TdpTables.CalculatorRow> calc = new java.util.ArrayList<>();
+        for (Map<String, Object> g : Json.objects(Json.parseResource(TdpTables.class, "/io/mlco2/tracker/data/gpus.json"),
+                "gpus")) {
+            calc.add(new TdpTables.CalculatorRow(Json.text(g, "name"), Json.text(g, "type"), Json.number(g, "tdp_watts"),
+                    Json.text(g, "source")));
+        }
+        return calc;
     }
 }
