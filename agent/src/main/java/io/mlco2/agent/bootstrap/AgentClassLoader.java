@@ -54,13 +54,12 @@ final class AgentClassLoader {
             "oshi-core-", "jna-jpms-", "jna-platform-jpms-", "slf4j-api-", "slf4j-nop-", "asm-");
 
     /**
-     * Nested jars extracted at start: what a run on Linux without an NVIDIA driver and without metrics uses, and ASM
-     * (126 KB), which the epoch hooks load as soon as DJL or DL4J shows up. The others (JNA, Jackson, Micrometer and
-     * the exporters' libraries: ~12 MB) are extracted the first time a class or resource is not found in these
-     * ({@link Loader}).
+     * Nested jars extracted at start: the agent itself, the NVML binding (whose driver check needs no JNA) and ASM
+     * (126 KB, which the epoch hooks load as soon as DJL or DL4J shows up): 0.6 MB. The others (OSHI, which Linux with
+     * a readable {@code /proc} never asks, JNA, Jackson, Micrometer and the exporters' libraries: ~14 MB) are
+     * extracted the first time a class or resource is not found in these ({@link Loader}).
      */
-    private static final List<String> EAGER = List.of("tracker-core-", "nvml-bindings-", "oshi-common-", "oshi-core-",
-            "slf4j-api-", "slf4j-nop-", "asm-");
+    private static final List<String> EAGER = List.of("tracker-core-", "nvml-bindings-", "asm-");
 
     static boolean eager(String fileName) {
         for (String p : EAGER) {

@@ -36,6 +36,9 @@ public final class AgentMain {
             Runnable[] stop = new Runnable[1];
             Thread init = new Thread(() -> {
                 try {
+                    if (inst != null) {
+                        FirstLoads.installIfOnClassPath(inst, ClassLoader.getSystemClassLoader());
+                    }
                     ClassLoader loader = AgentClassLoader.create();
                     Thread.currentThread().setContextClassLoader(loader);
                     Class<?> runtime = Class.forName("io.mlco2.tracker.runtime.AgentRuntime", true, loader);
@@ -64,7 +67,6 @@ public final class AgentMain {
                 }
             }, "mlco2-exit");
             Runtime.getRuntime().addShutdownHook(hook);
-            FirstLoads.install(inst);
             init.start();
         } catch (Throwable t) {
             System.err.println("[mlco2] ERROR: agent not started (" + t + "); the application runs on without it");

@@ -130,7 +130,9 @@ public final class Config {
     /** Loads from this JVM's system properties and environment, with {@code agentArgs} on top. */
     public static Config load(String agentArgs, Log log) {
         Map<String, String> props = new LinkedHashMap<>();
-        System.getProperties().forEach((k, v) -> props.put(String.valueOf(k), String.valueOf(v)));
+        for (Map.Entry<Object, Object> e : System.getProperties().entrySet()) {
+            props.put(String.valueOf(e.getKey()), String.valueOf(e.getValue()));
+        }
         return load(agentArgs, props, System.getenv(), log);
     }
 
@@ -148,22 +150,23 @@ public final class Config {
         // Lowest first, so that higher layers overwrite.
         Map<String, String> fromArgs = parseAgentArgs(agentArgs, log);
         Map<String, String> fromProps = new LinkedHashMap<>();
-        systemProperties.forEach((k, v) -> {
-            if (k.startsWith("mlco2.")) {
-                fromProps.put(k, v);
+        for (Map.Entry<String, String> e : systemProperties.entrySet()) {
+            if (e.getKey().startsWith("mlco2.")) {
+                fromProps.put(e.getKey(), e.getValue());
             }
-        });
+        }
         Map<String, String> fromEnv = new LinkedHashMap<>();
-        env.forEach((k, v) -> {
+        for (Map.Entry<String, String> e : env.entrySet()) {
+            String k = e.getKey();
             if (k.startsWith("MLCO2_")) {
                 Key<?> key = byEnv.get(k);
                 if (key == null) {
                     log.warn("unknown environment variable " + k + " ignored; known: MLCO2_REGION, MLCO2_OUTPUT_DIR, ... (see README)");
                 } else {
-                    fromEnv.put(key.name(), v);
+                    fromEnv.put(key.name(), e.getValue());
                 }
             }
-        });
+        }
 
         String file = firstOf(CONFIG_FILE.name(), fromArgs, fromProps, fromEnv);
         if (file != null) {

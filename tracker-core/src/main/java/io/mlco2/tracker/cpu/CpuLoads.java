@@ -27,8 +27,8 @@ public final class CpuLoads {
     static CpuLoad machine(java.util.function.Supplier<CentralProcessor> cpu, ProcStat procStat, int logicalProcessors,
                            long startNanos) {
         CpuLoad first = process(logicalProcessors, startNanos);
-        int idleIndex = CentralProcessor.TickType.IDLE.getIndex();
-        int iowaitIndex = CentralProcessor.TickType.IOWAIT.getIndex();
+        int idleIndex = ProcStat.IDLE;
+        int iowaitIndex = ProcStat.IOWAIT;
         return new CpuLoad() {
             private long[] prev;
             private long[] now;

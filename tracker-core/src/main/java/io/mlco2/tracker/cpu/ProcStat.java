@@ -16,6 +16,12 @@ import java.nio.file.StandardOpenOption;
 final class ProcStat implements AutoCloseable {
 
     static final int TICKS = 8;
+
+    /** Indexes of the idle and iowait ticks: OSHI's {@code TickType.IDLE} and {@code IOWAIT} ({@code ProcStatTest}
+     * checks), written out so that reading the ticks loads no OSHI class (OSHI's jars are then never opened on
+     * Linux: docs/PERFORMANCE.md, start-up). */
+    static final int IDLE = 3;
+    static final int IOWAIT = 4;
     private static final Path PROC_STAT = Path.of("/proc/stat");
 
     private final FileChannel channel;

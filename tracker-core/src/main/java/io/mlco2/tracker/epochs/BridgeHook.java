@@ -14,15 +14,56 @@ final class BridgeHook implements BiFunction<String, Object[], Object> {
     static final String BRIDGE_CLASS = "io.mlco2.agent.bootstrap.Bridge";
 
     private final EpochTracker epochs;
-    private final DjlEpochs djl;
-    private final Dl4jEpochs dl4j;
     private final Log log;
+    private volatile DjlEpochs djl;
+    private volatile Dl4jEpochs dl4j;
 
+    /** The agent's: each framework's state is made at its first event (a job without it never loads its classes). */
+    BridgeHook(EpochTracker epochs, Log log) {
+        this(epochs, null, null, log);
+    }
+
+    /** With the frameworks' states given (tests); a {@code null} one is made at its first event. */
     BridgeHook(EpochTracker epochs, DjlEpochs djl, Dl4jEpochs dl4j, Log log) {
         this.epochs = epochs;
         this.djl = djl;
         this.dl4j = dl4j;
         this.log = log;
+    }
+
+    /** Makes both frameworks' states now (called when a framework shows up, before its hooks are woven). */
+    void prepare() {
+        djl();
+        dl4j();
+    }
+
+    private DjlEpochs djl() {
+        DjlEpochs d = djl;
+        if (d == null) {
+            synchronized (this) {
+                d = djl;
+                if (d == null) {
+                    d = new DjlEpochs(epochs, log, DjlEpochs.LISTENER,
+                            () -> EpochsExtension.firstLoadNanos("ai/djl/training/EasyTrain"));
+                    djl = d;
+                }
+            }
+        }
+        return d;
+    }
+
+    private Dl4jEpochs dl4j() {
+        Dl4jEpochs d = dl4j;
+        if (d == null) {
+            synchronized (this) {
+                d = dl4j;
+                if (d == null) {
+                    d = new Dl4jEpochs(epochs, log, () -> EpochsExtension.firstLoadNanos("org/deeplearning4j/optimize/Solver"));
+                    dl4j = d;
+                }
+            }
+        }
+        return d;
     }
 
     @Override
@@ -37,12 +78,12 @@ final class BridgeHook implements BiFunction<String, Object[], Object> {
                 case "epoch.current" -> {
                     return EpochTracker.currentEpoch();
                 }
-                case "djl.fit.enter" -> djl.fitEnter(a[0], (Integer) a[1]);
-                case "djl.fit.exit" -> djl.fitExit(a[0]);
-                case "djl.notified" -> djl.notified(a[0], a[1]);
-                case "dl4j.planned" -> dl4j.planned(a[0], (Integer) a[1]);
-                case "dl4j.epoch.enter" -> dl4j.epochEnter(a[0]);
-                case "dl4j.epoch.exit" -> dl4j.epochExit(a[0], (Throwable) a[1]);
+                case "djl.fit.enter" -> djl().fitEnter(a[0], (Integer) a[1]);
+                case "djl.fit.exit" -> djl().fitExit(a[0]);
+                case "djl.notified" -> djl().notified(a[0], a[1]);
+                case "dl4j.planned" -> dl4j().planned(a[0], (Integer) a[1]);
+                case "dl4j.epoch.enter" -> dl4j().epochEnter(a[0]);
+                case "dl4j.epoch.exit" -> dl4j().epochExit(a[0], (Throwable) a[1]);
                 default -> log.once("bridge:unknown:" + op, Log.Level.DEBUG, "bridge: unknown operation " + op);
             }
         } catch (Throwable t) {

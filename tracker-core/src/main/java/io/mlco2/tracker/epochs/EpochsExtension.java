@@ -28,12 +28,13 @@ public final class EpochsExtension {
         tracker.addSection("epochs", epochs::epochsSection);
         tracker.addSection("forecast", epochs::forecastSection);
         EpochTracker.activate(epochs);
-        DjlEpochs djl = new DjlEpochs(epochs, log, DjlEpochs.LISTENER, () -> firstLoadNanos("ai/djl/training/EasyTrain"));
-        BridgeHook hook = new BridgeHook(epochs, djl, new Dl4jEpochs(epochs, log,
-                () -> firstLoadNanos("org/deeplearning4j/optimize/Solver")), log);
+        BridgeHook hook = new BridgeHook(epochs, log);
         if (inst != null) {
             try {
-                new LazyFrameworkHooks(inst, () -> FrameworkInstrumentation.makeRaw(epochs, log), log).register();
+                new LazyFrameworkHooks(inst, () -> {
+                    hook.prepare(); // on the hooks' thread, not at the framework's first event on the job's
+                    return FrameworkInstrumentation.makeRaw(epochs, log);
+                }, log).register();
             } catch (Throwable t) {
                 log.info("epochs: framework detection is off (" + Log.describe(t) + "); Mlco2.phase still works");
             }

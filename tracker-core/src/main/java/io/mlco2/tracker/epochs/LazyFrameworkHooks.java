@@ -34,12 +34,16 @@ final class LazyFrameworkHooks implements ClassFileTransformer {
     /** {@link #TRIGGERS} as binary-name prefixes. */
     private static final List<String> TRIGGER_PACKAGES = binaryNames(TRIGGERS);
 
-    /** The classes that carry advice (internal form). */
+    /**
+     * The classes that carry advice (internal form). From {@link FrameworkInstrumentation}'s constant names but not
+     * through its methods: that class (its hooks, patterns and the weaver's types) is initialised only once a
+     * framework shows up.
+     */
     static final Set<String> TARGETS = Set.of(
-            FrameworkInstrumentation.internal(FrameworkInstrumentation.EASY_TRAIN),
-            FrameworkInstrumentation.internal(FrameworkInstrumentation.TRAINER),
-            FrameworkInstrumentation.internal(FrameworkInstrumentation.MULTI_LAYER_NETWORK),
-            FrameworkInstrumentation.internal(FrameworkInstrumentation.COMPUTATION_GRAPH));
+            FrameworkInstrumentation.EASY_TRAIN.replace('.', '/'),
+            FrameworkInstrumentation.TRAINER.replace('.', '/'),
+            FrameworkInstrumentation.MULTI_LAYER_NETWORK.replace('.', '/'),
+            FrameworkInstrumentation.COMPUTATION_GRAPH.replace('.', '/'));
 
     /** {@link #TARGETS} as binary names, to match loaded classes without making an internal name of each. */
     private static final Set<String> TARGET_CLASSES = Set.copyOf(binaryNames(TARGETS));

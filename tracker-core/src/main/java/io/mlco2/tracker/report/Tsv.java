@@ -17,13 +17,19 @@ public final class Tsv {
     private Tsv() {
     }
 
-    /** A bundled resource's text (UTF-8); a missing one is an {@link IllegalStateException} naming it. */
+    /**
+     * A bundled table's text; a missing one is an {@link IllegalStateException} naming it. The tables are written in
+     * ISO-8859-1 ({@code scripts/build-data.py} stops on a character outside it), so decoding is a copy of the
+     * bytes: UTF-8 would check every byte, and the few names with an accent (Zürich, Montréal) would send the
+     * whole 257 KB CPU table through the JDK's per-byte decoding loop, which on a cold JVM runs interpreted and
+     * then costs a ~17 ms compilation of that loop (docs/PERFORMANCE.md, start-up).
+     */
     public static String resourceText(Class<?> owner, String resource) {
         try (InputStream in = owner.getResourceAsStream(resource)) {
             if (in == null) {
                 throw new IllegalStateException("bundled data file " + resource + " missing from the jar");
             }
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            return new String(in.readAllBytes(), StandardCharsets.ISO_8859_1);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read bundled " + resource, e);
         }

@@ -113,6 +113,63 @@ class ConfigTest {
         }
     }
 
+    /** The regular expression durations were read with, and what it gave. */
+    private static Duration byRegex(String text, Duration min) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*(ms|s|m|h)?")
+                .matcher(text.trim().toLowerCase(java.util.Locale.ROOT));
+        if (!m.matches()) {
+            throw new IllegalArgumentException("not a duration");
+        }
+        double n = Double.parseDouble(m.group(1));
+        String unit = m.group(2) == null ? "s" : m.group(2);
+        double nanos = switch (unit) {
+            case "ms" -> n * 1e6;
+            case "s" -> n * 1e9;
+            case "m" -> n * 60e9;
+            default -> n * 3600e9;
+        };
+        Duration d = Duration.ofNanos((long) nanos);
+        if (d.compareTo(min) < 0) {
+            throw new IllegalArgumentException("below the minimum");
+        }
+        return d;
+    }
+
+    @Test
+    void durationsAreReadAsTheRegularExpressionReadThem() {
+        Duration min = Duration.ofMillis(10);
+        var p = Parsers.duration(min);
+        List<String> inputs = new java.util.ArrayList<>(List.of("1s", " 2 M ", "1.5h", "1.s", ".5s", "1..5s", "10 ms",
+                "10\tms", "3\u00A0s", "1 s s", "1e3", "0x10", "١s", "5MS", "+1s", "1,5s", "\n7\n", "1.25", "m", ""));
+        java.util.Random r = new java.util.Random(42);
+        String alphabet = "0123456789.. \t\u000Bsmhx-";
+        for (int i = 0; i < 20_000; i++) {
+            StringBuilder b = new StringBuilder();
+            for (int n = r.nextInt(7); n > 0; n--) {
+                b.append(alphabet.charAt(r.nextInt(alphabet.length())));
+            }
+            inputs.add(b.toString());
+        }
+        int accepted = 0;
+        for (String in : inputs) {
+            Object expected;
+            try {
+                expected = byRegex(in, min);
+                accepted++;
+            } catch (IllegalArgumentException | ArithmeticException e) {
+                expected = "rejected";
+            }
+            Object actual;
+            try {
+                actual = p.apply(in);
+            } catch (IllegalArgumentException | ArithmeticException e) {
+                actual = "rejected";
+            }
+            assertEquals(expected, actual, "'" + in + "'");
+        }
+        assertTrue(accepted > 1000, "the random inputs include many valid durations: " + accepted);
+    }
+
     @Test
     void everyKeyHasAnEnvironmentNameAndAValidDefault() {
         for (Key<?> k : Config.keys()) {
