@@ -25,7 +25,12 @@ final class DriverPresence {
     /** {@code null} when NVML should be loaded; otherwise why it is not. */
     static String absentReason(String extraLibraries) {
         return absentReason(extraLibraries, System.getProperty(JnaNvml.PATH_PROPERTY), System.getProperty("os.name", ""),
-                System.getProperty("jna.library.path"), System.getenv("LD_LIBRARY_PATH"), p -> Files.exists(p));
+                System.getProperty("jna.library.path"), System.getenv("LD_LIBRARY_PATH"), new Predicate<Path>() {
+                    @Override
+                    public boolean test(Path p) { // not a lambda: no class spun at start-up
+                        return Files.exists(p);
+                    }
+                });
     }
 
     static String absentReason(String extraLibraries, String libraryProperty, String osName, String jnaLibraryPath,

@@ -79,18 +79,18 @@ final class AgentClassLoader {
         sweepInBackground(dir.getParent(), dir);
         dir.toFile().deleteOnExit();
         int[] nested = {0};
-        List<Path> jars = extract(jar, dir, name -> {
-            nested[0]++;
-            return eager(name);
-        });
+        List<Path> jars = extract(jar, dir, true, nested);
         if (nested[0] == 0) {
             throw new IOException("no nested jars under " + NESTED_DIR + " in " + jar);
         }
         return new Loader(urls(jars), jar, dir, nested[0] == jars.size());
     }
 
-    /** Copies the nested jars {@code which} accepts (by file name) from {@code jar} into {@code dir}. */
-    static List<Path> extract(File jar, Path dir, java.util.function.Predicate<String> which) throws IOException {
+    /**
+     * Copies the nested jars of {@code jar} into {@code dir}: the start-up ones ({@link #eager}) or the others, as
+     * {@code startUp} says; {@code nested[0]} counts every nested jar seen.
+     */
+    static List<Path> extract(File jar, Path dir, boolean startUp, int[] nested) throws IOException {
         List<Path> jars = new ArrayList<>();
         byte[] buffer = new byte[64 * 1024];
         try (JarFile jf = new JarFile(jar, false)) {
@@ -102,7 +102,8 @@ final class AgentClassLoader {
                     continue;
                 }
                 String file = name.substring(NESTED_DIR.length());
-                if (!which.test(file)) {
+                nested[0]++;
+                if (eager(file) != startUp) {
                     continue;
                 }
                 Path target = dir.resolve(file);
@@ -126,7 +127,12 @@ final class AgentClassLoader {
     }
 
     private static URL[] urls(List<Path> jars) throws IOException {
-        jars.sort(Comparator.comparingInt(AgentClassLoader::searchRank));
+        jars.sort(new Comparator<Path>() { // not a lambda: no class spun at start-up
+            @Override
+            public int compare(Path a, Path b) {
+                return Integer.compare(searchRank(a), searchRank(b));
+            }
+        });
         List<URL> urls = new ArrayList<>();
         for (Path p : jars) {
             urls.add(p.toUri().toURL());
@@ -172,7 +178,7 @@ final class AgentClassLoader {
                     return false;
                 }
                 try {
-                    for (URL u : urls(extract(jar, dir, name -> !eager(name)))) {
+                    for (URL u : urls(extract(jar, dir, false, new int[1]))) {
                         addURL(u);
                     }
                 } finally {
@@ -271,12 +277,15 @@ final class AgentClassLoader {
      */
     static void sweepInBackground(Path base, Path keep) {
         try {
-            Thread t = new Thread(() -> {
-                try {
-                    Thread.sleep(SWEEP_DELAY_MILLIS); // not while the agent and the job start
-                    sweepStale(base, keep);
-                } catch (Throwable ignored) {
-                    // best effort: a folder left behind costs disk, nothing else
+            Thread t = new Thread(new Runnable() {
+                @Override
+                public void run() {
+                    try {
+                        Thread.sleep(SWEEP_DELAY_MILLIS); // not while the agent and the job start
+                        sweepStale(base, keep);
+                    } catch (Throwable ignored) {
+                        // best effort: a folder left behind costs disk, nothing else
+                    }
                 }
             }, "mlco2-sweep");
             t.setDaemon(true);

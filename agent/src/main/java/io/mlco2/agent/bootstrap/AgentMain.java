@@ -34,7 +34,9 @@ public final class AgentMain {
             long startMillis = System.currentTimeMillis();
             CountDownLatch ready = new CountDownLatch(1);
             Runnable[] stop = new Runnable[1];
-            Thread init = new Thread(() -> {
+            Thread init = new Thread(new Runnable() { // not a lambda: no class spun at start-up (docs/PERFORMANCE.md)
+                @Override
+                public void run() {
                 try {
                     if (inst != null) {
                         FirstLoads.installIfOnClassPath(inst, ClassLoader.getSystemClassLoader());
@@ -50,9 +52,12 @@ public final class AgentMain {
                 } finally {
                     ready.countDown();
                 }
+                }
             }, "mlco2-init");
             init.setDaemon(true);
-            Thread hook = new Thread(() -> {
+            Thread hook = new Thread(new Runnable() {
+                @Override
+                public void run() {
                 try {
                     if (!ready.await(INIT_WAIT_MILLIS, TimeUnit.MILLISECONDS)) {
                         System.err.println("[mlco2] ERROR: agent still starting at exit; no report written");
@@ -64,6 +69,7 @@ public final class AgentMain {
                     }
                 } catch (Throwable t) {
                     System.err.println("[mlco2] ERROR: at exit: " + t);
+                }
                 }
             }, "mlco2-exit");
             Runtime.getRuntime().addShutdownHook(hook);

@@ -77,7 +77,7 @@ public final class CpuLoads {
      */
     public static CpuLoad process(int logicalProcessors, long startNanos) {
         ProcSelfStat self = ProcSelfStat.open();
-        java.util.function.LongSupplier cpu = self != null ? self::cpuNanos : Jmx.processCpuNanos();
+        java.util.function.LongSupplier cpu = self != null ? self : Jmx.processCpuNanos();
         return cpu == null ? n -> Double.NaN : process(cpu, logicalProcessors, startNanos);
     }
 

@@ -1,10 +1,7 @@
 package io.mlco2.tracker.cpu;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 
 /**
  * The machine's memory in use, {@code MemTotal - MemFree} of {@code /proc/meminfo} (what the JDK's
@@ -19,11 +16,10 @@ public final class MachineMemory {
     private static volatile MachineMemory shared;
     private static volatile boolean unavailable;
 
-    private final FileChannel channel;
-    private final ByteBuffer buffer = ByteBuffer.allocateDirect(8192);
+    private final ProcFile file;
 
-    private MachineMemory(FileChannel channel) {
-        this.channel = channel;
+    private MachineMemory(ProcFile file) {
+        this.file = file;
     }
 
     /** Bytes in use on the machine, or -1 where /proc/meminfo cannot be read (the caller falls back). */
@@ -37,7 +33,7 @@ public final class MachineMemory {
                 m = shared;
                 if (m == null) {
                     try {
-                        m = new MachineMemory(FileChannel.open(MEMINFO, StandardOpenOption.READ));
+                        m = new MachineMemory(new ProcFile(MEMINFO, 8192));
                         shared = m;
                     } catch (IOException | RuntimeException e) {
                         unavailable = true;
@@ -51,35 +47,34 @@ public final class MachineMemory {
 
     private synchronized long read() {
         try {
-            buffer.clear();
-            int n = channel.read(buffer, 0);
-            long total = field(n, "MemTotal:");
-            long free = field(n, "MemFree:");
+            int n = file.read();
+            long total = field(file.bytes(), n, "MemTotal:");
+            long free = field(file.bytes(), n, "MemFree:");
             return total < 0 || free < 0 ? -1 : (total - free) * 1024;
         } catch (IOException | RuntimeException e) {
             return -1;
         }
     }
 
-    /** The kB value on the line starting with {@code key}, or -1. */
-    private long field(int n, String key) {
+    /** The kB value on the line of {@code b[0, n)} starting with {@code key}, or -1. */
+    static long field(byte[] b, int n, String key) {
         int line = 0;
         while (line < n) {
-            if (startsWith(line, n, key)) {
+            if (startsWith(b, line, n, key)) {
                 int i = line + key.length();
-                while (i < n && buffer.get(i) == ' ') {
+                while (i < n && b[i] == ' ') {
                     i++;
                 }
                 long v = 0;
                 int digits = 0;
-                while (i < n && buffer.get(i) >= '0' && buffer.get(i) <= '9') {
-                    v = v * 10 + (buffer.get(i) - '0');
+                while (i < n && b[i] >= '0' && b[i] <= '9') {
+                    v = v * 10 + (b[i] - '0');
                     i++;
                     digits++;
                 }
                 return digits == 0 ? -1 : v;
             }
-            while (line < n && buffer.get(line) != '\n') {
+            while (line < n && b[line] != '\n') {
                 line++;
             }
             line++;
@@ -87,12 +82,12 @@ public final class MachineMemory {
         return -1;
     }
 
-    private boolean startsWith(int at, int n, String key) {
+    private static boolean startsWith(byte[] b, int at, int n, String key) {
         if (at + key.length() > n) {
             return false;
         }
         for (int k = 0; k < key.length(); k++) {
-            if (buffer.get(at + k) != key.charAt(k)) {
+            if (b[at + k] != key.charAt(k)) {
                 return false;
             }
         }

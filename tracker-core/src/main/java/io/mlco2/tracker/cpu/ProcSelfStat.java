@@ -1,10 +1,7 @@
 package io.mlco2.tracker.cpu;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 
 /**
  * This process's CPU time (user + system) from {@code /proc/self/stat}, read into a reused buffer from a file kept
@@ -13,17 +10,16 @@ import java.nio.file.StandardOpenOption;
  * the JDK's management classes and reads the container's cgroup files (~20 ms of the agent's start-up on a cold JVM:
  * docs/PERFORMANCE.md). One instance per thread.
  */
-final class ProcSelfStat implements AutoCloseable {
+final class ProcSelfStat implements AutoCloseable, java.util.function.LongSupplier {
 
     /** {@code USER_HZ}: the unit of the times in {@code /proc/[pid]/stat} (100 on every current Linux). */
     static final long NANOS_PER_TICK = 10_000_000L;
     private static final Path SELF = Path.of("/proc/self/stat");
 
-    private final FileChannel channel;
-    private final ByteBuffer buffer = ByteBuffer.allocate(1024);
+    private final ProcFile file;
 
-    private ProcSelfStat(FileChannel channel) {
-        this.channel = channel;
+    private ProcSelfStat(ProcFile file) {
+        this.file = file;
     }
 
     /** Opens {@code /proc/self/stat}, or {@code null} where it cannot be read as expected (not Linux). */
@@ -33,7 +29,7 @@ final class ProcSelfStat implements AutoCloseable {
 
     static ProcSelfStat open(Path file) {
         try {
-            ProcSelfStat p = new ProcSelfStat(FileChannel.open(file, StandardOpenOption.READ));
+            ProcSelfStat p = new ProcSelfStat(new ProcFile(file, 1024));
             if (p.cpuNanos() >= 0) {
                 return p;
             }
@@ -44,15 +40,21 @@ final class ProcSelfStat implements AutoCloseable {
         return null;
     }
 
+    /** {@link #cpuNanos}, as the load model's supplier. */
+    @Override
+    public long getAsLong() {
+        return cpuNanos();
+    }
+
     /** utime + stime in nanoseconds (10 ms steps), or -1 when unreadable. */
     long cpuNanos() {
         try {
-            buffer.clear();
-            int n = channel.read(buffer, 0);
+            int n = file.read();
             if (n <= 0) {
                 return -1;
             }
-            return parseTicks(buffer.array(), n) * NANOS_PER_TICK;
+            long ticks = parseTicks(file.bytes(), n);
+            return ticks < 0 ? -1 : ticks * NANOS_PER_TICK;
         } catch (IOException | RuntimeException e) {
             return -1;
         }
@@ -101,10 +103,6 @@ final class ProcSelfStat implements AutoCloseable {
 
     @Override
     public void close() {
-        try {
-            channel.close();
-        } catch (IOException e) {
-            // nothing to do
-        }
+        file.close();
     }
 }

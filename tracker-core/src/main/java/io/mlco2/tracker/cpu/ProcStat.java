@@ -1,10 +1,7 @@
 package io.mlco2.tracker.cpu;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 
 /**
  * The machine's CPU ticks from the first line of {@code /proc/stat}, read into a reused buffer from a file kept
@@ -24,11 +21,10 @@ final class ProcStat implements AutoCloseable {
     static final int IOWAIT = 4;
     private static final Path PROC_STAT = Path.of("/proc/stat");
 
-    private final FileChannel channel;
-    private final ByteBuffer buffer = ByteBuffer.allocateDirect(512);
+    private final ProcFile file;
 
-    private ProcStat(FileChannel channel) {
-        this.channel = channel;
+    private ProcStat(ProcFile file) {
+        this.file = file;
     }
 
     /** Opens /proc/stat, or returns {@code null} where it cannot be read as expected (not Linux). */
@@ -38,7 +34,7 @@ final class ProcStat implements AutoCloseable {
 
     static ProcStat open(Path file) {
         try {
-            ProcStat p = new ProcStat(FileChannel.open(file, StandardOpenOption.READ));
+            ProcStat p = new ProcStat(new ProcFile(file, 512));
             if (p.read(new long[TICKS])) {
                 return p;
             }
@@ -52,21 +48,21 @@ final class ProcStat implements AutoCloseable {
     /** Fills {@code ticks} (length {@link #TICKS}) from the aggregate {@code cpu} line; false if unreadable. */
     boolean read(long[] ticks) {
         try {
-            buffer.clear();
-            int n = channel.read(buffer, 0);
+            int n = file.read();
+            byte[] b = file.bytes();
             if (n <= 4) {
                 return false;
             }
             // "cpu  user nice system idle iowait irq softirq steal guest guest_nice\n"
-            if (buffer.get(0) != 'c' || buffer.get(1) != 'p' || buffer.get(2) != 'u' || buffer.get(3) != ' ') {
+            if (b[0] != 'c' || b[1] != 'p' || b[2] != 'u' || b[3] != ' ') {
                 return false;
             }
             int i = 4;
             for (int k = 0; k < TICKS; k++) {
-                while (i < n && buffer.get(i) == ' ') {
+                while (i < n && b[i] == ' ') {
                     i++;
                 }
-                if (i >= n || buffer.get(i) < '0' || buffer.get(i) > '9') {
+                if (i >= n || b[i] < '0' || b[i] > '9') {
                     if (k < 4) {
                         return false; // user, nice, system, idle at least (old kernels stop earlier)
                     }
@@ -76,12 +72,8 @@ final class ProcStat implements AutoCloseable {
                     return true;
                 }
                 long v = 0;
-                while (i < n) {
-                    byte b = buffer.get(i);
-                    if (b < '0' || b > '9') {
-                        break;
-                    }
-                    v = v * 10 + (b - '0');
+                while (i < n && b[i] >= '0' && b[i] <= '9') {
+                    v = v * 10 + (b[i] - '0');
                     i++;
                 }
                 ticks[k] = v;
@@ -94,10 +86,6 @@ final class ProcStat implements AutoCloseable {
 
     @Override
     public void close() {
-        try {
-            channel.close();
-        } catch (IOException e) {
-            // nothing to do
-        }
+        file.close();
     }
 }

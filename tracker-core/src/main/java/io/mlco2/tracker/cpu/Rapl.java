@@ -25,6 +25,20 @@ public record Rapl(List<RaplZone> packages, List<RaplZone> dram, String problem)
     }
 
     /** As {@link #discover(Path)}, reading files through {@code reader} (tests simulate permissions with it). */
+    /** Paths in the order of their text (a class, not {@code Comparator.comparing}'s lambdas). */
+    private static final Comparator<Path> BY_PATH = new Comparator<Path>() {
+        @Override
+        public int compare(Path a, Path b) {
+            return a.toString().compareTo(b.toString());
+        }
+    };
+
+    /** A powercap zone's folder: {@code intel-rapl:N} or {@code intel-rapl:N:M} (what the glob {@code intel-rapl:*} took). */
+    private static boolean isZone(Path p) {
+        Path name = p.getFileName();
+        return name != null && name.toString().startsWith("intel-rapl:");
+    }
+
     public static Rapl discover(Path root, RaplZone.FileReader reader) {
         if (!Files.isDirectory(root)) {
             return new Rapl(List.of(), List.of(), "no powercap tree at " + root + " (not Linux, or a VM without RAPL)");
@@ -33,11 +47,19 @@ public record Rapl(List<RaplZone> packages, List<RaplZone> dram, String problem)
         List<RaplZone> dram = new ArrayList<>();
         List<String> denied = new ArrayList<>();
         List<Path> dirs = new ArrayList<>();
-        try (DirectoryStream<Path> top = Files.newDirectoryStream(root, "intel-rapl:*")) {
+        // Names compared by hand, loops rather than lambdas: no glob regex and no spun class on the start-up path.
+        try (DirectoryStream<Path> top = Files.newDirectoryStream(root)) {
             for (Path p : top) {
+                if (!isZone(p)) {
+                    continue;
+                }
                 dirs.add(p);
-                try (DirectoryStream<Path> sub = Files.newDirectoryStream(p, "intel-rapl:*")) {
-                    sub.forEach(dirs::add);
+                try (DirectoryStream<Path> sub = Files.newDirectoryStream(p)) {
+                    for (Path q : sub) {
+                        if (isZone(q)) {
+                            dirs.add(q);
+                        }
+                    }
                 } catch (IOException ignored) {
                     // A zone without sub-zones.
                 }
@@ -45,7 +67,7 @@ public record Rapl(List<RaplZone> packages, List<RaplZone> dram, String problem)
         } catch (IOException e) {
             return new Rapl(List.of(), List.of(), "cannot list " + root + ": " + e);
         }
-        dirs.sort(Comparator.comparing(Path::toString));
+        dirs.sort(BY_PATH);
         for (Path dir : dirs) {
             String name;
             double range;

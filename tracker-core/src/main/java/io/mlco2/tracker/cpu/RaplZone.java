@@ -15,7 +15,12 @@ public record RaplZone(Path dir, String name, double maxEnergyRangeJoules, FileR
     /** Reads a whole file; {@link Files#readAllBytes} except in tests that simulate permissions as root. */
     @FunctionalInterface
     public interface FileReader {
-        FileReader DEFAULT = Files::readAllBytes;
+        FileReader DEFAULT = new FileReader() { // not a lambda: no class spun at start-up
+            @Override
+            public byte[] read(Path file) throws java.io.IOException {
+                return Files.readAllBytes(file);
+            }
+        };
 
         byte[] read(Path file) throws IOException;
     }

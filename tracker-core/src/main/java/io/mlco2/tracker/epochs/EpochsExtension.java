@@ -22,19 +22,18 @@ public final class EpochsExtension {
     /** Called by {@code Extensions.install} before sampling starts. Throws only what {@code guarded} reports. */
     public static EpochTracker install(Tracker tracker, Instrumentation inst) {
         Log log = tracker.log();
-        EpochTracker epochs = new EpochTracker(EpochTracker.Settings.of(tracker), log, System::nanoTime,
-                () -> EpochTracker.joulesTotal(tracker.accumulators()));
+        Parts run = new Parts(tracker);
+        EpochTracker epochs = new EpochTracker(EpochTracker.Settings.of(tracker), log,
+                io.mlco2.tracker.runtime.NanoClock.INSTANCE, run);
+        run.epochs = epochs;
         tracker.addListener(epochs);
-        tracker.addSection("epochs", epochs::epochsSection);
-        tracker.addSection("forecast", epochs::forecastSection);
+        tracker.addSection("epochs", new Parts(epochs, "epochs"));
+        tracker.addSection("forecast", new Parts(epochs, "forecast"));
         EpochTracker.activate(epochs);
         BridgeHook hook = new BridgeHook(epochs, log);
         if (inst != null) {
             try {
-                new LazyFrameworkHooks(inst, () -> {
-                    hook.prepare(); // on the hooks' thread, not at the framework's first event on the job's
-                    return FrameworkInstrumentation.makeRaw(epochs, log);
-                }, log).register();
+                new LazyFrameworkHooks(inst, new HooksBuild(hook, epochs, log), log).register();
             } catch (Throwable t) {
                 log.info("epochs: framework detection is off (" + Log.describe(t) + "); Mlco2.phase still works");
             }
@@ -46,6 +45,58 @@ public final class EpochsExtension {
             stopFirstLoads(inst);
         }
         return epochs;
+    }
+
+    /*
+     * Classes rather than lambdas and method references: on the agent's start-up path each of those is a class the
+     * JDK spins at its first use (docs/PERFORMANCE.md, start-up).
+     */
+
+    /** The run's energy so far (for the epoch tracker), or one of the epoch tracker's summary sections. */
+    private static final class Parts implements java.util.function.DoubleSupplier, java.util.function.Supplier<Object> {
+        private final Tracker tracker;
+        private final String section;
+        private EpochTracker epochs;
+
+        Parts(Tracker tracker) {
+            this.tracker = tracker;
+            this.section = null;
+        }
+
+        Parts(EpochTracker epochs, String section) {
+            this.tracker = null;
+            this.epochs = epochs;
+            this.section = section;
+        }
+
+        @Override
+        public double getAsDouble() {
+            return EpochTracker.joulesTotal(tracker.accumulators());
+        }
+
+        @Override
+        public Object get() {
+            return section.equals("epochs") ? epochs.epochsSection() : epochs.forecastSection();
+        }
+    }
+
+    /** Builds the weaving transformer once a framework shows up, on the hooks' thread. */
+    private static final class HooksBuild implements java.util.function.Supplier<java.lang.instrument.ClassFileTransformer> {
+        private final BridgeHook hook;
+        private final EpochTracker epochs;
+        private final Log log;
+
+        HooksBuild(BridgeHook hook, EpochTracker epochs, Log log) {
+            this.hook = hook;
+            this.epochs = epochs;
+            this.log = log;
+        }
+
+        @Override
+        public java.lang.instrument.ClassFileTransformer get() {
+            hook.prepare(); // on the hooks' thread, not at the framework's first event on the job's
+            return FrameworkInstrumentation.makeRaw(epochs, log);
+        }
     }
 
     /** The bootstrap's note of when {@code internalName} was first loaded; 0 when unknown. */

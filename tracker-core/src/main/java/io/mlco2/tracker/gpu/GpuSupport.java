@@ -144,7 +144,9 @@ public final class GpuSupport implements AutoCloseable {
 
     /** Makes every GPU's next read include its energy counter: call before the final sample of a run. */
     public void requestCounterReads() {
-        gpus.forEach(NvmlGpuSource::requestCounterRead);
+        for (NvmlGpuSource g : gpus) {
+            g.requestCounterRead();
+        }
     }
 
     /** Shuts NVML down (once). Never throws. */

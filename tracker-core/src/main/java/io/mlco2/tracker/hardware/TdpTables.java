@@ -51,27 +51,35 @@ public final class TdpTables {
 
     /** Every row of the calculator's table as a matcher row. */
     private List<NameMatcher.Row<CalculatorRow>> calculator() {
-        return matcherRows.computeIfAbsent("all", k -> rows(r -> true));
+        return rows("all");
     }
 
     /** The calculator's GPUs and TPUs. */
     private List<NameMatcher.Row<CalculatorRow>> accelerators() {
-        return matcherRows.computeIfAbsent("accelerators", k -> rows(r -> !r.type().equals("cpu")));
+        return rows("accelerators");
     }
 
     /** The calculator's CPU rows. */
     private List<NameMatcher.Row<CalculatorRow>> calculatorCpus() {
-        return matcherRows.computeIfAbsent("cpus", k -> rows(r -> r.type().equals("cpu")));
+        return rows("cpus");
     }
 
-    private List<NameMatcher.Row<CalculatorRow>> rows(java.util.function.Predicate<CalculatorRow> which) {
+    /** The matcher rows of a subset ({@code all}, {@code accelerators}, {@code cpus}), built at its first use. */
+    private List<NameMatcher.Row<CalculatorRow>> rows(String subset) {
+        List<NameMatcher.Row<CalculatorRow>> rows = matcherRows.get(subset);
+        if (rows != null) {
+            return rows;
+        }
         List<NameMatcher.Row<CalculatorRow>> out = new ArrayList<>();
         for (CalculatorRow r : calculatorRows) {
-            if (which.test(r)) {
+            boolean cpu = r.type().equals("cpu");
+            if (subset.equals("all") || (subset.equals("cpus") == cpu)) {
                 out.add(NameMatcher.row(r.name(), r));
             }
         }
-        return List.copyOf(out);
+        rows = List.copyOf(out);
+        List<NameMatcher.Row<CalculatorRow>> raced = matcherRows.putIfAbsent(subset, rows);
+        return raced != null ? raced : rows;
     }
 
     public static TdpTables bundled() {
@@ -80,12 +88,13 @@ public final class TdpTables {
 
     /** A CPU model name (as in {@code /proc/cpuinfo}) in CodeCarbon's CPU table, then the calculator's CPU rows. */
     public Optional<TdpMatch> cpu(String modelName) {
-        Optional<TdpMatch> m = cpus.best(modelName)
-                .map(r -> new TdpMatch(modelName, r.name(), r.value(), CPU_TABLE));
+        // Written without Optional.map's lambdas: this runs on the agent's start-up path (docs/PERFORMANCE.md).
+        Optional<NameMatcher.Row<Double>> m = cpus.best(modelName);
         if (m.isPresent()) {
-            return m;
+            return Optional.of(new TdpMatch(modelName, m.get().name(), m.get().value(), CPU_TABLE));
         }
-        return NameMatcher.best(modelName, calculatorCpus()).map(r -> calculatorMatch(modelName, r));
+        Optional<NameMatcher.Row<CalculatorRow>> c = NameMatcher.best(modelName, calculatorCpus());
+        return c.isPresent() ? Optional.of(calculatorMatch(modelName, c.get())) : Optional.empty();
     }
 
     /** A GPU or TPU name (as NVML reports it) in the calculator's table. */

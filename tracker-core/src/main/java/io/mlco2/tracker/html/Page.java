@@ -66,10 +66,11 @@ final class Page {
         chart.put("id", id);
         chart.put("title", title);
         List<Map<String, Object>> list = new ArrayList<>();
-        series.forEach((c, s) -> {
-            List<MinMaxSeries.Bucket> buckets = s.buckets();
+        for (Map.Entry<Component, MinMaxSeries> e : series.entrySet()) {
+            Component c = e.getKey();
+            List<MinMaxSeries.Bucket> buckets = e.getValue().buckets();
             if (buckets.isEmpty()) {
-                return;
+                continue;
             }
             double[] t = new double[buckets.size()];
             double[] min = new double[buckets.size()];
@@ -89,7 +90,7 @@ final class Page {
             m.put("max", max);
             m.put("mean", mean);
             list.add(m);
-        });
+        }
         chart.put("series", list);
         charts.add(chart);
         body.append("<figure class=\"chart\"><figcaption>").append(Html.esc(title)).append("</figcaption><div id=\"")

@@ -117,13 +117,17 @@ public final class RunReportPage {
 
         p.h2("Configuration");
         List<List<String>> cfg = new ArrayList<>();
-        s.configuration().forEach((k, v) -> cfg.add(List.of(k, v)));
+        for (Map.Entry<String, String> e : s.configuration().entrySet()) {
+            cfg.add(List.of(e.getKey(), e.getValue()));
+        }
         p.table(List.of("Key", "Value"), cfg, "kv");
 
         if (!s.notes().isEmpty()) {
             p.h2("Notes");
             StringBuilder b = new StringBuilder("<ul>");
-            s.notes().forEach(n -> b.append("<li>").append(Html.esc(n)).append("</li>"));
+            for (String n : s.notes()) {
+                b.append("<li>").append(Html.esc(n)).append("</li>");
+            }
             p.raw(b.append("</ul>\n").toString());
         }
         if (!s.extra().isEmpty()) {

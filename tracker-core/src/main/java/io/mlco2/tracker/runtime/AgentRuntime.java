@@ -53,25 +53,32 @@ public final class AgentRuntime {
             Startup.warmExitPath(config);
             CompletableFuture<Tracker> ready = new CompletableFuture<>();
             CompletableFuture<Void> exiting = new CompletableFuture<>();
-            Thread discovery = new Thread(() -> {
-                try {
-                    Tracker tracker = Tracker.create(config, log, startNanos, Instant.ofEpochMilli(startEpochMillis), exiting);
-                    Extensions.install(tracker, inst);
-                    tracker.start();
-                    current = tracker;
-                    log.debug("tracking run " + tracker.runId() + " every " + config.get(Config.INTERVAL));
-                    ready.complete(tracker);
-                } catch (Throwable t) {
-                    log.error("agent failed to start (" + Log.describe(t) + "); the application runs on without it");
-                    ready.complete(null);
+            // Classes, not lambdas, on the start-up path: none spun by the JDK at first use (docs/PERFORMANCE.md).
+            Thread discovery = new Thread(new Runnable() {
+                @Override
+                public void run() {
+                    try {
+                        Tracker tracker = Tracker.create(config, log, startNanos, Instant.ofEpochMilli(startEpochMillis), exiting);
+                        Extensions.install(tracker, inst);
+                        tracker.start();
+                        current = tracker;
+                        log.debug("tracking run " + tracker.runId() + " every " + config.get(Config.INTERVAL));
+                        ready.complete(tracker);
+                    } catch (Throwable t) {
+                        log.error("agent failed to start (" + Log.describe(t) + "); the application runs on without it");
+                        ready.complete(null);
+                    }
                 }
             }, "mlco2-discovery");
             discovery.setDaemon(true);
             discovery.setContextClassLoader(AgentRuntime.class.getClassLoader());
             discovery.start();
-            return () -> {
-                exiting.complete(null);
-                stopAtExit(ready, timeout, log);
+            return new Runnable() {
+                @Override
+                public void run() {
+                    exiting.complete(null);
+                    stopAtExit(ready, timeout, log);
+                }
             };
         } catch (Throwable t) {
             log.error("agent failed to start (" + Log.describe(t) + "); the application runs on without it");
@@ -108,11 +115,14 @@ public final class AgentRuntime {
      * (a wedged GPU driver) never holds the JVM's exit.
      */
     static void stopWithin(Tracker tracker, Duration timeout, Log log) {
-        Thread t = new Thread(() -> {
-            try {
-                tracker.stop();
-            } catch (Throwable e) {
-                log.error("writing the reports failed: " + Log.describe(e));
+        Thread t = new Thread(new Runnable() {
+            @Override
+            public void run() {
+                try {
+                    tracker.stop();
+                } catch (Throwable e) {
+                    log.error("writing the reports failed: " + Log.describe(e));
+                }
             }
         }, "mlco2-shutdown");
         t.setDaemon(true);

@@ -32,7 +32,12 @@ public record HostInfo(String cpuModel, int cpuPackages, int logicalProcessors, 
      * start-up) overlaps the other start-up work; the next {@link #detect} call takes its result.
      */
     static void prefetch(Log log) {
-        FutureTask<HostInfo> task = new FutureTask<>(() -> detectNow(log));
+        FutureTask<HostInfo> task = new FutureTask<>(new java.util.concurrent.Callable<HostInfo>() {
+            @Override
+            public HostInfo call() { // not a lambda: no class spun at start-up
+                return detectNow(log);
+            }
+        });
         if (PREFETCHED.compareAndSet(null, task)) {
             Thread t = new Thread(task, "mlco2-init-host");
             t.setDaemon(true);
@@ -135,7 +140,8 @@ public record HostInfo(String cpuModel, int cpuPackages, int logicalProcessors, 
     }
 
     static int[] sysfsCpuCounts(java.nio.file.Path root) {
-        try (var dirs = java.nio.file.Files.newDirectoryStream(root, "cpu[0-9]*")) {
+        // No glob: it would compile a regular expression on the start-up path; isCpuDirectory filters.
+        try (var dirs = java.nio.file.Files.newDirectoryStream(root)) {
             java.util.Set<String> packages = new java.util.HashSet<>();
             int logical = 0;
             for (java.nio.file.Path d : dirs) {

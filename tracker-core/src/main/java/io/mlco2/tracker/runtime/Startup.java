@@ -21,13 +21,17 @@ final class Startup {
     /** Starts what {@link Tracker#create} needs first: OSHI, and the tables (loaded by their holders' class init). */
     static void prefetch(Log log) {
         HostInfo.prefetch(log);
-        async("mlco2-init-carbon", () -> {
-            CarbonIntensities.bundled();
-            return null;
+        async("mlco2-init-carbon", new Callable<Object>() { // classes, not lambdas: none spun at start-up
+            @Override
+            public Object call() {
+                return CarbonIntensities.bundled();
+            }
         });
-        async("mlco2-init-tdp", () -> {
-            TdpTables.bundled();
-            return null;
+        async("mlco2-init-tdp", new Callable<Object>() {
+            @Override
+            public Object call() {
+                return TdpTables.bundled();
+            }
         });
     }
 
@@ -51,19 +55,22 @@ final class Startup {
     static void warmExitPath(io.mlco2.tracker.config.Config config) {
         boolean html = config.get(io.mlco2.tracker.config.Config.HTML_REPORT);
         ClassLoader loader = Startup.class.getClassLoader();
-        Thread t = new Thread(() -> {
-            try {
-                java.time.LocalDateTime.ofInstant(java.time.Instant.now(), java.time.ZoneId.systemDefault());
-                for (String c : EXIT_PATH_CLASSES) {
-                    Class.forName(c, true, loader);
-                }
-                if (html) {
-                    for (String c : HTML_CLASSES) {
+        Thread t = new Thread(new Runnable() {
+            @Override
+            public void run() {
+                try {
+                    java.time.LocalDateTime.ofInstant(java.time.Instant.now(), java.time.ZoneId.systemDefault());
+                    for (String c : EXIT_PATH_CLASSES) {
                         Class.forName(c, true, loader);
                     }
+                    if (html) {
+                        for (String c : HTML_CLASSES) {
+                            Class.forName(c, true, loader);
+                        }
+                    }
+                } catch (Throwable ignored) {
+                    // the writers report their own failures at exit
                 }
-            } catch (Throwable ignored) {
-                // the writers report their own failures at exit
             }
         }, "mlco2-warm-exit");
         t.setDaemon(true);

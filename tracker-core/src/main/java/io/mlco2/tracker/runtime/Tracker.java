@@ -95,8 +95,8 @@ public final class Tracker {
             acc.add(a);
         }
         this.accumulators = List.copyOf(acc);
-        writers.add(writer("emissions.csv", (s, dir) -> EmissionsCsv.append(s, dir, log)));
-        writers.add(writer("summary json", (s, dir) -> SummaryJson.write(s, dir)));
+        writers.add(new CoreWriter("emissions.csv", log));
+        writers.add(new CoreWriter("summary json", log));
     }
 
     /** Longest the agent waits for NVML to open its GPUs before tracking without them. */
@@ -117,8 +117,18 @@ public final class Tracker {
      */
     public static Tracker create(Config config, Log log, long startNanos, Instant startWall, CompletableFuture<?> exiting) {
         CompletableFuture<GpuSupport> gpuOpen = new CompletableFuture<>();
-        Thread opener = new Thread(() -> gpuOpen.complete(safe(() -> GpuSupport.open(config, log), null, log)),
-                "mlco2-gpu-open");
+        Thread opener = new Thread(new Runnable() { // classes, not lambdas, on the start-up path (docs/PERFORMANCE.md)
+            @Override
+            public void run() {
+                GpuSupport g = null;
+                try {
+                    g = GpuSupport.open(config, log);
+                } catch (Throwable t) {
+                    internalError(log, t);
+                }
+                gpuOpen.complete(g);
+            }
+        }, "mlco2-gpu-open");
         opener.setDaemon(true);
         opener.setContextClassLoader(Tracker.class.getClassLoader());
         opener.start();
@@ -134,7 +144,13 @@ public final class Tracker {
             cpuTdp = config.get(Config.CPU_TDP_WATTS);
             cpuTdpSource = "mlco2.cpu.tdp-watts";
         } else {
-            Optional<TdpMatch> m = safe(() -> TdpTables.bundled().cpu(host.cpuModel()), Optional.empty(), log);
+            Optional<TdpMatch> m;
+            try {
+                m = TdpTables.bundled().cpu(host.cpuModel());
+            } catch (Throwable t) {
+                internalError(log, t);
+                m = Optional.empty();
+            }
             if (m.isPresent()) {
                 cpuTdp = m.get().tdpWatts();
                 cpuTdpSource = m.get().table() + ": " + m.get().matchedName();
@@ -172,7 +188,7 @@ public final class Tracker {
             long total = host.totalMemoryBytes();
             sources.add(process
                     ? new RamModelSource(ProcessMemory::residentBytes, ProcessMemory::residentBytes, total, "process")
-                    : new RamModelSource(() -> total, Tracker::usedMachineMemoryBytes, total, "machine"));
+                    : new RamModelSource(new MachineMemoryBytes(total), new MachineMemoryBytes(-1), total, "machine"));
         }
 
         GpuSupport gpu = awaitGpu(gpuOpen, exiting, log, notes);
@@ -192,7 +208,7 @@ public final class Tracker {
                 notes.add("GPU: " + why);
             }
         }
-        Tracker tracker = new Tracker(config, log, host, intensity, sources, gpu, System::nanoTime, startNanos, startWall, notes);
+        Tracker tracker = new Tracker(config, log, host, intensity, sources, gpu, NanoClock.INSTANCE, startNanos, startWall, notes);
         if (gpu != null && !gpu.gpus().isEmpty()) {
             tracker.addSection("gpu_devices", tracker::gpuDevices);
         }
@@ -287,31 +303,77 @@ public final class Tracker {
         return override == null ? g : g.withOverride(override);
     }
 
-    private static <T> T safe(Supplier<T> s, T fallback, Log log) {
-        try {
-            return s.get();
-        } catch (Throwable t) {
-            log.warn("internal error (" + Log.describe(t) + "); going on without it");
-            return fallback;
+    private static void internalError(Log log, Throwable t) {
+        log.warn("internal error (" + Log.describe(t) + "); going on without it");
+    }
+
+    /*
+     * The classes below stand for what were lambdas and method references: on the agent's start-up and exit paths
+     * each of those is a class the JDK spins at its first use, with its method handles, ~0.2 ms apiece on a cold JVM
+     * plus the compilations they trigger (docs/PERFORMANCE.md, start-up).
+     */
+
+    /** The two reports every run writes: {@code emissions.csv} and the JSON summary. */
+    private static final class CoreWriter implements ReportWriter {
+        private final String name;
+        private final Log log;
+
+        CoreWriter(String name, Log log) {
+            this.name = name;
+            this.log = log;
+        }
+
+        @Override
+        public String name() {
+            return name;
+        }
+
+        @Override
+        public Path write(RunSummary s, Path dir) throws Exception {
+            return name.equals("emissions.csv") ? EmissionsCsv.append(s, dir, log) : SummaryJson.write(s, dir);
         }
     }
 
-    private static ReportWriter writer(String name, ThrowingWriter w) {
-        return new ReportWriter() {
-            @Override
-            public String name() {
-                return name;
-            }
+    /** The machine's memory: {@code total} when given ({@code >= 0}), else the bytes in use now. */
+    private static final class MachineMemoryBytes implements java.util.function.LongSupplier {
+        private final long total;
 
-            @Override
-            public Path write(RunSummary summary, Path dir) throws Exception {
-                return w.write(summary, dir);
-            }
-        };
+        MachineMemoryBytes(long total) {
+            this.total = total;
+        }
+
+        @Override
+        public long getAsLong() {
+            return total >= 0 ? total : usedMachineMemoryBytes();
+        }
     }
 
-    private interface ThrowingWriter {
-        Path write(RunSummary s, Path dir) throws Exception;
+    /** The sampler thread's factory, its uncaught-exception handler, and the sample it runs. */
+    private static final class SamplerThreads implements java.util.concurrent.ThreadFactory, Thread.UncaughtExceptionHandler, Runnable {
+        private final Tracker tracker;
+
+        SamplerThreads(Tracker tracker) {
+            this.tracker = tracker;
+        }
+
+        @Override
+        public Thread newThread(Runnable r) {
+            Thread t = new Thread(r, "mlco2-sampler");
+            t.setDaemon(true);
+            t.setContextClassLoader(Tracker.class.getClassLoader());
+            t.setUncaughtExceptionHandler(this);
+            return t;
+        }
+
+        @Override
+        public void uncaughtException(Thread t, Throwable e) {
+            tracker.log.warn("sampler: " + Log.describe(e));
+        }
+
+        @Override
+        public void run() {
+            tracker.sample();
+        }
     }
 
     /** Starts sampling every {@code mlco2.interval} on a daemon thread. */
@@ -320,18 +382,12 @@ public final class Tracker {
             return;
         }
         Duration interval = config.get(Config.INTERVAL);
-        ClassLoader loader = Tracker.class.getClassLoader();
-        ScheduledThreadPoolExecutor ex = new ScheduledThreadPoolExecutor(1, r -> {
-            Thread t = new Thread(r, "mlco2-sampler");
-            t.setDaemon(true);
-            t.setContextClassLoader(loader);
-            t.setUncaughtExceptionHandler((th, e) -> log.warn("sampler: " + Log.describe(e)));
-            return t;
-        });
+        SamplerThreads threads = new SamplerThreads(this);
+        ScheduledThreadPoolExecutor ex = new ScheduledThreadPoolExecutor(1, threads);
         ex.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
         ex.setContinueExistingPeriodicTasksAfterShutdownPolicy(false);
         // The first sample too runs on the sampler thread: a device read that hangs must not hold the agent's start.
-        ex.scheduleAtFixedRate(this::sample, 0, interval.toNanos(), TimeUnit.NANOSECONDS);
+        ex.scheduleAtFixedRate(threads, 0, interval.toNanos(), TimeUnit.NANOSECONDS);
         scheduler = ex;
     }
 
@@ -366,7 +422,9 @@ public final class Tracker {
             return finalSummary;
         }
         if (scheduler != null) {
-            scheduler.shutdownNow();
+            // shutdown, not shutdownNow: interrupting a sample in progress would close the file channels it writes
+            // (the time series) for good; the periodic task is cancelled and a running sample ends on its own.
+            scheduler.shutdown();
         }
         finalSample(config.get(Config.SHUTDOWN_TIMEOUT).dividedBy(2));
         RunSummary s = summary();
@@ -402,7 +460,7 @@ public final class Tracker {
                 log.debug("GPU counter request: " + Log.describe(t));
             }
         }
-        Thread t = new Thread(this::sample, "mlco2-final-sample");
+        Thread t = new Thread(new SamplerThreads(this), "mlco2-final-sample");
         t.setDaemon(true);
         t.setContextClassLoader(Tracker.class.getClassLoader());
         t.start();
@@ -483,8 +541,13 @@ public final class Tracker {
         double estimateKwh = tdpWatts * seconds / 3600.0 / 1000.0;
         TdpEstimate estimate = new TdpEstimate(tdpWatts, estimateKwh, estimateKwh * intensity.gramsPerKwh() / 1000.0,
                 String.join("; ", hardware));
-        Mitigation mitigation = safe(() -> CarbonIntensities.bundled().mitigation(intensity, totalKwh * pue),
-                new Mitigation("", "", Double.NaN, Double.NaN, 0, 0), log);
+        Mitigation mitigation;
+        try {
+            mitigation = CarbonIntensities.bundled().mitigation(intensity, totalKwh * pue);
+        } catch (Throwable t) {
+            internalError(log, t);
+            mitigation = new Mitigation("", "", Double.NaN, Double.NaN, 0, 0);
+        }
         int gpuCount = 0;
         Set<String> gpuModels = new LinkedHashSet<>();
         for (EnergyAccumulator a : accumulators) {
@@ -498,18 +561,31 @@ public final class Tracker {
         double ramUsedGb = process ? ProcessMemory.residentBytes() / 1e9 : usedMachineMemoryGb();
         Map<String, Object> extra = new LinkedHashMap<>();
         synchronized (sections) {
-            sections.forEach((k, v) -> {
-                Object o = safe(v, null, log);
-                if (o != null) {
-                    extra.put(k, o);
+            for (Map.Entry<String, Supplier<Object>> e : sections.entrySet()) {
+                Object o = null;
+                try {
+                    o = e.getValue().get();
+                } catch (Throwable t) {
+                    internalError(log, t);
                 }
-            });
+                if (o != null) {
+                    extra.put(e.getKey(), o);
+                }
+            }
+        }
+        boolean gpuShared = false;
+        if (gpu != null) {
+            try {
+                gpuShared = gpu.sharedWithOtherProcesses();
+            } catch (Throwable t) {
+                internalError(log, t);
+            }
         }
         return new RunSummary(runId, config.get(Config.PROJECT_NAME),
                 config.get(Config.EXPERIMENT_ID) == null ? "" : config.get(Config.EXPERIMENT_ID),
                 startWall, end, seconds, components, intensity, pue, emissionsKg, estimate, mitigation,
                 host.cpuModel(), host.logicalProcessors(), gpuCount, gpuModel,
-                gpu != null && safe(gpu::sharedWithOtherProcesses, false, log), host.totalMemoryGb(), ramUsedGb,
+                gpuShared, host.totalMemoryGb(), ramUsedGb,
                 host.os(), host.hostname(), config.get(Config.TRACKING_MODE), Version.get(), config.effective(),
                 List.copyOf(notes), extra);
     }

@@ -28,7 +28,9 @@ public final class PowerHistory implements SampleListener {
     @Override
     public void onSample(Tracker tracker, long monotonicNanos) {
         double seconds = (monotonicNanos - tracker.startNanos()) / 1e9;
-        ComponentPower.of(tracker.accumulators()).forEach((c, p) -> series.get(c).add(seconds, p.powerWatts()));
+        for (Map.Entry<Component, ComponentPower> e : ComponentPower.of(tracker.accumulators()).entrySet()) {
+            series.get(e.getKey()).add(seconds, e.getValue().powerWatts());
+        }
     }
 
     /** Adds one power reading; for reading a samples file back. */
