@@ -264,9 +264,14 @@ final class AgentClassLoader {
         }
     }
 
-    /** Names of the folders {@link #privateTempDirectory} makes: pid, time, random. */
-    private static final java.util.regex.Pattern FOLDER_NAME =
-            java.util.regex.Pattern.compile(FOLDER_PREFIX + "(\\d+)-[0-9a-f]+-[0-9a-f]+");
+    /**
+     * Names of the folders {@link #privateTempDirectory} makes: pid, time, random. In a holder: compiled by the
+     * sweep, 3 s after the start, not by this class's initialisation on the start-up path.
+     */
+    private static final class FolderName {
+        static final java.util.regex.Pattern PATTERN =
+                java.util.regex.Pattern.compile(FOLDER_PREFIX + "(\\d+)-[0-9a-f]+-[0-9a-f]+");
+    }
 
     /** How long after the agent's start the sweep runs (a job that ends sooner leaves the sweep to the next one). */
     static final long SWEEP_DELAY_MILLIS = 3_000;
@@ -306,9 +311,13 @@ final class AgentClassLoader {
     static int sweepStale(Path base, Path keep) throws IOException {
         int deleted = 0;
         java.nio.file.attribute.UserPrincipal me = Files.getOwner(keep, java.nio.file.LinkOption.NOFOLLOW_LINKS);
-        try (java.nio.file.DirectoryStream<Path> dirs = Files.newDirectoryStream(base, FOLDER_PREFIX + "*")) {
+        try (java.nio.file.DirectoryStream<Path> dirs = Files.newDirectoryStream(base)) {
             for (Path d : dirs) {
-                java.util.regex.Matcher m = FOLDER_NAME.matcher(d.getFileName().toString());
+                String name = d.getFileName().toString();
+                if (!name.startsWith(FOLDER_PREFIX)) {
+                    continue; // the prefix by hand: a glob would compile one more regular expression
+                }
+                java.util.regex.Matcher m = FolderName.PATTERN.matcher(name);
                 if (d.equals(keep) || !m.matches()
                         || !Files.isDirectory(d, java.nio.file.LinkOption.NOFOLLOW_LINKS)
                         || !me.equals(Files.getOwner(d, java.nio.file.LinkOption.NOFOLLOW_LINKS))) {
