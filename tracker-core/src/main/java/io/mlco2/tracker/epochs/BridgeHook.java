@@ -31,6 +31,41 @@ final class BridgeHook implements BiFunction<String, Object[], Object> {
         this.log = log;
     }
 
+    /*
+     * Classes rather than lambdas: each lambda is a class the JDK spins at its first use, on a framework's first
+     * event or a phase's first end on the job's thread (docs/PERFORMANCE.md).
+     */
+
+    /** When the bootstrap saw {@code internalName} first loaded. */
+    private static final class FirstLoad implements java.util.function.LongSupplier {
+        private final String internalName;
+
+        FirstLoad(String internalName) {
+            this.internalName = internalName;
+        }
+
+        @Override
+        public long getAsLong() {
+            return EpochsExtension.firstLoadNanos(internalName);
+        }
+    }
+
+    /** Ends a phase that {@code Mlco2.phase} began. */
+    private static final class PhaseEnd implements Runnable {
+        private final EpochTracker epochs;
+        private final Span span;
+
+        PhaseEnd(EpochTracker epochs, Span span) {
+            this.epochs = epochs;
+            this.span = span;
+        }
+
+        @Override
+        public void run() {
+            epochs.end(span, epochs.now());
+        }
+    }
+
     /** Makes both frameworks' states now (called when a framework shows up, before its hooks are woven). */
     void prepare() {
         djl();
@@ -43,8 +78,7 @@ final class BridgeHook implements BiFunction<String, Object[], Object> {
             synchronized (this) {
                 d = djl;
                 if (d == null) {
-                    d = new DjlEpochs(epochs, log, DjlEpochs.LISTENER,
-                            () -> EpochsExtension.firstLoadNanos("ai/djl/training/EasyTrain"));
+                    d = new DjlEpochs(epochs, log, DjlEpochs.LISTENER, new FirstLoad("ai/djl/training/EasyTrain"));
                     djl = d;
                 }
             }
@@ -58,7 +92,7 @@ final class BridgeHook implements BiFunction<String, Object[], Object> {
             synchronized (this) {
                 d = dl4j;
                 if (d == null) {
-                    d = new Dl4jEpochs(epochs, log, () -> EpochsExtension.firstLoadNanos("org/deeplearning4j/optimize/Solver"));
+                    d = new Dl4jEpochs(epochs, log, new FirstLoad("org/deeplearning4j/optimize/Solver"));
                     dl4j = d;
                 }
             }
@@ -72,7 +106,7 @@ final class BridgeHook implements BiFunction<String, Object[], Object> {
             switch (op) {
                 case "phase.begin" -> {
                     Span s = epochs.begin((String) a[0], (Long) a[1]);
-                    return (Runnable) () -> epochs.end(s, epochs.now());
+                    return new PhaseEnd(epochs, s);
                 }
                 case "phase.span" -> epochs.span((String) a[0], (Long) a[1], (Long) a[2]);
                 case "epoch.current" -> {

@@ -35,8 +35,8 @@ final class DjlEpochs {
     private final String listenerInterface;
     private final LongSupplier easyTrainLoadedNanos;
     private boolean recovered;
-    private final IdentityStates<State> states = new IdentityStates<>(State::new);
-    private final InvocationHandler handler = this::invoke;
+    private final IdentityStates<State> states = new IdentityStates<>(new NewState());
+    private final InvocationHandler handler = new Handler(this);
     private volatile Object[] cachedProxy = {null, null};
 
     /**
@@ -163,6 +163,29 @@ final class DjlEpochs {
         Object proxy = Proxy.newProxyInstance(loader, new Class<?>[] {iface}, handler);
         cachedProxy = new Object[] {trainerClass, proxy};
         return proxy;
+    }
+
+    /* Classes rather than lambdas: none spun on the job's thread at DJL's first event (docs/PERFORMANCE.md). */
+
+    private static final class NewState implements java.util.function.Supplier<State> {
+        @Override
+        public State get() {
+            return new State();
+        }
+    }
+
+    /** The listener proxy's handler. */
+    private static final class Handler implements InvocationHandler {
+        private final DjlEpochs djl;
+
+        Handler(DjlEpochs djl) {
+            this.djl = djl;
+        }
+
+        @Override
+        public Object invoke(Object proxy, Method method, Object[] args) {
+            return djl.invoke(proxy, method, args);
+        }
     }
 
     private Object invoke(Object proxy, Method method, Object[] args) {

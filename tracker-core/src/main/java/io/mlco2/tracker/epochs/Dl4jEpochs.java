@@ -22,7 +22,15 @@ final class Dl4jEpochs {
     private final EpochTracker epochs;
     private final Log log;
     private final LongSupplier solverLoadedNanos;
-    private final IdentityStates<State> states = new IdentityStates<>(State::new);
+    private final IdentityStates<State> states = new IdentityStates<>(new NewState());
+
+    /** A class rather than {@code State::new}: none spun on the job's thread at DL4J's first event. */
+    private static final class NewState implements java.util.function.Supplier<State> {
+        @Override
+        public State get() {
+            return new State();
+        }
+    }
     private boolean recovered;
 
     /** @param solverLoadedNanos when DL4J's {@code Solver} was first loaded ({@code init} or the first fit), 0 if unknown */

@@ -133,7 +133,9 @@ public final class EpochTracker implements SampleListener {
                         + " phase names: further names are counted as 'other'");
                 n = "other";
             }
-            counter = counters.computeIfAbsent(n, k -> new AtomicInteger());
+            AtomicInteger fresh = new AtomicInteger(); // putIfAbsent, not computeIfAbsent's lambda (job's thread)
+            AtomicInteger raced = counters.putIfAbsent(n, fresh);
+            counter = raced != null ? raced : fresh;
         }
         int number = counter.incrementAndGet();
         boolean epoch = EPOCH.equals(n);

@@ -43,31 +43,54 @@ final class FrameworkInstrumentation {
     private static final Pattern DL4J_VERSION = Pattern.compile("1\\.0\\.0-(M[12](\\.\\d+)?|beta[67])");
 
     /** {@code static void EasyTrain.fit(Trainer trainer, int numEpoch, Dataset train, Dataset validate)}. */
-    static final Hook DJL_FIT = new Hook("static void fit(Trainer, int, Dataset, Dataset)",
-            (access, name, desc) -> (access & Opcodes.ACC_STATIC) != 0 && name.equals("fit")
-                    && args(desc, 4) && arg(desc, 0, "L" + internal(TRAINER) + ";") && arg(desc, 1, "I"),
+    static final Hook DJL_FIT = new Hook("static void fit(Trainer, int, Dataset, Dataset)", new HookMatcher(0),
             Call.of("djl.fit.enter", Arg.param(0), Arg.param(1)), Call.of("djl.fit.exit", Arg.param(0)), true);
 
     /** {@code void Trainer.notifyListeners(Consumer<TrainingListener> listenerConsumer)}: after it. */
-    static final Hook DJL_NOTIFY = new Hook("void notifyListeners(Consumer)",
-            (access, name, desc) -> (access & Opcodes.ACC_STATIC) == 0 && name.equals("notifyListeners")
-                    && desc.equals("(Ljava/util/function/Consumer;)V"),
+    static final Hook DJL_NOTIFY = new Hook("void notifyListeners(Consumer)", new HookMatcher(1),
             null, Call.of("djl.notified", Arg.self(), Arg.param(0)), false);
 
     /** {@code public void fit(DataSetIterator)} and {@code fit(MultiDataSetIterator)}: one epoch each. */
-    static final Hook DL4J_EPOCH = new Hook("public void fit(DataSetIterator or MultiDataSetIterator)",
-            (access, name, desc) -> (access & Opcodes.ACC_PUBLIC) != 0 && (access & Opcodes.ACC_STATIC) == 0
-                    && name.equals("fit") && (desc.equals("(L" + internal(DATA_SET_ITERATOR) + ";)V")
-                    || desc.equals("(L" + internal(MULTI_DATA_SET_ITERATOR) + ";)V")),
+    static final Hook DL4J_EPOCH = new Hook("public void fit(DataSetIterator or MultiDataSetIterator)", new HookMatcher(2),
             Call.of("dl4j.epoch.enter", Arg.self()), Call.of("dl4j.epoch.exit", Arg.self(), Arg.thrown()), true);
 
     /** {@code public void fit(DataSetIterator, int numEpochs)} and {@code fit(MultiDataSetIterator, int)}. */
-    static final Hook DL4J_PLANNED = new Hook("public fit(DataSetIterator or MultiDataSetIterator, int)",
-            (access, name, desc) -> (access & Opcodes.ACC_PUBLIC) != 0 && (access & Opcodes.ACC_STATIC) == 0
-                    && name.equals("fit") && args(desc, 2) && arg(desc, 1, "I")
-                    && (arg(desc, 0, "L" + internal(DATA_SET_ITERATOR) + ";")
-                    || arg(desc, 0, "L" + internal(MULTI_DATA_SET_ITERATOR) + ";")),
+    static final Hook DL4J_PLANNED = new Hook("public fit(DataSetIterator or MultiDataSetIterator, int)", new HookMatcher(3),
             Call.of("dl4j.planned", Arg.self(), Arg.param(1)), null, false);
+
+    /**
+     * The four hooks' method tests, by number in the order above. One class with a switch rather than four lambdas,
+     * and no lambda elsewhere on this path: each would be a class the JDK spins when a framework shows up, with its
+     * share of the compilations that follow (docs/PERFORMANCE.md).
+     */
+    private static final class HookMatcher implements HookWeaver.MethodMatcher {
+        private final int hook;
+
+        HookMatcher(int hook) {
+            this.hook = hook;
+        }
+
+        @Override
+        public boolean matches(int access, String name, String desc) {
+            boolean isStatic = (access & Opcodes.ACC_STATIC) != 0;
+            boolean isPublic = (access & Opcodes.ACC_PUBLIC) != 0;
+            switch (hook) {
+                case 0:
+                    return isStatic && name.equals("fit") && args(desc, 4)
+                            && arg(desc, 0, "L" + internal(TRAINER) + ";") && arg(desc, 1, "I");
+                case 1:
+                    return !isStatic && name.equals("notifyListeners") && desc.equals("(Ljava/util/function/Consumer;)V");
+                case 2:
+                    return isPublic && !isStatic && name.equals("fit")
+                            && (desc.equals("(L" + internal(DATA_SET_ITERATOR) + ";)V")
+                            || desc.equals("(L" + internal(MULTI_DATA_SET_ITERATOR) + ";)V"));
+                default:
+                    return isPublic && !isStatic && name.equals("fit") && args(desc, 2) && arg(desc, 1, "I")
+                            && (arg(desc, 0, "L" + internal(DATA_SET_ITERATOR) + ";")
+                            || arg(desc, 0, "L" + internal(MULTI_DATA_SET_ITERATOR) + ";"));
+            }
+        }
+    }
 
     static String internal(String className) {
         return className.replace('.', '/');
@@ -115,30 +138,37 @@ final class FrameworkInstrumentation {
     private static final class Gate {
 
         private final String framework;
-        private final java.util.function.Function<ClassLoader, String> versionIn;
-        private final java.util.function.Predicate<String> recognised;
         private final Log log;
         private final EpochTracker epochs;
         private final Map<Object, java.util.Optional<String>> versions = new ConcurrentHashMap<>();
 
-        Gate(String framework, java.util.function.Function<ClassLoader, String> versionIn,
-             java.util.function.Predicate<String> recognised, Log log, EpochTracker epochs) {
+        /** {@code framework} is {@code DJL} or {@code DL4J}. */
+        Gate(String framework, Log log, EpochTracker epochs) {
             this.framework = framework;
-            this.versionIn = versionIn;
-            this.recognised = recognised;
             this.log = log;
             this.epochs = epochs;
         }
 
+        private boolean djl() {
+            return framework.equals("DJL");
+        }
+
         /** The framework's version in {@code loader}'s jar, {@code null} when unknown. */
         String version(ClassLoader loader) {
-            return versions.computeIfAbsent(loader == null ? Gate.class : loader,
-                    k -> java.util.Optional.ofNullable(versionIn.apply(loader))).orElse(null);
+            Object key = loader == null ? Gate.class : loader;
+            java.util.Optional<String> v = versions.get(key);
+            if (v == null) {
+                v = java.util.Optional.ofNullable(djl() ? manifestVersion(loader, "ai/djl/training/EasyTrain.class")
+                        : pomVersion(loader, "META-INF/maven/org.deeplearning4j/deeplearning4j-nn/pom.properties"));
+                java.util.Optional<String> raced = versions.putIfAbsent(key, v);
+                v = raced != null ? raced : v;
+            }
+            return v.orElse(null);
         }
 
         boolean versionOk(ClassLoader loader) {
             String v = version(loader);
-            boolean ok = recognised.test(v);
+            boolean ok = djl() ? djlVersionRecognised(v) : dl4jVersionRecognised(v);
             if (!ok) {
                 log.once("epochs:" + framework + ":version", Log.Level.INFO, "epochs: " + framework + " version "
                         + (v == null ? "unknown" : v) + " is not recognised: left alone, its epochs are not"
@@ -178,11 +208,8 @@ final class FrameworkInstrumentation {
             this.log = log;
             this.weaver = new HookWeaver(bridge);
             this.bridgeResource = bridge + ".class";
-            Gate djl = new Gate("DJL", loader -> manifestVersion(loader, "ai/djl/training/EasyTrain.class"),
-                    FrameworkInstrumentation::djlVersionRecognised, log, epochs);
-            Gate dl4j = new Gate("DL4J",
-                    loader -> pomVersion(loader, "META-INF/maven/org.deeplearning4j/deeplearning4j-nn/pom.properties"),
-                    FrameworkInstrumentation::dl4jVersionRecognised, log, epochs);
+            Gate djl = new Gate("DJL", log, epochs);
+            Gate dl4j = new Gate("DL4J", log, epochs);
             this.gates = Map.of(internal(EASY_TRAIN), djl, internal(TRAINER), djl,
                     internal(MULTI_LAYER_NETWORK), dl4j, internal(COMPUTATION_GRAPH), dl4j);
             this.hooks = Map.of(internal(EASY_TRAIN), List.of(DJL_FIT), internal(TRAINER), List.of(DJL_NOTIFY),
@@ -226,19 +253,22 @@ final class FrameworkInstrumentation {
             if (loader == null) {
                 return false;
             }
-            return bridgeByLoader.computeIfAbsent(loader, k -> {
-                URL system = ClassLoader.getSystemResource(bridgeResource);
-                URL theirs = loader.getResource(bridgeResource);
-                boolean same = system != null && theirs != null
-                        && system.toExternalForm().equals(theirs.toExternalForm());
-                if (!same) {
-                    log.once("epochs:bridge:" + className, Log.Level.INFO, "epochs: "
-                            + className.replace('/', '.') + "'s class loader does not see the agent jar of the system"
-                            + " class path (" + (theirs == null ? "none" : theirs) + "); left alone, its epochs are not"
-                            + " detected");
-                }
-                return same;
-            });
+            Boolean known = bridgeByLoader.get(loader);
+            if (known != null) {
+                return known;
+            }
+            URL system = ClassLoader.getSystemResource(bridgeResource);
+            URL theirs = loader.getResource(bridgeResource);
+            boolean same = system != null && theirs != null
+                    && system.toExternalForm().equals(theirs.toExternalForm());
+            if (!same) {
+                log.once("epochs:bridge:" + className, Log.Level.INFO, "epochs: "
+                        + className.replace('/', '.') + "'s class loader does not see the agent jar of the system"
+                        + " class path (" + (theirs == null ? "none" : theirs) + "); left alone, its epochs are not"
+                        + " detected");
+            }
+            bridgeByLoader.put(loader, same);
+            return same;
         }
     }
 

@@ -133,9 +133,17 @@ final class HookWeaver {
             }
             bytes = in.readAllBytes();
         }
-        return weave(bytes, List.of(new Hook("static void run(Object, int)", (access, name, desc) -> name.equals("run"),
+        return weave(bytes, List.of(new Hook("static void run(Object, int)", new NamedRun(),
                 Call.of("warm.enter", Arg.param(0), Arg.param(1)), Call.of("warm.exit", Arg.param(0), Arg.thrown()),
                 true)));
+    }
+
+    /** {@link #warmUp}'s method test (a class: a lambda here would be spun when a framework shows up). */
+    private static final class NamedRun implements MethodMatcher {
+        @Override
+        public boolean matches(int access, String name, String descriptor) {
+            return name.equals("run");
+        }
     }
 
     /** The class with {@code hooks} woven in; every hook must go on at least one method. */
@@ -300,7 +308,10 @@ final class HookWeaver {
                 needed.add(a.index());
             }
         }
-        int last = needed.stream().mapToInt(Integer::intValue).max().orElse(-1);
+        int last = -1;
+        for (int n : needed) {
+            last = Math.max(last, n);
+        }
         if (!isStatic(access)) {
             if (self || last >= 0) {
                 locals.add(self ? owner : Opcodes.TOP);

@@ -121,7 +121,12 @@ final class LazyFrameworkHooks implements ClassFileTransformer {
         if (!started.compareAndSet(false, true)) {
             return;
         }
-        Thread t = new Thread(this::buildAndRetransform, "mlco2-epochs-hooks");
+        Thread t = new Thread(new Runnable() { // not a method reference: no class spun when a framework shows up
+            @Override
+            public void run() {
+                buildAndRetransform();
+            }
+        }, "mlco2-epochs-hooks");
         t.setDaemon(true);
         builder = t;
         try {
