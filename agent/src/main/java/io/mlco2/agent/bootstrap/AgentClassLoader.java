@@ -266,15 +266,19 @@ final class AgentClassLoader {
 
     /**
      * Names of the folders {@link #privateTempDirectory} makes: pid, time, random. In a holder: compiled by the
-     * sweep, 3 s after the start, not by this class's initialisation on the start-up path.
+     * sweep, long after the start, not by this class's initialisation on the start-up path.
      */
     private static final class FolderName {
         static final java.util.regex.Pattern PATTERN =
                 java.util.regex.Pattern.compile(FOLDER_PREFIX + "(\\d+)-[0-9a-f]+-[0-9a-f]+");
     }
 
-    /** How long after the agent's start the sweep runs (a job that ends sooner leaves the sweep to the next one). */
-    static final long SWEEP_DELAY_MILLIS = 3_000;
+    /**
+     * How long after the agent's start the sweep runs: a job that ends sooner leaves it to the next one. Not in a
+     * short job's start-up or its first seconds of training, where its ~5 ms of CPU (listing the temporary folder,
+     * the owner lookup) competed with the job's threads for the cores (docs/PERFORMANCE.md).
+     */
+    static final long SWEEP_DELAY_MILLIS = 30_000;
 
     /**
      * Runs {@link #sweepStale} on a daemon thread, {@link #SWEEP_DELAY_MILLIS} after the start: never on the
