@@ -13,7 +13,7 @@ import java.util.regex.Pattern;
 
 /**
  * Benchmarks 2 and 3 of docs/PERFORMANCE.md: a job in child JVMs without (A) and with (B) {@code -javaagent},
- * interleaved A B A B ..., reported as medians with their spread. Run through {@code scripts/bench-startup} and
+ * interleaved (A B, B A, A B, ...: the order alternates), reported as medians with their spread. Run through {@code scripts/bench-startup} and
  * {@code scripts/bench-training}; {@code BenchSmokeTest} runs each for one pair.
  *
  * <pre>
@@ -94,9 +94,14 @@ public final class AbBench {
         runTrivial(cp, out, null);
         runTrivial(cp, null, empty);
         for (int i = 0; i < pairs; i++) {
-            a.add(runTrivial(cp, null, null));
-            b.add(runTrivial(cp, out, null));
-            e.add(runTrivial(cp, null, empty));
+            // the three in a rotating order, so that none is always first or last of its round
+            for (int k = 0; k < 3; k++) {
+                switch ((i + k) % 3) {
+                    case 0 -> a.add(runTrivial(cp, null, null));
+                    case 1 -> b.add(runTrivial(cp, out, null));
+                    default -> e.add(runTrivial(cp, null, empty));
+                }
+            }
         }
         return new Pairs[] {new Pairs(a, b), new Pairs(a, e)};
     }
@@ -121,10 +126,21 @@ public final class AbBench {
         List<Double> wb = new ArrayList<>();
         List<Double> ta = new ArrayList<>();
         List<Double> tb = new ArrayList<>();
+        String agent = "mlco2.output.dir=" + out + ";mlco2.interval=" + interval + ";mlco2.log.level=warn";
+        // one unmeasured pair first (page cache, DJL's native library), then A B, B A, A B, ...: the second run of a
+        // pair tends to differ from the first, and the order must not favour either side
+        runTraining(null, epochs, samples);
+        runTraining(agent, epochs, samples);
         for (int i = 0; i < pairs; i++) {
-            double[] a = runTraining(null, epochs, samples);
-            double[] b = runTraining("mlco2.output.dir=" + out + ";mlco2.interval=" + interval + ";mlco2.log.level=warn",
-                    epochs, samples);
+            double[] a;
+            double[] b;
+            if (i % 2 == 0) {
+                a = runTraining(null, epochs, samples);
+                b = runTraining(agent, epochs, samples);
+            } else {
+                b = runTraining(agent, epochs, samples);
+                a = runTraining(null, epochs, samples);
+            }
             wa.add(a[0]);
             wb.add(b[0]);
             ta.add(a[1]);
