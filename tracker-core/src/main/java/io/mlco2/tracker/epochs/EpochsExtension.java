@@ -19,13 +19,12 @@ public final class EpochsExtension {
     private EpochsExtension() {
     }
 
-    /** Called by {@code Extensions.install} before sampling starts. Throws only what {@code guarded} reports. */
+    /** Called by {@code Extensions.install} before sampling starts. What it throws, {@code Extensions.install} reports as one line. */
     public static EpochTracker install(Tracker tracker, Instrumentation inst) {
         Log log = tracker.log();
         Parts run = new Parts(tracker);
         EpochTracker epochs = new EpochTracker(EpochTracker.Settings.of(tracker), log,
                 io.mlco2.tracker.runtime.NanoClock.INSTANCE, run);
-        run.epochs = epochs;
         tracker.addListener(epochs);
         tracker.addSection("epochs", new Parts(epochs, "epochs"));
         tracker.addSection("forecast", new Parts(epochs, "forecast"));
@@ -56,11 +55,12 @@ public final class EpochsExtension {
     private static final class Parts implements java.util.function.DoubleSupplier, java.util.function.Supplier<Object> {
         private final Tracker tracker;
         private final String section;
-        private EpochTracker epochs;
+        private final EpochTracker epochs;
 
         Parts(Tracker tracker) {
             this.tracker = tracker;
             this.section = null;
+            this.epochs = null;
         }
 
         Parts(EpochTracker epochs, String section) {

@@ -188,7 +188,7 @@ public final class Tracker {
             long total = host.totalMemoryBytes();
             sources.add(process
                     ? new RamModelSource(ProcessMemory::residentBytes, ProcessMemory::residentBytes, total, "process")
-                    : new RamModelSource(new MachineMemoryBytes(total), new MachineMemoryBytes(-1), total, "machine"));
+                    : new RamModelSource(new MachineMemoryBytes(true, total), new MachineMemoryBytes(false, total), total, "machine"));
         }
 
         GpuSupport gpu = awaitGpu(gpuOpen, exiting, log, notes);
@@ -334,17 +334,19 @@ public final class Tracker {
         }
     }
 
-    /** The machine's memory: {@code total} when given ({@code >= 0}), else the bytes in use now. */
+    /** The machine's memory: installed ({@code total}, as detected, even unknown), or in use now. */
     private static final class MachineMemoryBytes implements java.util.function.LongSupplier {
+        private final boolean installed;
         private final long total;
 
-        MachineMemoryBytes(long total) {
+        MachineMemoryBytes(boolean installed, long total) {
+            this.installed = installed;
             this.total = total;
         }
 
         @Override
         public long getAsLong() {
-            return total >= 0 ? total : usedMachineMemoryBytes();
+            return installed ? total : usedMachineMemoryBytes();
         }
     }
 
