@@ -69,10 +69,13 @@ public final class AbBench {
                 Pairs[] r = training(pairs, interval, epochs, samples);
                 System.out.println(describe("process wall ms", r[0], "ms"));
                 System.out.println(describe("training throughput samples/s", r[1], "/s"));
+                System.out.println(describe("ms outside the job's main (JVM start and exit)", r[2], "ms"));
                 System.out.printf(Locale.ROOT, "RESULT training interval=%s: median wall ratio %.4f (95%% CI %s, IQR %s,"
-                                + " min %.4f, max %.4f); median throughput ratio %.4f (IQR %s) over %d pairs%n", interval,
+                                + " min %.4f, max %.4f); median throughput ratio %.4f (IQR %s) over %d pairs;"
+                                + " outside the job's main +%.0f ms (95%% CI %s)%n", interval,
                         median(r[0].ratios()), medianCi(r[0].ratios()), iqr(r[0].ratios()), min(r[0].ratios()),
-                        max(r[0].ratios()), median(r[1].ratios()), iqr(r[1].ratios()), pairs);
+                        max(r[0].ratios()), median(r[1].ratios()), iqr(r[1].ratios()), pairs,
+                        median(r[2].differences()), medianCi(r[2].differences()));
             }
             default -> throw new IllegalArgumentException("startup or training, not " + what);
         }
@@ -119,13 +122,20 @@ public final class AbBench {
         return r.wallNanos() / 1e6;
     }
 
-    /** The DJL job, interleaved without and with the agent: [process wall ms, training samples per second]. */
+    /**
+     * The DJL job, interleaved without and with the agent: [process wall ms, training samples per second, ms outside
+     * the job's {@code main} (process wall minus the job's own {@code wall_ms}: the JVM's start before {@code main},
+     * an agent's loading included, and its exit after training, an agent's reports included)]. The last is the
+     * agent's fixed cost without the job's own noise.
+     */
     public static Pairs[] training(int pairs, String interval, int epochs, int samples) throws Exception {
         Path out = Files.createTempDirectory("mlco2-bench-training");
         List<Double> wa = new ArrayList<>();
         List<Double> wb = new ArrayList<>();
         List<Double> ta = new ArrayList<>();
         List<Double> tb = new ArrayList<>();
+        List<Double> oa = new ArrayList<>();
+        List<Double> ob = new ArrayList<>();
         String agent = "mlco2.output.dir=" + out + ";mlco2.interval=" + interval + ";mlco2.log.level=warn";
         // one unmeasured pair first (page cache, DJL's native library), then A B, B A, A B, ...: the second run of a
         // pair tends to differ from the first, and the order must not favour either side
@@ -145,8 +155,10 @@ public final class AbBench {
             wb.add(b[0]);
             ta.add(a[1]);
             tb.add(b[1]);
+            oa.add(a[2]);
+            ob.add(b[2]);
         }
-        return new Pairs[] {new Pairs(wa, wb), new Pairs(ta, tb)};
+        return new Pairs[] {new Pairs(wa, wb), new Pairs(ta, tb), new Pairs(oa, ob)};
     }
 
     private static double[] runTraining(String agentArgs, int epochs, int samples) throws Exception {
@@ -161,7 +173,8 @@ public final class AbBench {
             throw new IllegalStateException("no training line in: " + r.stdout());
         }
         double trainingMs = Double.parseDouble(m.group(2));
-        return new double[] {r.wallNanos() / 1e6, (double) epochs * samples / (trainingMs / 1e3)};
+        double wallMs = r.wallNanos() / 1e6;
+        return new double[] {wallMs, (double) epochs * samples / (trainingMs / 1e3), wallMs - trainingMs};
     }
 
     private static void check(ChildJvm.Result r, String expected) {

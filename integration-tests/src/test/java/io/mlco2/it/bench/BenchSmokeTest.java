@@ -28,6 +28,7 @@ class BenchSmokeTest {
     void trainingBenchmarkRunsOnePair() throws Exception {
         AbBench.Pairs[] r = AbBench.training(1, "100ms", 1, 256);
         assertTrue(r[0].ratios().get(0) > 0 && r[1].ratios().get(0) > 0, r[0] + " " + r[1]);
+        assertTrue(r[2].a().get(0) > 0 && r[2].b().get(0) > 0, "the JVM's start and exit take time: " + r[2]);
     }
 
     @Test
