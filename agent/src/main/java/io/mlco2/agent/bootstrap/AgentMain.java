@@ -37,39 +37,39 @@ public final class AgentMain {
             Thread init = new Thread(new Runnable() { // not a lambda: no class spun at start-up (docs/PERFORMANCE.md)
                 @Override
                 public void run() {
-                try {
-                    if (inst != null) {
-                        FirstLoads.installIfOnClassPath(inst, ClassLoader.getSystemClassLoader());
+                    try {
+                        if (inst != null) {
+                            FirstLoads.installIfOnClassPath(inst, ClassLoader.getSystemClassLoader());
+                        }
+                        ClassLoader loader = AgentClassLoader.create();
+                        Thread.currentThread().setContextClassLoader(loader);
+                        Class<?> runtime = Class.forName("io.mlco2.tracker.runtime.AgentRuntime", true, loader);
+                        stop[0] = (Runnable) runtime.getMethod("start", String.class, Instrumentation.class, long.class, long.class)
+                                .invoke(null, args, inst, startNanos, startMillis);
+                    } catch (Throwable t) {
+                        Throwable cause = t instanceof java.lang.reflect.InvocationTargetException && t.getCause() != null ? t.getCause() : t;
+                        System.err.println("[mlco2] ERROR: agent failed to start (" + cause + "); the application runs on without it");
+                    } finally {
+                        ready.countDown();
                     }
-                    ClassLoader loader = AgentClassLoader.create();
-                    Thread.currentThread().setContextClassLoader(loader);
-                    Class<?> runtime = Class.forName("io.mlco2.tracker.runtime.AgentRuntime", true, loader);
-                    stop[0] = (Runnable) runtime.getMethod("start", String.class, Instrumentation.class, long.class, long.class)
-                            .invoke(null, args, inst, startNanos, startMillis);
-                } catch (Throwable t) {
-                    Throwable cause = t instanceof java.lang.reflect.InvocationTargetException && t.getCause() != null ? t.getCause() : t;
-                    System.err.println("[mlco2] ERROR: agent failed to start (" + cause + "); the application runs on without it");
-                } finally {
-                    ready.countDown();
-                }
                 }
             }, "mlco2-init");
             init.setDaemon(true);
             Thread hook = new Thread(new Runnable() {
                 @Override
                 public void run() {
-                try {
-                    if (!ready.await(INIT_WAIT_MILLIS, TimeUnit.MILLISECONDS)) {
-                        System.err.println("[mlco2] ERROR: agent still starting at exit; no report written");
-                        return;
+                    try {
+                        if (!ready.await(INIT_WAIT_MILLIS, TimeUnit.MILLISECONDS)) {
+                            System.err.println("[mlco2] ERROR: agent still starting at exit; no report written");
+                            return;
+                        }
+                        Runnable r = stop[0];
+                        if (r != null) {
+                            r.run();
+                        }
+                    } catch (Throwable t) {
+                        System.err.println("[mlco2] ERROR: at exit: " + t);
                     }
-                    Runnable r = stop[0];
-                    if (r != null) {
-                        r.run();
-                    }
-                } catch (Throwable t) {
-                    System.err.println("[mlco2] ERROR: at exit: " + t);
-                }
                 }
             }, "mlco2-exit");
             Runtime.getRuntime().addShutdownHook(hook);

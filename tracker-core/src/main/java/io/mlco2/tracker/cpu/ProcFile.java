@@ -9,9 +9,9 @@ import java.nio.file.Path;
  * sampler's readers ({@link ProcStat}, {@link ProcSelfStat}, {@link MachineMemory}) share it.
  *
  * <p>A {@link RandomAccessFile}, not a {@code FileChannel}: a channel is closed for good when the thread reading it
- * is interrupted (as the sampler is when its executor shuts down at the run's end), after which every read failed
- * and the last sample fell back to the JDK's management bean or to OSHI (tens of milliseconds of class loading in
- * the JVM's exit). {@code ProcFileTest} reads on an interrupted thread. Not thread safe: one per thread, or
+ * is interrupted (as the sampler was when its executor was shut down with {@code shutdownNow} at the run's end),
+ * after which every read failed and the last sample fell back to the JDK's management bean or to OSHI (tens of
+ * milliseconds of class loading in the JVM's exit). {@code ProcFileTest} reads on an interrupted thread. Not thread safe: one per thread, or
  * synchronised by its owner.
  */
 final class ProcFile implements AutoCloseable {

@@ -66,38 +66,31 @@ final class BridgeHook implements BiFunction<String, Object[], Object> {
         }
     }
 
-    /** Makes both frameworks' states now (called when a framework shows up, before its hooks are woven). */
-    void prepare() {
-        djl();
-        dl4j();
+    /**
+     * Makes both frameworks' states if not made yet: called when a framework shows up, before its hooks are woven,
+     * and by a framework's first event should one come without it.
+     */
+    synchronized void prepare() {
+        if (djl == null) {
+            djl = new DjlEpochs(epochs, log, DjlEpochs.LISTENER, new FirstLoad("ai/djl/training/EasyTrain"));
+        }
+        if (dl4j == null) {
+            dl4j = new Dl4jEpochs(epochs, log, new FirstLoad("org/deeplearning4j/optimize/Solver"));
+        }
     }
 
     private DjlEpochs djl() {
-        DjlEpochs d = djl;
-        if (d == null) {
-            synchronized (this) {
-                d = djl;
-                if (d == null) {
-                    d = new DjlEpochs(epochs, log, DjlEpochs.LISTENER, new FirstLoad("ai/djl/training/EasyTrain"));
-                    djl = d;
-                }
-            }
+        if (djl == null) {
+            prepare();
         }
-        return d;
+        return djl;
     }
 
     private Dl4jEpochs dl4j() {
-        Dl4jEpochs d = dl4j;
-        if (d == null) {
-            synchronized (this) {
-                d = dl4j;
-                if (d == null) {
-                    d = new Dl4jEpochs(epochs, log, new FirstLoad("org/deeplearning4j/optimize/Solver"));
-                    dl4j = d;
-                }
-            }
+        if (dl4j == null) {
+            prepare();
         }
-        return d;
+        return dl4j;
     }
 
     @Override

@@ -20,7 +20,7 @@ import java.util.function.LongSupplier;
  * </ul>
  * The trainer's own listener list is never touched. Thread safe; one state per trainer, weakly held.
  */
-final class DjlEpochs {
+final class DjlEpochs implements InvocationHandler {
 
     static final String LISTENER = "ai.djl.training.listener.TrainingListener";
 
@@ -36,7 +36,6 @@ final class DjlEpochs {
     private final LongSupplier easyTrainLoadedNanos;
     private boolean recovered;
     private final IdentityStates<State> states = new IdentityStates<>(new NewState());
-    private final InvocationHandler handler = new Handler(this);
     private volatile Object[] cachedProxy = {null, null};
 
     /**
@@ -160,7 +159,7 @@ final class DjlEpochs {
         }
         ClassLoader loader = trainerClass.getClassLoader();
         Class<?> iface = Class.forName(listenerInterface, false, loader);
-        Object proxy = Proxy.newProxyInstance(loader, new Class<?>[] {iface}, handler);
+        Object proxy = Proxy.newProxyInstance(loader, new Class<?>[] {iface}, this);
         cachedProxy = new Object[] {trainerClass, proxy};
         return proxy;
     }
@@ -174,21 +173,9 @@ final class DjlEpochs {
         }
     }
 
-    /** The listener proxy's handler. */
-    private static final class Handler implements InvocationHandler {
-        private final DjlEpochs djl;
-
-        Handler(DjlEpochs djl) {
-            this.djl = djl;
-        }
-
-        @Override
-        public Object invoke(Object proxy, Method method, Object[] args) {
-            return djl.invoke(proxy, method, args);
-        }
-    }
-
-    private Object invoke(Object proxy, Method method, Object[] args) {
+    /** The listener proxy's handler (this class itself rather than a method reference: no class spun). */
+    @Override
+    public Object invoke(Object proxy, Method method, Object[] args) {
         Object trainer = args == null || args.length == 0 ? null : args[0];
         switch (method.getName()) {
             case "onEpoch" -> onEpoch(trainer);

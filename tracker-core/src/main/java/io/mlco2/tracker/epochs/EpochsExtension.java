@@ -22,12 +22,11 @@ public final class EpochsExtension {
     /** Called by {@code Extensions.install} before sampling starts. What it throws, {@code Extensions.install} reports as one line. */
     public static EpochTracker install(Tracker tracker, Instrumentation inst) {
         Log log = tracker.log();
-        Parts run = new Parts(tracker);
         EpochTracker epochs = new EpochTracker(EpochTracker.Settings.of(tracker), log,
-                io.mlco2.tracker.runtime.NanoClock.INSTANCE, run);
+                io.mlco2.tracker.runtime.NanoClock.INSTANCE, new RunEnergy(tracker));
         tracker.addListener(epochs);
-        tracker.addSection("epochs", new Parts(epochs, "epochs"));
-        tracker.addSection("forecast", new Parts(epochs, "forecast"));
+        tracker.addSection("epochs", new Section(epochs, "epochs"));
+        tracker.addSection("forecast", new Section(epochs, "forecast"));
         EpochTracker.activate(epochs);
         BridgeHook hook = new BridgeHook(epochs, log);
         if (inst != null) {
@@ -51,32 +50,33 @@ public final class EpochsExtension {
      * JDK spins at its first use (docs/PERFORMANCE.md, start-up).
      */
 
-    /** The run's energy so far (for the epoch tracker), or one of the epoch tracker's summary sections. */
-    private static final class Parts implements java.util.function.DoubleSupplier, java.util.function.Supplier<Object> {
+    /** The run's energy so far, for the epoch tracker. */
+    private static final class RunEnergy implements java.util.function.DoubleSupplier {
         private final Tracker tracker;
-        private final String section;
-        private final EpochTracker epochs;
 
-        Parts(Tracker tracker) {
+        RunEnergy(Tracker tracker) {
             this.tracker = tracker;
-            this.section = null;
-            this.epochs = null;
-        }
-
-        Parts(EpochTracker epochs, String section) {
-            this.tracker = null;
-            this.epochs = epochs;
-            this.section = section;
         }
 
         @Override
         public double getAsDouble() {
             return EpochTracker.joulesTotal(tracker.accumulators());
         }
+    }
+
+    /** One of the epoch tracker's summary sections: {@code epochs} or {@code forecast}. */
+    private static final class Section implements java.util.function.Supplier<Object> {
+        private final EpochTracker epochs;
+        private final String name;
+
+        Section(EpochTracker epochs, String name) {
+            this.epochs = epochs;
+            this.name = name;
+        }
 
         @Override
         public Object get() {
-            return section.equals("epochs") ? epochs.epochsSection() : epochs.forecastSection();
+            return name.equals("epochs") ? epochs.epochsSection() : epochs.forecastSection();
         }
     }
 
