@@ -77,8 +77,57 @@ public final class AbBench {
                         max(r[0].ratios()), median(r[1].ratios()), iqr(r[1].ratios()), pairs,
                         median(r[2].differences()), medianCi(r[2].differences()));
             }
-            default -> throw new IllegalArgumentException("startup or training, not " + what);
+            case "jars" -> {
+                int rounds = Integer.parseInt(args[1]);
+                List<String> jars = Arrays.asList(args).subList(2, args.length);
+                String[] job = System.getProperty("mlco2.it.job", "io.mlco2.it.jobs.TrivialMain").trim().split("\\s+");
+                List<List<Double>> walls = jars(rounds, jars, System.getProperty("mlco2.it.agentArgs", ""), job);
+                for (int j = 0; j < jars.size(); j++) {
+                    List<Double> w = walls.get(j);
+                    System.out.printf(Locale.ROOT, "%-40s median %8.1f ms (min %.1f, max %.1f)%n", jars.get(j),
+                            median(w), min(w), max(w));
+                }
+                for (int j = 1; j < jars.size(); j++) {
+                    List<Double> d = new Pairs(walls.get(0), walls.get(j)).differences();
+                    System.out.printf(Locale.ROOT, "RESULT jars: %s - %s per round: median %+.1f ms (95%% CI %s) over %d"
+                            + " rounds%n", jars.get(j), jars.get(0), median(d), medianCi(d), rounds);
+                }
+            }
+            default -> throw new IllegalArgumentException("startup, training or jars, not " + what);
         }
+    }
+
+    /**
+     * The job {@code job} (main class and arguments) with each agent jar of {@code jars} ({@code none}: without an
+     * agent), {@code agentArgs} added to the agent's output folder and log level; interleaved, the order reversed
+     * every round. Wall milliseconds per jar, in the order given: for same-hour comparisons of jars
+     * ({@code scripts/ab-jars}). The trivial job runs on the test classes alone, as in {@link #startup}.
+     */
+    public static List<List<Double>> jars(int rounds, List<String> jars, String agentArgs, String... job) throws Exception {
+        if (jars.size() < 2) {
+            throw new IllegalArgumentException("two jars or more ('none': without an agent), not " + jars);
+        }
+        Path out = Files.createTempDirectory("mlco2-bench-jars");
+        String cp = job[0].equals("io.mlco2.it.jobs.TrivialMain")
+                ? System.getProperty("mlco2.it.testClasses", ChildJvm.testClassPath()) : ChildJvm.testClassPath();
+        List<List<Double>> walls = new ArrayList<>();
+        for (int j = 0; j < jars.size(); j++) {
+            walls.add(new ArrayList<>());
+        }
+        for (int i = 0; i < rounds; i++) {
+            for (int k = 0; k < jars.size(); k++) {
+                int j = i % 2 == 0 ? k : jars.size() - 1 - k;
+                ChildJvm jvm = new ChildJvm().classPath(cp).timeoutSeconds(900);
+                if (!jars.get(j).equals("none")) {
+                    jvm.jvmArg("-javaagent:" + jars.get(j) + "=mlco2.output.dir=" + out + ";mlco2.log.level=warn"
+                            + (agentArgs.isEmpty() ? "" : ";" + agentArgs));
+                }
+                ChildJvm.Result r = jvm.run(job[0], Arrays.copyOfRange(job, 1, job.length));
+                check(r, "");
+                walls.get(j).add(r.wallNanos() / 1e6);
+            }
+        }
+        return walls;
     }
 
     /**

@@ -32,6 +32,13 @@ class BenchSmokeTest {
     }
 
     @Test
+    void jarComparisonRunsOneRoundOfEach() throws Exception {
+        List<List<Double>> w = AbBench.jars(1, List.of("none", ChildJvm.agentJar().toString()), "",
+                "io.mlco2.it.jobs.TrivialMain");
+        assertTrue(w.size() == 2 && w.get(0).get(0) > 0 && w.get(1).get(0) > 0, w.toString());
+    }
+
+    @Test
     void theJarBenchmarkHasAJarToMeasure() throws Exception {
         assertTrue(Files.size(ChildJvm.agentJar()) > 1_000_000);
     }
