@@ -99,7 +99,7 @@ public final class AbBench {
 
     /**
      * The job {@code job} (main class and arguments) with each agent jar of {@code jars} ({@code none}: without an
-     * agent), {@code agentArgs} added to the agent's output folder and log level; interleaved, the order reversed
+     * agent; {@code JAR=ARGS}: that jar with agent arguments of its own, e.g. two intervals of one jar), {@code agentArgs} added to the agent's output folder and log level; interleaved, the order reversed
      * every round. Wall milliseconds per jar, in the order given: for same-hour comparisons of jars
      * ({@code scripts/ab-jars}). The trivial job runs on the test classes alone, as in {@link #startup}.
      */
@@ -119,14 +119,20 @@ public final class AbBench {
                 int j = i % 2 == 0 ? k : jars.size() - 1 - k;
                 ChildJvm jvm = new ChildJvm().classPath(cp).timeoutSeconds(900);
                 if (!jars.get(j).equals("none")) {
-                    jvm.jvmArg("-javaagent:" + jars.get(j) + "=mlco2.output.dir=" + out + ";mlco2.log.level=warn"
-                            + (agentArgs.isEmpty() ? "" : ";" + agentArgs));
+                    // JAR or JAR=ARGS, as -javaagent takes it: ARGS for this entry only (one jar, two settings)
+                    String spec = jars.get(j);
+                    int eq = spec.indexOf(".jar=");
+                    String jar = eq < 0 ? spec : spec.substring(0, eq + 4);
+                    String own = eq < 0 ? "" : spec.substring(eq + 5);
+                    jvm.jvmArg("-javaagent:" + jar + "=mlco2.output.dir=" + out + ";mlco2.log.level=warn"
+                            + (agentArgs.isEmpty() ? "" : ";" + agentArgs) + (own.isEmpty() ? "" : ";" + own));
                 }
                 ChildJvm.Result r = jvm.run(job[0], Arrays.copyOfRange(job, 1, job.length));
                 check(r, "");
                 walls.get(j).add(r.wallNanos() / 1e6);
             }
         }
+        cleanUp(out);
         return walls;
     }
 
@@ -155,6 +161,7 @@ public final class AbBench {
                 }
             }
         }
+        cleanUp(out);
         return new Pairs[] {new Pairs(a, b), new Pairs(a, e)};
     }
 
@@ -207,6 +214,7 @@ public final class AbBench {
             oa.add(a[2]);
             ob.add(b[2]);
         }
+        cleanUp(out);
         return new Pairs[] {new Pairs(wa, wb), new Pairs(ta, tb), new Pairs(oa, ob)};
     }
 
@@ -247,6 +255,24 @@ public final class AbBench {
 
     public static double median(List<Double> v) {
         return quantile(v, 0.5);
+    }
+
+    /**
+     * Deletes a benchmark's output folder (the reports of every run; the memory benchmark's is ~180 MB), unless
+     * {@code -Dmlco2.bench.keep=true}, when it says where it is.
+     */
+    static void cleanUp(Path dir) {
+        if (Boolean.getBoolean("mlco2.bench.keep")) {
+            System.out.println("kept: " + dir);
+            return;
+        }
+        try (java.util.stream.Stream<Path> s = Files.walk(dir)) {
+            for (Path p : (Iterable<Path>) s.sorted(java.util.Comparator.reverseOrder())::iterator) {
+                Files.deleteIfExists(p);
+            }
+        } catch (java.io.IOException | java.io.UncheckedIOException e) {
+            System.out.println("could not delete " + dir + ": " + e);
+        }
     }
 
     /**

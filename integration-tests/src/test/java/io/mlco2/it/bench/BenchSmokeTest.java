@@ -39,6 +39,15 @@ class BenchSmokeTest {
     }
 
     @Test
+    void aJarEntryCarriesItsOwnAgentArguments(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        // JAR=ARGS: the entry's own arguments come after the benchmark's, so its output folder wins
+        AbBench.jars(1, List.of("none", ChildJvm.agentJar() + "=mlco2.output.dir=" + dir), "",
+                "io.mlco2.it.jobs.TrivialMain");
+        assertTrue(Files.exists(dir.resolve("emissions.csv")), "the entry's own output folder was used: " + dir);
+    }
+
+    @Test
     void theJarBenchmarkHasAJarToMeasure() throws Exception {
         assertTrue(Files.size(ChildJvm.agentJar()) > 1_000_000);
     }

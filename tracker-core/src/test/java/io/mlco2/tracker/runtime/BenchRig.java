@@ -69,6 +69,24 @@ public final class BenchRig {
 
     private final long[] nvmlClock;
 
+    /**
+     * Deletes a benchmark's output folder (the memory benchmark writes ~180 MB), unless
+     * {@code -Dmlco2.bench.keep=true}; says where the files are or went.
+     */
+    public static void cleanUp(Path dir) {
+        if (Boolean.getBoolean("mlco2.bench.keep")) {
+            System.out.println("kept: " + dir);
+            return;
+        }
+        try (java.util.stream.Stream<Path> s = java.nio.file.Files.walk(dir)) {
+            for (Path p : (Iterable<Path>) s.sorted(java.util.Comparator.reverseOrder())::iterator) {
+                java.nio.file.Files.deleteIfExists(p);
+            }
+        } catch (java.io.IOException | java.io.UncheckedIOException e) {
+            System.out.println("could not delete " + dir + ": " + e);
+        }
+    }
+
     /** The recorded H200 trace (a test resource). */
     public static Path trace() throws Exception {
         return Path.of(BenchRig.class.getResource("/traces/h200_trace.csv").toURI());

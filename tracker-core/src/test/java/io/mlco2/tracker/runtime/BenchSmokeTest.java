@@ -41,4 +41,26 @@ class BenchSmokeTest {
         assertEquals(20_000, r.samples());
         assertTrue(r.retainedLast() > 0 && r.bytesWritten() > 0, r.toString());
     }
+
+    @Test
+    void aBenchmarksOutputFolderIsDeletedUnlessAskedToKeepIt(@TempDir Path parent) throws Exception {
+        Path out = java.nio.file.Files.createDirectories(parent.resolve("bench/run/nested"));
+        java.nio.file.Files.writeString(out.resolve("samples.csv"), "x\n");
+        Path top = parent.resolve("bench");
+        String before = System.getProperty("mlco2.bench.keep");
+        try {
+            System.setProperty("mlco2.bench.keep", "true");
+            BenchRig.cleanUp(top);
+            assertTrue(java.nio.file.Files.exists(out.resolve("samples.csv")), "kept when asked");
+            System.clearProperty("mlco2.bench.keep");
+            BenchRig.cleanUp(top);
+            assertTrue(!java.nio.file.Files.exists(top), "deleted with what it holds");
+        } finally {
+            if (before != null) {
+                System.setProperty("mlco2.bench.keep", before);
+            } else {
+                System.clearProperty("mlco2.bench.keep");
+            }
+        }
+    }
 }

@@ -49,6 +49,7 @@ public final class MemoryOverTimeBench {
                 r.retainedBytes()[0], r.retainedFirst(), r.retainedLast(), r.slopeBytesPerMillion());
         System.out.printf(Locale.ROOT, "sampler CPU per sample (with extensions): %.2f us%n", r.cpuMicrosPerSample());
         System.out.printf(Locale.ROOT, "written: %,d bytes in %d files under %s%n", r.bytesWritten(), r.filesWritten(), out);
+        BenchRig.cleanUp(out); // -Dmlco2.bench.keep=true keeps them
     }
 
     /** Runs the simulation; {@code samples} ticks of {@code interval} virtual time. */

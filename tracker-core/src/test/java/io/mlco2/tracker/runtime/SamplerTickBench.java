@@ -9,6 +9,7 @@ import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
@@ -38,13 +39,21 @@ public class SamplerTickBench {
     private FileChannel procStat;
     private final ByteBuffer buffer = ByteBuffer.allocateDirect(4096);
 
+    private Path out;
+
     @Setup(Level.Trial)
     public void setUp() throws Exception {
-        Path out = Files.createTempDirectory("mlco2-bench-tick");
+        out = Files.createTempDirectory("mlco2-bench-tick");
         // 100 ms ticks; the counter at its default 1 s cadence would be read every tenth tick, so "without" uses a
         // cadence no tick reaches and "with" asks for the counter on every tick.
         rig = new BenchRig(out, Duration.ofMillis(100), Duration.ofDays(365), false);
         procStat = FileChannel.open(Path.of("/proc/stat"), StandardOpenOption.READ);
+    }
+
+    @TearDown(Level.Trial)
+    public void tearDown() throws Exception {
+        procStat.close();
+        BenchRig.cleanUp(out);
     }
 
     /** One tick without the NVML energy-counter read (power, utilisation; CPU ticks; RAM). */
