@@ -43,6 +43,7 @@ class DjlTrainingWithAgentIT {
         plain = new ChildJvm().workDir(work).run(JOB, JOB_ARGS);
         first = new ChildJvm().workDir(work)
                 .withAgent("mlco2.region=FR;mlco2.project-name=mnist;mlco2.pue=" + PUE + ";mlco2.output.dir=" + out)
+                .jvmArg("-Xlog:class+load=info:file=" + work.resolve("classes.log"))
                 .run(JOB, JOB_ARGS);
     }
 
@@ -58,6 +59,26 @@ class DjlTrainingWithAgentIT {
         assertEquals(stableStdout(plain), stableStdout(first), "the agent must not write to the job's stdout");
         assertTrue(first.stdout().contains("TRAINING DONE epochs=3"), first.all());
         assertFalse(first.stderr().contains("Exception"), first.stderr());
+    }
+
+    /**
+     * docs/PERFORMANCE.md: on a training job's first seconds the agent spins no classes of its own through method
+     * handles: no lambda or method reference of the agent's, and no record's equals/hashCode/toString (linked through
+     * {@code ObjectMethods}, ~50 method-handle classes the first time; the epoch weaver's hook set did it once). DJL
+     * itself uses lambdas, but no {@code ObjectMethods}.
+     */
+    @Test
+    @Order(2)
+    void theAgentSpinsNoMethodHandleClassesOfItsOwn() throws Exception {
+        List<String> loaded = Files.readAllLines(work.resolve("classes.log"));
+        assertTrue(loaded.stream().anyMatch(l -> l.contains(" io.mlco2.tracker.epochs.HookWeaver ")),
+                "the class log covers the epoch hooks");
+        for (String l : loaded) {
+            boolean agents = l.contains(" io.mlco2.tracker.") || l.contains(" io.mlco2.agent.")
+                    || l.contains(" io.mlco2.nvml."); // not the job's own io.mlco2.it classes
+            assertFalse(agents && l.contains("$$Lambda"), "a lambda of the agent's: " + l);
+            assertFalse(l.contains(" java.lang.runtime.ObjectMethods "), "a record's equals/hashCode/toString: " + l);
+        }
     }
 
     @Test

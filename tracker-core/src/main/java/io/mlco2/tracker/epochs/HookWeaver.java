@@ -176,16 +176,19 @@ final class HookWeaver {
 
     private Map<String, Woven> scan(ClassReader reader, String owner, List<Hook> hooks) throws Rejected {
         Map<String, Matched> matched = new HashMap<>();
-        Set<Hook> found = new LinkedHashSet<>();
+        // by position, not a set of hooks: a record's equals/hashCode is linked at its first call through
+        // ObjectMethods' method handles (~15 classes spun, on the thread that weaves: docs/PERFORMANCE.md)
+        boolean[] found = new boolean[hooks.size()];
         reader.accept(new ClassVisitor(Opcodes.ASM9) {
             @Override
             public MethodVisitor visitMethod(int acc, String name, String descriptor, String signature,
                                              String[] exceptions) {
-                for (Hook h : hooks) {
+                for (int i = 0; i < hooks.size(); i++) {
+                    Hook h = hooks.get(i);
                     if (h.matcher().matches(acc, name, descriptor)) {
                         BitSet w = new BitSet();
                         matched.put(name + descriptor, new Matched(h, acc, w));
-                        found.add(h);
+                        found[i] = true;
                         return new MethodVisitor(Opcodes.ASM9) {
                             @Override
                             public void visitVarInsn(int opcode, int var) {
@@ -207,9 +210,9 @@ final class HookWeaver {
                 return null;
             }
         }, ClassReader.SKIP_DEBUG | ClassReader.SKIP_FRAMES);
-        for (Hook h : hooks) {
-            if (!found.contains(h)) {
-                throw new Rejected("lacks " + h.what());
+        for (int i = 0; i < hooks.size(); i++) {
+            if (!found[i]) {
+                throw new Rejected("lacks " + hooks.get(i).what());
             }
         }
         Map<String, Woven> chosen = new HashMap<>();
