@@ -43,7 +43,7 @@ class DjlTrainingWithAgentIT {
         plain = new ChildJvm().workDir(work).run(JOB, JOB_ARGS);
         first = new ChildJvm().workDir(work)
                 .withAgent("mlco2.region=FR;mlco2.project-name=mnist;mlco2.pue=" + PUE + ";mlco2.output.dir=" + out)
-                .jvmArg("-Xlog:class+load=info:file=" + work.resolve("classes.log"))
+                .jvmArg("-Xlog:class+load=info:file=\"" + work.resolve("classes.log") + "\"") // quoted: a path may hold ':'
                 .run(JOB, JOB_ARGS);
     }
 
