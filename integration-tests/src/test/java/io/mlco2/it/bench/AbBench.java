@@ -99,8 +99,9 @@ public final class AbBench {
 
     /**
      * The job {@code job} (main class and arguments) with each agent jar of {@code jars} ({@code none}: without an
-     * agent; {@code JAR=ARGS}: that jar with agent arguments of its own, e.g. two intervals of one jar), {@code agentArgs} added to the agent's output folder and log level; interleaved, the order reversed
-     * every round. Wall milliseconds per jar, in the order given: for same-hour comparisons of jars
+     * agent; {@code JAR=ARGS}: that jar with agent arguments of its own, e.g. two intervals of one jar),
+     * {@code agentArgs} added to the agent's output folder and log level; interleaved, the order reversed every
+     * round. Wall milliseconds per jar, in the order given: for same-hour comparisons of jars
      * ({@code scripts/ab-jars}). The trivial job runs on the test classes alone, as in {@link #startup}.
      */
     public static List<List<Double>> jars(int rounds, List<String> jars, String agentArgs, String... job) throws Exception {
@@ -258,8 +259,8 @@ public final class AbBench {
     }
 
     /**
-     * Deletes a benchmark's output folder (the reports of every run; the memory benchmark's is ~180 MB), unless
-     * {@code -Dmlco2.bench.keep=true}, when it says where it is.
+     * Deletes a benchmark's output folder (the reports of every run), unless {@code -Dmlco2.bench.keep=true}, when it
+     * says where it is. The twin of tracker-core's {@code BenchRig.cleanUp}: the two test trees share no classes.
      */
     static void cleanUp(Path dir) {
         if (Boolean.getBoolean("mlco2.bench.keep")) {

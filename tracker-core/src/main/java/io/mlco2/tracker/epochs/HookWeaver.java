@@ -177,7 +177,7 @@ final class HookWeaver {
     private Map<String, Woven> scan(ClassReader reader, String owner, List<Hook> hooks) throws Rejected {
         Map<String, Matched> matched = new HashMap<>();
         // by position, not a set of hooks: a record's equals/hashCode is linked at its first call through
-        // ObjectMethods' method handles (~15 classes spun, on the thread that weaves: docs/PERFORMANCE.md)
+        // ObjectMethods' method handles (~50 LambdaForm classes spun on the weaving thread: docs/PERFORMANCE.md)
         boolean[] found = new boolean[hooks.size()];
         reader.accept(new ClassVisitor(Opcodes.ASM9) {
             @Override
