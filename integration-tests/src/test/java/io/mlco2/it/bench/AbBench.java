@@ -19,6 +19,7 @@ import java.util.regex.Pattern;
  * <pre>
  *   startup  [pairs=20]                                       trivial main: median added milliseconds
  *   training [pairs=10] [interval=1s] [epochs=5] [samples=16384] DJL job: wall-time and throughput ratios
+ *   pool FILE...                                              the pairs of saved training outputs, pooled
  * </pre>
  */
 public final class AbBench {
@@ -48,6 +49,16 @@ public final class AbBench {
     }
 
     public static void main(String[] args) throws Exception {
+        try {
+            run(args);
+        } catch (IllegalArgumentException e) {
+            // bad input to a command-line tool: its reason, not a stack trace
+            System.err.println("AbBench: " + e.getMessage());
+            System.exit(2);
+        }
+    }
+
+    private static void run(String[] args) throws Exception {
         String what = args.length > 0 ? args[0] : "startup";
         switch (what) {
             case "startup" -> {
@@ -67,15 +78,18 @@ public final class AbBench {
                 int epochs = args.length > 3 ? Integer.parseInt(args[3]) : 5;
                 int samples = args.length > 4 ? Integer.parseInt(args[4]) : 16384;
                 Pairs[] r = training(pairs, interval, epochs, samples);
-                System.out.println(describe("process wall ms", r[0], "ms"));
-                System.out.println(describe("training throughput samples/s", r[1], "/s"));
-                System.out.println(describe("ms outside the job's main (JVM start and exit)", r[2], "ms"));
-                System.out.printf(Locale.ROOT, "RESULT training interval=%s: median wall ratio %.4f (95%% CI %s, IQR %s,"
-                                + " min %.4f, max %.4f); median throughput ratio %.4f (IQR %s) over %d pairs;"
-                                + " outside the job's main +%.0f ms (95%% CI %s)%n", interval,
-                        median(r[0].ratios()), medianCi(r[0].ratios()), iqr(r[0].ratios()), min(r[0].ratios()),
-                        max(r[0].ratios()), median(r[1].ratios()), iqr(r[1].ratios()), pairs,
-                        median(r[2].differences()), medianCi(r[2].differences()));
+                for (int i = 0; i < TRAINING_LINES.length; i++) {
+                    System.out.println(describe(TRAINING_LINES[i], r[i], TRAINING_UNITS[i]));
+                }
+                System.out.println(trainingResult("training interval=" + interval, r));
+            }
+            case "pool" -> {
+                List<Path> files = new ArrayList<>();
+                for (String f : Arrays.asList(args).subList(1, args.length)) {
+                    files.add(Path.of(f));
+                }
+                Pairs[] r = pool(files);
+                System.out.println(trainingResult("pool of " + files.size() + " runs", r));
             }
             case "jars" -> {
                 int rounds = Integer.parseInt(args[1]);
@@ -93,8 +107,80 @@ public final class AbBench {
                             + " rounds%n", jars.get(j), jars.get(0), median(d), medianCi(d), rounds);
                 }
             }
-            default -> throw new IllegalArgumentException("startup, training or jars, not " + what);
+            default -> throw new IllegalArgumentException("startup, training, jars or pool, not " + what);
         }
+    }
+
+    /** The per-pair lines {@code training} prints, in the order of its {@link Pairs}, and their units. */
+    static final String[] TRAINING_LINES = {"process wall ms", "training throughput samples/s",
+            "ms outside the job's main (JVM start and exit)"};
+    private static final String[] TRAINING_UNITS = {"ms", "/s", "ms"};
+
+    static String trainingResult(String label, Pairs[] r) {
+        return String.format(Locale.ROOT, "RESULT %s: median wall ratio %.4f (95%% CI %s, IQR %s, min %.4f, max %.4f);"
+                        + " median throughput ratio %.4f (IQR %s) over %d pairs; outside the job's main +%.0f ms (95%% CI %s)",
+                label, median(r[0].ratios()), medianCi(r[0].ratios()), iqr(r[0].ratios()), min(r[0].ratios()),
+                max(r[0].ratios()), median(r[1].ratios()), iqr(r[1].ratios()), r[0].a().size(),
+                median(r[2].differences()), medianCi(r[2].differences()));
+    }
+
+    /**
+     * The pairs of several saved {@code training} outputs ({@code scripts/bench-training ... > FILE}) in one list each,
+     * for a median whose confidence interval one run of this noisy job cannot narrow enough ({@code scripts/ab-pool}).
+     * Each pair was interleaved within its own run, so pooling runs of different hours keeps every ratio a same-hour
+     * comparison. A file without the three per-pair lines is an error naming the file.
+     */
+    static Pairs[] pool(List<Path> files) throws java.io.IOException {
+        if (files.isEmpty()) {
+            throw new IllegalArgumentException("pool needs one or more saved outputs of 'training', none given");
+        }
+        List<List<Double>> a = new ArrayList<>();
+        List<List<Double>> b = new ArrayList<>();
+        for (int i = 0; i < TRAINING_LINES.length; i++) {
+            a.add(new ArrayList<>());
+            b.add(new ArrayList<>());
+        }
+        for (Path f : files) {
+            List<String> lines = Files.readAllLines(f);
+            for (int i = 0; i < TRAINING_LINES.length; i++) {
+                String line = null;
+                for (String l : lines) {
+                    if (l.startsWith(TRAINING_LINES[i] + ": ")) {
+                        line = l;
+                    }
+                }
+                Matcher m = line == null ? null : PAIR_LISTS.matcher(line);
+                if (m == null || !m.find()) {
+                    throw new IllegalArgumentException(f + " has no '" + TRAINING_LINES[i] + ": ... A=[...] B=[...]' line:"
+                            + " pool takes what scripts/bench-training printed");
+                }
+                List<Double> fa = numbers(m.group(1));
+                List<Double> fb = numbers(m.group(2));
+                if (fa.size() != fb.size() || fa.isEmpty()) {
+                    throw new IllegalArgumentException(f + ": '" + TRAINING_LINES[i] + "' has " + fa.size() + " A and "
+                            + fb.size() + " B values; pool takes pairs");
+                }
+                a.get(i).addAll(fa);
+                b.get(i).addAll(fb);
+            }
+        }
+        Pairs[] r = new Pairs[TRAINING_LINES.length];
+        for (int i = 0; i < r.length; i++) {
+            r[i] = new Pairs(a.get(i), b.get(i));
+        }
+        return r;
+    }
+
+    private static final Pattern PAIR_LISTS = Pattern.compile("A=\\[([^\\]]*)\\] B=\\[([^\\]]*)\\]");
+
+    private static List<Double> numbers(String csv) {
+        List<Double> v = new ArrayList<>();
+        for (String x : csv.split(",")) {
+            if (!x.isBlank()) {
+                v.add(Double.parseDouble(x.trim()));
+            }
+        }
+        return v;
     }
 
     /**

@@ -48,6 +48,41 @@ class BenchSmokeTest {
     }
 
     @Test
+    void savedTrainingOutputsPoolIntoOneListOfPairs(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        java.nio.file.Path one = dir.resolve("one.txt");
+        java.nio.file.Path two = dir.resolve("two.txt");
+        Files.writeString(one, output(List.of(100.0, 200.0), List.of(110.0, 190.0)));
+        Files.writeString(two, "building...\n" + output(List.of(300.0), List.of(330.0)) + "RESULT ...\n");
+        AbBench.Pairs[] r = AbBench.pool(List.of(one, two));
+        assertEquals(List.of(100.0, 200.0, 300.0), r[0].a());
+        assertEquals(List.of(110.0, 190.0, 330.0), r[0].b());
+        assertEquals(1.1, AbBench.median(r[0].ratios()), 1e-9);
+        assertEquals(List.of(13.0, 21.0, 35.0), r[2].b(), "the third line pooled too");
+        assertTrue(AbBench.trainingResult("pool", r).contains("median wall ratio 1.1000")
+                && AbBench.trainingResult("pool", r).contains("over 3 pairs"), AbBench.trainingResult("pool", r));
+
+        java.nio.file.Path bad = dir.resolve("bad.txt");
+        Files.writeString(bad, "BUILD FAILURE\n");
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> AbBench.pool(List.of(one, bad)));
+        assertTrue(e.getMessage().contains(bad.toString()) && e.getMessage().contains("process wall ms"), e.getMessage());
+    }
+
+    /** What {@code AbBench training} prints for these wall times (throughput and outside-main derived from them). */
+    private static String output(List<Double> a, List<Double> b) {
+        StringBuilder s = new StringBuilder();
+        for (int i = 0; i < AbBench.TRAINING_LINES.length; i++) {
+            double add = i;
+            List<Double> pa = a.stream().map(x -> x / 10 + add).toList();
+            List<Double> pb = b.stream().map(x -> x / 10 + add).toList();
+            s.append(AbBench.describe(AbBench.TRAINING_LINES[i], new AbBench.Pairs(i == 0 ? a : pa, i == 0 ? b : pb), "ms"))
+                    .append('\n');
+        }
+        return s.toString();
+    }
+
+    @Test
     void theJarBenchmarkHasAJarToMeasure() throws Exception {
         assertTrue(Files.size(ChildJvm.agentJar()) > 1_000_000);
     }
