@@ -1,7 +1,7 @@
 package io.mlco2.tracker.carbon;
 
-import io.mlco2.tracker.report.Fmt;
-import io.mlco2.tracker.report.Tsv;
+import io.mlco2.tracker.format.Fmt;
+import io.mlco2.tracker.format.Tsv;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -180,8 +180,8 @@ public final class CarbonIntensities {
             return new Mitigation(ranked + ".", "", Double.NaN, Double.NaN, rank, peers.size());
         }
         GridIntensity cleanest = cleanestCloudRegion(where.cloudProvider()).orElseThrow();
-        double hereKg = energyKwh * where.gramsPerKwh() / 1000.0;
-        double thereKg = energyKwh * cleanest.gramsPerKwh() / 1000.0;
+        double hereKg = Emissions.kg(energyKwh, 1.0, where.gramsPerKwh());
+        double thereKg = Emissions.kg(energyKwh, 1.0, cleanest.gramsPerKwh());
         if (cleanest.gramsPerKwh() >= where.gramsPerKwh()) {
             return new Mitigation(ranked + "; it is the provider's cleanest bundled region.", cleanest.region(),
                     cleanest.gramsPerKwh(), thereKg, rank, peers.size());

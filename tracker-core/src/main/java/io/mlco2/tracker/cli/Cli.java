@@ -1,6 +1,6 @@
 package io.mlco2.tracker.cli;
 
-import io.mlco2.tracker.runtime.Version;
+import io.mlco2.tracker.base.Version;
 
 import java.io.PrintStream;
 import java.util.Arrays;

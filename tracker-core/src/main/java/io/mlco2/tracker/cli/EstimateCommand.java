@@ -1,5 +1,7 @@
 package io.mlco2.tracker.cli;
 
+import io.mlco2.tracker.carbon.Emissions;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -134,12 +136,12 @@ public final class EstimateCommand implements Command {
 
     Estimate estimate(TdpMatch hardware, int count, double hours, GridIntensity region, double pue) {
         double energyKwh = hardware.tdpWatts() * hours / 1000.0 * count * pue;
-        double emissionsKg = energyKwh * region.gramsPerKwh() / 1000.0;
+        double emissionsKg = Emissions.kg(energyKwh, 1.0, region.gramsPerKwh());
         int offsetRatio = intensities.offsetRatioPercent(region);
         double offsetKg = emissionsKg * offsetRatio / 100.0;
         Optional<GridIntensity> cleanest = region.onCloud()
                 ? intensities.cleanestCloudRegion(region.cloudProvider()) : Optional.empty();
-        double cleanestKg = cleanest.map(c -> energyKwh * c.gramsPerKwh() / 1000.0).orElse(Double.NaN);
+        double cleanestKg = cleanest.map(c -> Emissions.kg(energyKwh, 1.0, c.gramsPerKwh())).orElse(Double.NaN);
         return new Estimate(hardware, count, hours, region, pue, energyKwh, emissionsKg, offsetRatio, offsetKg,
                 cleanest, cleanestKg, intensities.mitigation(region, energyKwh));
     }

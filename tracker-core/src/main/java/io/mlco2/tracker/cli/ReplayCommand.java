@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.mlco2.tracker.config.Parsers;
 import io.mlco2.tracker.gpu.GpuReplay;
-import io.mlco2.tracker.runtime.Log;
+import io.mlco2.tracker.base.Log;
 
 import java.io.IOException;
 import java.io.PrintStream;

@@ -1,6 +1,6 @@
 package io.mlco2.tracker.config;
 
-import io.mlco2.tracker.runtime.Log;
+import io.mlco2.tracker.base.Log;
 
 import java.io.IOException;
 import java.io.Reader;

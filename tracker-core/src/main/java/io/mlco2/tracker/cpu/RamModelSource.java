@@ -51,7 +51,7 @@ public final class RamModelSource implements EnergySource {
 
     @Override
     public String hardwareName() {
-        return io.mlco2.tracker.report.Fmt.fixed(totalBytes / BYTES_PER_GB, 1) + " GB RAM";
+        return io.mlco2.tracker.format.Fmt.fixed(totalBytes / BYTES_PER_GB, 1) + " GB RAM";
     }
 
     @Override

@@ -4,7 +4,7 @@ import io.mlco2.tracker.energy.Component;
 import io.mlco2.tracker.energy.EnergySource;
 import io.mlco2.tracker.energy.Method;
 import io.mlco2.tracker.energy.Reading;
-import io.mlco2.tracker.runtime.Log;
+import io.mlco2.tracker.base.Log;
 
 /** A RAPL zone as an energy source: package zones for the CPU, {@code dram} zones for memory. */
 public final class RaplSource implements EnergySource {

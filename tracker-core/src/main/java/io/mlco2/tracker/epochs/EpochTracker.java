@@ -1,10 +1,13 @@
 package io.mlco2.tracker.epochs;
 
+import io.mlco2.tracker.carbon.Emissions;
+
+import io.mlco2.tracker.energy.Energy;
 import io.mlco2.tracker.config.Config;
 import io.mlco2.tracker.energy.Component;
 import io.mlco2.tracker.energy.EnergyAccumulator;
 import io.mlco2.tracker.report.ComponentEnergy;
-import io.mlco2.tracker.runtime.Log;
+import io.mlco2.tracker.base.Log;
 import io.mlco2.tracker.runtime.SampleListener;
 import io.mlco2.tracker.runtime.Tracker;
 
@@ -300,7 +303,7 @@ public final class EpochTracker implements SampleListener {
                     j[i] = Math.max(0, e[i] - s.startJoules[i]);
                 }
                 double seconds = Math.max(0, (m.nanos() - s.startNanos) / 1e9);
-                double kg = total(j) / ComponentEnergy.JOULES_PER_KWH * settings.pue() * settings.gramsPerKwh() / 1000.0;
+                double kg = Emissions.kgOfJoules(total(j), settings.pue(), settings.gramsPerKwh());
                 Instant start = settings.runStartWall().plusNanos(s.startNanos - settings.runStartNanos());
                 PhaseRow row = new PhaseRow(s.name, s.number, s.epoch, start, seconds, j, kg);
                 if (epoch) {
@@ -380,9 +383,9 @@ public final class EpochTracker implements SampleListener {
         m.put("planned_epochs_source", planned > 0 ? plannedEpochsSource() : null);
         m.put("completed_epochs", epochsDone);
         m.put("epochs_duration_s", epochsSeconds);
-        m.put("epochs_energy_kwh", epochsJoules / ComponentEnergy.JOULES_PER_KWH);
+        m.put("epochs_energy_kwh", epochsJoules / Energy.JOULES_PER_KWH);
         m.put("epochs_emissions_kg", epochsKg);
-        m.put("outside_epochs_energy_kwh", outsideJoules / ComponentEnergy.JOULES_PER_KWH);
+        m.put("outside_epochs_energy_kwh", outsideJoules / Energy.JOULES_PER_KWH);
         List<Map<String, Object>> list = new ArrayList<>();
         for (PhaseRow r : rows) {
             Map<String, Object> row = new LinkedHashMap<>();

@@ -1,7 +1,7 @@
 package io.mlco2.tracker.epochs;
 
 import io.mlco2.tracker.energy.Component;
-import io.mlco2.tracker.report.Csv;
+import io.mlco2.tracker.format.Csv;
 import io.mlco2.tracker.report.ReportFiles;
 import io.mlco2.tracker.report.SummaryJson;
 

@@ -1,6 +1,6 @@
 package io.mlco2.tracker.epochs;
 
-import io.mlco2.tracker.runtime.Log;
+import io.mlco2.tracker.base.Log;
 import io.mlco2.tracker.runtime.Tracker;
 
 import java.lang.instrument.Instrumentation;
@@ -23,7 +23,7 @@ public final class EpochsExtension {
     public static EpochTracker install(Tracker tracker, Instrumentation inst) {
         Log log = tracker.log();
         EpochTracker epochs = new EpochTracker(EpochTracker.Settings.of(tracker), log,
-                io.mlco2.tracker.runtime.NanoClock.INSTANCE, new RunEnergy(tracker));
+                io.mlco2.tracker.base.NanoClock.INSTANCE, new RunEnergy(tracker));
         tracker.addListener(epochs);
         tracker.addSection("epochs", new Section(epochs, "epochs"));
         tracker.addSection("forecast", new Section(epochs, "forecast"));

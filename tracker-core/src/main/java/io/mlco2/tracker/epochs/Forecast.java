@@ -1,8 +1,11 @@
 package io.mlco2.tracker.epochs;
 
+import io.mlco2.tracker.carbon.Emissions;
+
+import io.mlco2.tracker.energy.Energy;
 import io.mlco2.tracker.report.ComponentEnergy;
-import io.mlco2.tracker.report.Csv;
-import io.mlco2.tracker.report.Fmt;
+import io.mlco2.tracker.format.Csv;
+import io.mlco2.tracker.format.Fmt;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -25,7 +28,7 @@ public record Forecast(int afterEpochs, int plannedEpochs, String plannedSource,
     }
 
     public double energyKwh() {
-        return energyJoules() / ComponentEnergy.JOULES_PER_KWH;
+        return energyJoules() / Energy.JOULES_PER_KWH;
     }
 
     public double emissionsKg() {
@@ -37,14 +40,14 @@ public record Forecast(int afterEpochs, int plannedEpochs, String plannedSource,
     }
 
     double emissionsKg(double joules) {
-        return joules / ComponentEnergy.JOULES_PER_KWH * pue * gramsPerKwh / 1000.0;
+        return Emissions.kgOfJoules(joules, pue, gramsPerKwh);
     }
 
     /** The line printed once on stderr. */
     public String message() {
         return "forecast after " + afterEpochs + " of " + plannedEpochs + " epochs: " + Fmt.fixed(energyKwh(), 6)
                 + " kWh, " + Fmt.fixed(emissionsKg(), 6) + " kgCO2eq, " + Fmt.fixed(durationSeconds(), 0)
-                + " s of training (mean " + Fmt.fixed(meanEpochJoules / ComponentEnergy.JOULES_PER_KWH, 6) + " kWh and "
+                + " s of training (mean " + Fmt.fixed(meanEpochJoules / Energy.JOULES_PER_KWH, 6) + " kWh and "
                 + Fmt.fixed(meanEpochSeconds, 1) + " s per epoch x " + plannedEpochs + " epochs from " + plannedSource
                 + ", " + Fmt.fixed(gramsPerKwh, 1) + " gCO2eq/kWh, PUE " + Fmt.fixed(pue, 2) + ")";
     }
@@ -72,16 +75,16 @@ public record Forecast(int afterEpochs, int plannedEpochs, String plannedSource,
         m.put("after_epochs", afterEpochs);
         m.put("planned_epochs", plannedEpochs);
         m.put("planned_epochs_source", plannedSource);
-        m.put("mean_epoch_energy_kwh", meanEpochJoules / ComponentEnergy.JOULES_PER_KWH);
+        m.put("mean_epoch_energy_kwh", meanEpochJoules / Energy.JOULES_PER_KWH);
         m.put("mean_epoch_duration_s", meanEpochSeconds);
         m.put("forecast_energy_kwh", energyKwh());
         m.put("forecast_emissions_kg", emissionsKg());
         m.put("forecast_duration_s", durationSeconds());
-        m.put("actual_energy_kwh", actualRunJoules / ComponentEnergy.JOULES_PER_KWH);
+        m.put("actual_energy_kwh", actualRunJoules / Energy.JOULES_PER_KWH);
         m.put("actual_emissions_kg", emissionsKg(actualRunJoules));
         m.put("error_percent", percentError(energyJoules(), actualRunJoules));
         m.put("actual_epochs", epochsDone);
-        m.put("actual_epochs_energy_kwh", actualEpochsJoules / ComponentEnergy.JOULES_PER_KWH);
+        m.put("actual_epochs_energy_kwh", actualEpochsJoules / Energy.JOULES_PER_KWH);
         m.put("epochs_error_percent", percentError(energyJoules(), actualEpochsJoules));
         return m;
     }

@@ -3,7 +3,7 @@ package io.mlco2.tracker.epochs;
 import io.mlco2.tracker.epochs.HookWeaver.Arg;
 import io.mlco2.tracker.epochs.HookWeaver.Call;
 import io.mlco2.tracker.epochs.HookWeaver.Hook;
-import io.mlco2.tracker.runtime.Log;
+import io.mlco2.tracker.base.Log;
 import org.objectweb.asm.Opcodes;
 import org.objectweb.asm.Type;
 

@@ -1,6 +1,6 @@
 package io.mlco2.tracker.epochs;
 
-import io.mlco2.tracker.runtime.Log;
+import io.mlco2.tracker.base.Log;
 
 import java.lang.instrument.ClassFileTransformer;
 import java.lang.instrument.Instrumentation;

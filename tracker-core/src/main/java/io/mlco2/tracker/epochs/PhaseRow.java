@@ -1,5 +1,6 @@
 package io.mlco2.tracker.epochs;
 
+import io.mlco2.tracker.energy.Energy;
 import io.mlco2.tracker.energy.Component;
 import io.mlco2.tracker.report.ComponentEnergy;
 
@@ -26,10 +27,10 @@ public record PhaseRow(String phase, int number, int epoch, Instant start, doubl
     }
 
     public double energyKwh() {
-        return energyJoules() / ComponentEnergy.JOULES_PER_KWH;
+        return energyJoules() / Energy.JOULES_PER_KWH;
     }
 
     public double energyKwh(Component c) {
-        return joulesByComponent[c.ordinal()] / ComponentEnergy.JOULES_PER_KWH;
+        return joulesByComponent[c.ordinal()] / Energy.JOULES_PER_KWH;
     }
 }

@@ -3,7 +3,7 @@ package io.mlco2.tracker.gpu;
 import io.mlco2.nvml.NvmlException;
 import io.mlco2.nvml.TraceNvml;
 import io.mlco2.tracker.energy.EnergyAccumulator;
-import io.mlco2.tracker.runtime.Log;
+import io.mlco2.tracker.base.Log;
 
 import java.io.IOException;
 import java.nio.file.Path;

@@ -5,7 +5,7 @@ import io.mlco2.nvml.NvmlDevice;
 import io.mlco2.nvml.NvmlException;
 import io.mlco2.tracker.config.Config;
 import io.mlco2.tracker.energy.EnergySource;
-import io.mlco2.tracker.runtime.Log;
+import io.mlco2.tracker.base.Log;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -42,7 +42,7 @@ public final class GpuSupport implements AutoCloseable {
         } catch (Throwable t) { // Nvml.load() does not throw; a broken class path still must not reach the app
             nvml = Nvml.unavailable("NVML cannot be loaded: " + Log.describe(t));
         }
-        return open(config, log, nvml, System.getenv(), io.mlco2.tracker.runtime.Pid.current());
+        return open(config, log, nvml, System.getenv(), io.mlco2.tracker.base.Pid.current());
     }
 
     /** Opens the selected GPUs of {@code nvml} (tests, replay); takes ownership of it. Never throws. */

@@ -14,7 +14,7 @@ import io.mlco2.tracker.energy.Method;
 import io.mlco2.tracker.energy.Reading;
 import io.mlco2.tracker.hardware.TdpMatch;
 import io.mlco2.tracker.hardware.TdpTables;
-import io.mlco2.tracker.runtime.Log;
+import io.mlco2.tracker.base.Log;
 
 import java.time.Duration;
 import java.util.List;

@@ -1,6 +1,6 @@
 package io.mlco2.tracker.hardware;
 
-import io.mlco2.tracker.report.Tsv;
+import io.mlco2.tracker.format.Tsv;
 
 import java.util.ArrayList;
 import java.util.LinkedHashSet;

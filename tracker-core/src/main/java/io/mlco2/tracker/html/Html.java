@@ -1,6 +1,6 @@
 package io.mlco2.tracker.html;
 
-import io.mlco2.tracker.report.Fmt;
+import io.mlco2.tracker.format.Fmt;
 
 /** Escaping and number formatting for the HTML reports. Every value that is not a constant goes through here. */
 public final class Html {

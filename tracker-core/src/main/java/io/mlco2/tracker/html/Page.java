@@ -115,7 +115,7 @@ final class Page {
         // lists, strings and numbers.
         String data;
         try {
-            data = io.mlco2.tracker.report.Json.compactOrJackson(Map.of("charts", charts));
+            data = io.mlco2.tracker.format.Json.compactOrJackson(Map.of("charts", charts));
         } catch (Exception e) {
             data = "{\"charts\":[]}";
         }

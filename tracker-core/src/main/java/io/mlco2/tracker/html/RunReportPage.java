@@ -1,5 +1,8 @@
 package io.mlco2.tracker.html;
 
+import io.mlco2.tracker.carbon.Emissions;
+
+import io.mlco2.tracker.energy.Energy;
 import io.mlco2.tracker.carbon.Mitigation;
 import io.mlco2.tracker.energy.Component;
 import io.mlco2.tracker.report.ComponentEnergy;
@@ -47,7 +50,7 @@ public final class RunReportPage {
         double total = s.totalEnergyJoules();
         for (Component c : Component.values()) {
             ComponentEnergy e = s.component(c);
-            double grams = e.energyKwh() * s.pue() * gPerKwh;
+            double grams = Emissions.grams(e.energyKwh(), s.pue(), gPerKwh);
             rows.add(List.of(c.key().toUpperCase(), Integer.toString(e.devices()), e.method(),
                     Html.sig(e.energyKwh() * 1000), Html.sig(e.meanPowerWatts()), Html.percent(e.meanUtilization()),
                     Html.sig(grams), total > 0 ? Html.percent(e.energyJoules() / total) : "n/a",
@@ -61,12 +64,12 @@ public final class RunReportPage {
         p.h2("Measured against the TDP estimate");
         TdpEstimate est = s.tdpEstimate();
         double measuredKwh = (s.component(Component.CPU).energyJoules() + s.component(Component.GPU).energyJoules())
-                / ComponentEnergy.JOULES_PER_KWH;
+                / Energy.JOULES_PER_KWH;
         double scale = Math.max(measuredKwh, est.energyKwh());
         p.raw("<p>The ML Emissions Calculator estimates energy as TDP x time; the agent measures it. Memory is left out "
                 + "of both sides.</p>\n");
         p.table(List.of("", "Energy (Wh)", "Emissions (g CO2eq, no PUE)", ""), List.of(
-                List.of("Measured CPU + GPU", Html.sig(measuredKwh * 1000), Html.sig(measuredKwh * gPerKwh),
+                List.of("Measured CPU + GPU", Html.sig(measuredKwh * 1000), Html.sig(Emissions.grams(measuredKwh, 1.0, gPerKwh)),
                         "\t" + bar(scale > 0 ? measuredKwh / scale : 0, "")),
                 List.of("TDP estimate (" + Html.num(est.tdpWatts(), 0) + " W)", Html.sig(est.energyKwh() * 1000),
                         Html.sig(est.emissionsKg() * 1000), "\t" + bar(scale > 0 ? est.energyKwh() / scale : 0, "est"))),
@@ -134,7 +137,7 @@ public final class RunReportPage {
             p.h2("More");
             String text;
             try {
-                text = io.mlco2.tracker.report.Json.prettyOrJackson(s.extra());
+                text = io.mlco2.tracker.format.Json.prettyOrJackson(s.extra());
             } catch (Exception e) {
                 text = String.valueOf(s.extra());
             }

@@ -6,7 +6,7 @@ import io.micrometer.registry.otlp.OtlpConfig;
 import io.micrometer.registry.otlp.OtlpHttpMetricsSender;
 import io.micrometer.registry.otlp.OtlpMeterRegistry;
 import io.micrometer.registry.otlp.OtlpMetricsSender;
-import io.mlco2.tracker.runtime.Log;
+import io.mlco2.tracker.base.Log;
 
 import java.time.Duration;
 import java.util.Map;

@@ -1,5 +1,8 @@
 package io.mlco2.tracker.metrics;
 
+import io.mlco2.tracker.carbon.Emissions;
+
+import io.mlco2.tracker.energy.Energy;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
@@ -134,7 +137,7 @@ public final class TrackerMetrics implements MeterBinder {
     }
 
     double gramsCo2(double energyJoules) {
-        return energyJoules / ComponentEnergy.JOULES_PER_KWH * pue * intensityGramsPerKwh;
+        return Emissions.gramsOfJoules(energyJoules, pue, intensityGramsPerKwh);
     }
 
     /** Returns {@code NaN} instead of throwing from a failed read. */

@@ -1,5 +1,7 @@
 package io.mlco2.tracker.report;
 
+import io.mlco2.tracker.energy.Energy;
+
 /**
  * One component's share of a run.
  *
@@ -13,9 +15,7 @@ package io.mlco2.tracker.report;
 public record ComponentEnergy(double energyJoules, double meanPowerWatts, String method, double meanUtilization,
                               int devices) {
 
-    public static final double JOULES_PER_KWH = 3.6e6;
-
     public double energyKwh() {
-        return energyJoules / JOULES_PER_KWH;
+        return Energy.kwh(energyJoules);
     }
 }

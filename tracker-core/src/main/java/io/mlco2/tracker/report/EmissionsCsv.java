@@ -1,7 +1,9 @@
 package io.mlco2.tracker.report;
 
+import io.mlco2.tracker.format.Csv;
+
 import io.mlco2.tracker.energy.Component;
-import io.mlco2.tracker.runtime.Log;
+import io.mlco2.tracker.base.Log;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;

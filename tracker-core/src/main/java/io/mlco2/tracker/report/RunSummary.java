@@ -1,5 +1,6 @@
 package io.mlco2.tracker.report;
 
+import io.mlco2.tracker.energy.Energy;
 import io.mlco2.tracker.carbon.GridIntensity;
 import io.mlco2.tracker.carbon.Mitigation;
 import io.mlco2.tracker.energy.Component;
@@ -52,7 +53,7 @@ public record RunSummary(
     }
 
     public double totalEnergyKwh() {
-        return totalEnergyJoules() / ComponentEnergy.JOULES_PER_KWH;
+        return totalEnergyJoules() / Energy.JOULES_PER_KWH;
     }
 
     public ComponentEnergy component(Component c) {
@@ -69,6 +70,6 @@ public record RunSummary(
             ComponentEnergy e = components.get(c);
             measuredJoules += e == null ? 0 : e.energyJoules();
         }
-        return tdpEstimate.energyKwh() > 0 ? measuredJoules / ComponentEnergy.JOULES_PER_KWH / tdpEstimate.energyKwh() : Double.NaN;
+        return tdpEstimate.energyKwh() > 0 ? measuredJoules / Energy.JOULES_PER_KWH / tdpEstimate.energyKwh() : Double.NaN;
     }
 }

@@ -1,5 +1,7 @@
 package io.mlco2.tracker.report;
 
+import io.mlco2.tracker.format.Json;
+
 import io.mlco2.tracker.energy.Component;
 
 import java.io.IOException;

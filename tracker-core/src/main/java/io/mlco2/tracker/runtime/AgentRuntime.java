@@ -1,5 +1,7 @@
 package io.mlco2.tracker.runtime;
 
+import io.mlco2.tracker.base.Log;
+
 import io.mlco2.tracker.config.Config;
 
 import java.lang.instrument.Instrumentation;

@@ -1,5 +1,7 @@
 package io.mlco2.tracker.runtime;
 
+import io.mlco2.tracker.base.Log;
+
 import java.lang.instrument.Instrumentation;
 
 /**

@@ -1,5 +1,7 @@
 package io.mlco2.tracker.runtime;
 
+import io.mlco2.tracker.base.Log;
+
 import oshi.SystemInfo;
 import oshi.hardware.CentralProcessor;
 import oshi.hardware.HardwareAbstractionLayer;
@@ -223,6 +225,6 @@ public record HostInfo(String cpuModel, int cpuPackages, int logicalProcessors, 
     @Override
     public String toString() {
         return cpuModel + " x" + cpuPackages + " (" + logicalProcessors + " logical), "
-                + io.mlco2.tracker.report.Fmt.fixed(totalMemoryGb(), 1) + " GB, " + os;
+                + io.mlco2.tracker.format.Fmt.fixed(totalMemoryGb(), 1) + " GB, " + os;
     }
 }

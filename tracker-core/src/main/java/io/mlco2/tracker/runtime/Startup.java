@@ -1,5 +1,7 @@
 package io.mlco2.tracker.runtime;
 
+import io.mlco2.tracker.base.Log;
+
 import io.mlco2.tracker.carbon.CarbonIntensities;
 import io.mlco2.tracker.hardware.TdpTables;
 
@@ -36,9 +38,9 @@ final class Startup {
     }
 
     /** The agent's classes only the exit path uses (initialised by {@link #warmExitPath}; no side effects). */
-    static final String[] EXIT_PATH_CLASSES = {"io.mlco2.tracker.report.Csv",
+    static final String[] EXIT_PATH_CLASSES = {"io.mlco2.tracker.format.Csv",
             "io.mlco2.tracker.report.ComponentEnergy", "io.mlco2.tracker.report.TdpEstimate",
-            "io.mlco2.tracker.carbon.Mitigation", "io.mlco2.tracker.runtime.Version",
+            "io.mlco2.tracker.carbon.Mitigation", "io.mlco2.tracker.base.Version",
             "io.mlco2.tracker.report.EmissionsCsv", "io.mlco2.tracker.report.SummaryJson"};
 
     /** The HTML report's classes (they read the page's script and style). */

@@ -1,5 +1,13 @@
 package io.mlco2.tracker.runtime;
 
+import io.mlco2.tracker.carbon.Emissions;
+
+import io.mlco2.tracker.energy.Energy;
+import io.mlco2.tracker.base.Log;
+import io.mlco2.tracker.base.NanoClock;
+import io.mlco2.tracker.base.Pid;
+import io.mlco2.tracker.base.Version;
+
 import io.mlco2.tracker.carbon.CarbonIntensities;
 import io.mlco2.tracker.carbon.GridIntensity;
 import io.mlco2.tracker.carbon.Mitigation;
@@ -35,7 +43,7 @@ import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
-import io.mlco2.tracker.report.Fmt;
+import io.mlco2.tracker.format.Fmt;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -259,7 +267,7 @@ public final class Tracker {
             d.put("uuid", g.uuid());
             d.put("name", g.hardwareName());
             d.put("method", a.method().key());
-            d.put("energy_kwh", a.energyJoules() / ComponentEnergy.JOULES_PER_KWH);
+            d.put("energy_kwh", a.energyJoules() / Energy.JOULES_PER_KWH);
             d.put("tdp_w", Double.isNaN(g.tdpWatts()) ? null : g.tdpWatts());
             d.put("tdp_source", g.tdpSource());
             d.put("lost", g.lost());
@@ -267,7 +275,7 @@ public final class Tracker {
             d.put("shared_with_other_processes", shared);
             double share = shared ? g.thisProcessShare() : 1.0;
             d.put("this_process_share", Double.isNaN(share) ? null : share);
-            d.put("this_process_energy_kwh", Double.isNaN(share) ? null : share * a.energyJoules() / ComponentEnergy.JOULES_PER_KWH);
+            d.put("this_process_energy_kwh", Double.isNaN(share) ? null : share * a.energyJoules() / Energy.JOULES_PER_KWH);
             d.put("share_method", shared ? io.mlco2.tracker.gpu.NvmlGpuSource.SHARE_METHOD : "whole-device");
             out.add(d);
         }
@@ -539,9 +547,9 @@ public final class Tracker {
             sumKwh += e.energyKwh();
         }
         double totalKwh = sumKwh;
-        double emissionsKg = totalKwh * pue * intensity.gramsPerKwh() / 1000.0;
+        double emissionsKg = Emissions.kg(totalKwh, pue, intensity.gramsPerKwh());
         double estimateKwh = tdpWatts * seconds / 3600.0 / 1000.0;
-        TdpEstimate estimate = new TdpEstimate(tdpWatts, estimateKwh, estimateKwh * intensity.gramsPerKwh() / 1000.0,
+        TdpEstimate estimate = new TdpEstimate(tdpWatts, estimateKwh, Emissions.kg(estimateKwh, 1.0, intensity.gramsPerKwh()),
                 String.join("; ", hardware));
         Mitigation mitigation;
         try {

@@ -2,11 +2,11 @@ package io.mlco2.tracker.timeseries;
 
 import io.mlco2.tracker.config.Config;
 import io.mlco2.tracker.energy.Component;
-import io.mlco2.tracker.report.Csv;
+import io.mlco2.tracker.format.Csv;
 import io.mlco2.tracker.report.ReportFiles;
 import io.mlco2.tracker.report.RunSummary;
 import io.mlco2.tracker.report.SummaryJson;
-import io.mlco2.tracker.runtime.Log;
+import io.mlco2.tracker.base.Log;
 import io.mlco2.tracker.runtime.ReportWriter;
 import io.mlco2.tracker.runtime.SampleListener;
 import io.mlco2.tracker.runtime.Tracker;

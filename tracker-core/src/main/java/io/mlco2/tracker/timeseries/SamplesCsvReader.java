@@ -1,7 +1,7 @@
 package io.mlco2.tracker.timeseries;
 
 import io.mlco2.tracker.energy.Component;
-import io.mlco2.tracker.report.Csv;
+import io.mlco2.tracker.format.Csv;
 
 import java.io.BufferedReader;
 import java.io.IOException;

@@ -1,6 +1,6 @@
 package io.mlco2.tracker.carbon;
 
-import io.mlco2.tracker.report.Json;
+import io.mlco2.tracker.format.Json;
 import io.mlco2.tracker.hardware.RawCsv;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;

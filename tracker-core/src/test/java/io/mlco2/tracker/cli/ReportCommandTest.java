@@ -4,7 +4,7 @@ import io.mlco2.tracker.html.RunReportPageTest;
 import io.mlco2.tracker.report.EmissionsCsv;
 import io.mlco2.tracker.report.RunSummary;
 import io.mlco2.tracker.report.SummaryJson;
-import io.mlco2.tracker.runtime.Log;
+import io.mlco2.tracker.base.Log;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -1,6 +1,6 @@
 package io.mlco2.tracker.epochs;
 
-import io.mlco2.tracker.runtime.Log;
+import io.mlco2.tracker.base.Log;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

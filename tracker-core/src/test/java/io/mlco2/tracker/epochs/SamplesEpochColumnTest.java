@@ -1,7 +1,7 @@
 package io.mlco2.tracker.epochs;
 
 import io.mlco2.tracker.energy.Component;
-import io.mlco2.tracker.runtime.Log;
+import io.mlco2.tracker.base.Log;
 import io.mlco2.tracker.timeseries.ComponentPower;
 import io.mlco2.tracker.timeseries.SamplesCsv;
 import io.mlco2.tracker.timeseries.SamplesCsvReader;

@@ -3,7 +3,7 @@ package io.mlco2.tracker.gpu;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.mlco2.tracker.cli.Cli;
-import io.mlco2.tracker.runtime.Log;
+import io.mlco2.tracker.base.Log;
 import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayOutputStream;

@@ -5,7 +5,7 @@ import io.mlco2.nvml.TraceNvml;
 import io.mlco2.tracker.config.Config;
 import io.mlco2.tracker.energy.Component;
 import io.mlco2.tracker.energy.Method;
-import io.mlco2.tracker.runtime.Log;
+import io.mlco2.tracker.base.Log;
 import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayOutputStream;

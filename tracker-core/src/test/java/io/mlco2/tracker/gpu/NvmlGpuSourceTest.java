@@ -11,7 +11,7 @@ import io.mlco2.nvml.Utilization;
 import io.mlco2.tracker.energy.EnergyAccumulator;
 import io.mlco2.tracker.energy.Method;
 import io.mlco2.tracker.energy.Reading;
-import io.mlco2.tracker.runtime.Log;
+import io.mlco2.tracker.base.Log;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 

@@ -2,7 +2,7 @@ package io.mlco2.tracker.gpu;
 
 import io.mlco2.nvml.TraceNvml;
 import io.mlco2.tracker.energy.EnergyAccumulator;
-import io.mlco2.tracker.runtime.Log;
+import io.mlco2.tracker.base.Log;
 import org.junit.jupiter.api.Test;
 
 import java.lang.management.ManagementFactory;

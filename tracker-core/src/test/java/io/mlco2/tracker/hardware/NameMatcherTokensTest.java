@@ -34,7 +34,7 @@ class NameMatcherTokensTest {
     void theTablesAreReadAsTheBuildWritesThem() throws Exception {
         // build-data.py writes ISO-8859-1 and Tsv.resourceText decodes it as such: the CPU names with a registered
         // sign or a no-break space come out as cpus.json has them (UTF-8 bytes read as Latin-1 would be two chars).
-        String text = io.mlco2.tracker.report.Tsv.resourceText(TdpTables.class, "/io/mlco2/tracker/data/cpus.tsv");
+        String text = io.mlco2.tracker.format.Tsv.resourceText(TdpTables.class, "/io/mlco2/tracker/data/cpus.tsv");
         List<String> special = new ArrayList<>();
         for (NameMatcher.Row<Double> r : jsonRows()) {
             if (r.name().chars().anyMatch(ch -> ch > 0x7F)) {

@@ -1,6 +1,6 @@
 package io.mlco2.tracker.hardware;
 
-import io.mlco2.tracker.report.Json;
+import io.mlco2.tracker.format.Json;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;

@@ -4,7 +4,7 @@ import com.sun.net.httpserver.HttpServer;
 import io.micrometer.registry.otlp.OtlpMeterRegistry;
 import io.mlco2.tracker.energy.Component;
 import io.mlco2.tracker.energy.EnergyAccumulator;
-import io.mlco2.tracker.runtime.Log;
+import io.mlco2.tracker.base.Log;
 import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest;
 import io.opentelemetry.proto.common.v1.KeyValue;
 import io.opentelemetry.proto.metrics.v1.Metric;

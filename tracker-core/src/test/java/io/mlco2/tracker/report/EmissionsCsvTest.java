@@ -1,9 +1,11 @@
 package io.mlco2.tracker.report;
 
+import io.mlco2.tracker.format.Csv;
+
 import io.mlco2.tracker.carbon.GridIntensity;
 import io.mlco2.tracker.carbon.Mitigation;
 import io.mlco2.tracker.energy.Component;
-import io.mlco2.tracker.runtime.Log;
+import io.mlco2.tracker.base.Log;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

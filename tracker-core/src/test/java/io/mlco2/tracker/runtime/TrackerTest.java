@@ -1,5 +1,7 @@
 package io.mlco2.tracker.runtime;
 
+import io.mlco2.tracker.base.Log;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.mlco2.tracker.carbon.GridIntensity;

@@ -1,7 +1,7 @@
 package io.mlco2.tracker.timeseries;
 
 import io.mlco2.tracker.energy.Component;
-import io.mlco2.tracker.runtime.Log;
+import io.mlco2.tracker.base.Log;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -2,7 +2,7 @@ package io.mlco2.tracker.report.merge;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.mlco2.tracker.report.Csv;
+import io.mlco2.tracker.format.Csv;
 import io.mlco2.tracker.report.EmissionsCsv;
 import io.mlco2.tracker.report.SummaryJson;
 import io.mlco2.tracker.timeseries.SamplesCsv;

@@ -1,4 +1,5 @@
-package io.mlco2.tracker.runtime;
+package io.mlco2.tracker.base;
+
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

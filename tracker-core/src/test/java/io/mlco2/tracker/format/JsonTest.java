@@ -1,4 +1,5 @@
-package io.mlco2.tracker.report;
+package io.mlco2.tracker.format;
+
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;

@@ -1,4 +1,4 @@
-package io.mlco2.tracker.report;
+package io.mlco2.tracker.format;
 
 import java.math.BigDecimal;
 import java.math.MathContext;

@@ -1,4 +1,4 @@
-package io.mlco2.tracker.runtime;
+package io.mlco2.tracker.base;
 
 import java.io.PrintStream;
 import java.util.Set;

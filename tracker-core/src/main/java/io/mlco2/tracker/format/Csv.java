@@ -1,4 +1,4 @@
-package io.mlco2.tracker.report;
+package io.mlco2.tracker.format;
 
 import java.util.ArrayList;
 import java.util.List;

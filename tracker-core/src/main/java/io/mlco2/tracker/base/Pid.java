@@ -1,4 +1,4 @@
-package io.mlco2.tracker.runtime;
+package io.mlco2.tracker.base;
 
 /**
  * This JVM's process id. On Linux from the {@code /proc/self} link (0.3 ms on a cold JVM), elsewhere from

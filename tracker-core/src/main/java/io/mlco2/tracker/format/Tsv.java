@@ -1,4 +1,4 @@
-package io.mlco2.tracker.report;
+package io.mlco2.tracker.format;
 
 import java.io.IOException;
 import java.io.InputStream;

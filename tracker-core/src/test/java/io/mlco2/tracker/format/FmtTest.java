@@ -1,4 +1,5 @@
-package io.mlco2.tracker.report;
+package io.mlco2.tracker.format;
+
 
 import org.junit.jupiter.api.Test;
 
