@@ -7,7 +7,7 @@ import org.junit.jupiter.api.Test;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** Runs only with {@code -Dgroups=hardware} on a machine with an NVIDIA GPU; skips elsewhere. */
+/** Runs only with {@code -Dgroups=hardware -DexcludedGroups=} on a machine with an NVIDIA GPU; skips elsewhere. */
 @Tag("hardware")
 class NvmlHardwareTest {
 

@@ -1,6 +1,7 @@
 package io.mlco2.it.bench;
 
 import io.mlco2.it.support.ChildJvm;
+import org.junit.jupiter.api.Tag;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,6 +23,7 @@ import java.util.regex.Pattern;
  *   pool FILE...                                              the pairs of saved training outputs, pooled
  * </pre>
  */
+@Tag("benchmark")
 public final class AbBench {
 
     private static final Pattern TRAINING = Pattern.compile("TRAINING DONE epochs=(\\d+) wall_ms=(\\d+)");

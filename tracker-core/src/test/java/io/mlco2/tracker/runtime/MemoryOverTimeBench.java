@@ -1,5 +1,7 @@
 package io.mlco2.tracker.runtime;
 
+import org.junit.jupiter.api.Tag;
+
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
 import java.lang.management.ThreadMXBean;
@@ -18,6 +20,7 @@ import java.util.stream.Stream;
  * GC) at 11 points, its least-squares slope per million samples, the sampler's CPU time per sample, and the bytes
  * the run wrote. Run: {@code scripts/bench-memory [samples] [interval_ms]}.
  */
+@Tag("benchmark")
 public final class MemoryOverTimeBench {
 
     /** What one run measured. */

@@ -1,5 +1,6 @@
 package io.mlco2.tracker.runtime;
 
+import org.junit.jupiter.api.Tag;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -27,6 +28,7 @@ import java.util.concurrent.TimeUnit;
  * the floor it compares with (one read of /proc/stat). Run: {@code scripts/bench-tick} (adds JMH's gc profiler
  * for the bytes allocated per tick).
  */
+@Tag("benchmark")
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 @Warmup(iterations = 3, time = 1)
