@@ -383,7 +383,8 @@ final class AgentClassLoader {
                 } catch (NumberFormatException e) {
                     continue;
                 }
-                if (ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false) || lockedByALiveProcess(d)) {
+                java.util.Optional<ProcessHandle> process = ProcessHandle.of(pid); // no method reference: no class spun
+                if ((process.isPresent() && process.get().isAlive()) || lockedByALiveProcess(d)) {
                     continue;
                 }
                 List<Path> files = new ArrayList<>();

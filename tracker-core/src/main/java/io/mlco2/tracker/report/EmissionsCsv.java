@@ -100,7 +100,7 @@ public final class EmissionsCsv {
     }
 
     /** Longest a run waits for another process's lock on {@code emissions.csv} before giving up its row. */
-    static final java.time.Duration LOCK_WAIT = java.time.Duration.ofSeconds(1);
+    static final java.time.Duration LOCK_WAIT = java.time.Duration.ofSeconds(3);
 
     /**
      * The file's exclusive lock, tried until {@code wait} has passed: anyone who can read the file can hold a shared

@@ -54,6 +54,35 @@ class ReportFilesHostileTest {
         assertEquals(3, Files.readAllLines(file).size(), "the lock released, rows append again");
     }
 
+    /**
+     * Before: a full disk left a torn row in {@code emissions.csv} for good, and zero-byte {@code .json.tmp} files.
+     * The child runs under {@code prlimit --fsize}: past that size a write fails with "File too large", as on a
+     * full disk.
+     */
+    @Test
+    void aFullDiskLeavesNoTornRowAndNoTemporaryFile(@TempDir Path dir) throws Exception {
+        assumeTrue(new ProcessBuilder("prlimit", "--version").start().waitFor() == 0, "prlimit (util-linux) not available");
+        EmissionsCsv.append(EmissionsCsvTest.summary("before", "p"), dir, log);
+        Path csv = dir.resolve(EmissionsCsv.FILE_NAME);
+        byte[] before = Files.readAllBytes(csv);
+        Process p = new ProcessBuilder("prlimit", "--fsize=" + (before.length + 40),
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp", System.getProperty("java.class.path"),
+                FullDiskWriter.class.getName(), dir.toString()).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(0, p.waitFor(), out);
+        assertTrue(out.contains("csv failed: File too large"), out);
+        assertTrue(out.contains("json failed: File too large"), out);
+        assertEquals(new String(before, StandardCharsets.UTF_8), Files.readString(csv), "the partial row is rolled back");
+        try (Stream<Path> s = Files.list(dir)) {
+            assertEquals(List.of(EmissionsCsv.FILE_NAME), s.map(f -> f.getFileName().toString()).toList(),
+                    "no temporary file left");
+        }
+        EmissionsCsv.append(EmissionsCsvTest.summary("after", "p"), dir, log);
+        List<String> lines = Files.readAllLines(csv);
+        assertEquals(3, lines.size());
+        assertTrue(lines.get(2).contains(",after,"), lines.get(2));
+    }
+
     /** Before: the second backup within one second replaced the first, though its line said it was kept. */
     @Test
     void aBackupNeverReplacesAnother(@TempDir Path dir) throws Exception {
