@@ -78,6 +78,7 @@ final class AgentClassLoader {
         Path dir = privateTempDirectory();
         sweepInBackground(dir.getParent(), dir);
         dir.toFile().deleteOnExit();
+        holdLiveLock(dir);
         int[] nested = {0};
         List<Path> jars = extract(jar, dir, true, nested);
         if (nested[0] == 0) {
@@ -252,6 +253,54 @@ final class AgentClassLoader {
         return Files.createTempDirectory(FOLDER_PREFIX);
     }
 
+    /** The file in each extraction folder whose lock says "a JVM is using this folder", in any PID namespace. */
+    static final String LIVE_LOCK = ".live";
+
+    /** Held open (with its lock) for this JVM's life: the lock ends with the process, however it ends. */
+    private static volatile java.nio.channels.FileChannel liveLock;
+
+    /**
+     * Locks {@code dir/.live} for as long as this JVM lives. A pid alone cannot say a folder is unused: JVMs in
+     * other PID namespaces (containers) sharing {@code /tmp} have pids that look dead here. A lock on a file is
+     * seen by every process of the machine's kernel, and the kernel drops it when the process dies.
+     */
+    static void holdLiveLock(Path dir) {
+        try {
+            Path f = dir.resolve(LIVE_LOCK);
+            java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(f, StandardOpenOption.CREATE_NEW,
+                    StandardOpenOption.WRITE);
+            f.toFile().deleteOnExit();
+            if (ch.tryLock() != null) {
+                liveLock = ch;
+            } else {
+                ch.close();
+            }
+        } catch (Throwable ignored) {
+            // Without it, the sweep falls back on the pid (a folder of a JVM in another namespace may then go).
+        }
+    }
+
+    /** {@code true} when another process holds {@code dir/.live}'s lock: that folder is in use. */
+    static boolean lockedByALiveProcess(Path dir) {
+        Path f = dir.resolve(LIVE_LOCK);
+        if (!Files.isRegularFile(f, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            return false;
+        }
+        try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(f, StandardOpenOption.WRITE,
+                java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            java.nio.channels.FileLock l = ch.tryLock();
+            if (l == null) {
+                return true;
+            }
+            l.release();
+            return false;
+        } catch (java.nio.channels.OverlappingFileLockException e) {
+            return true; // held by this JVM
+        } catch (IOException e) {
+            return true; // cannot tell: keep it
+        }
+    }
+
     /**
      * This JVM's pid: on Linux from the {@code /proc/self} link, else from {@link ProcessHandle} (whose first use
      * also sets up the JDK's process-reaper executor: ~5 ms of start-up).
@@ -307,8 +356,9 @@ final class AgentClassLoader {
 
     /**
      * Deletes the extraction folders that JVMs killed without their exit hooks (SIGKILL, the OOM killer) left in
-     * {@code base}: only folders named as ours, owned by this user, whose pid is no longer alive, holding nothing
-     * but regular {@code .jar} files. A folder of a live process (or of a pid reused since) is left alone.
+     * {@code base}: only folders named as ours, owned by this user, whose pid is no longer alive and whose
+     * {@link #LIVE_LOCK} no process holds, holding nothing but regular {@code .jar} files and that lock file. A folder
+     * of a live process (here, or in another PID namespace, or a pid reused since) is left alone.
      *
      * @return how many folders were deleted
      */
@@ -333,14 +383,16 @@ final class AgentClassLoader {
                 } catch (NumberFormatException e) {
                     continue;
                 }
-                if (ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {
+                java.util.Optional<ProcessHandle> process = ProcessHandle.of(pid); // no method reference: no class spun
+                if ((process.isPresent() && process.get().isAlive()) || lockedByALiveProcess(d)) {
                     continue;
                 }
                 List<Path> files = new ArrayList<>();
                 boolean onlyJars = true;
                 try (java.nio.file.DirectoryStream<Path> in = Files.newDirectoryStream(d)) {
                     for (Path f : in) {
-                        onlyJars &= f.getFileName().toString().endsWith(".jar")
+                        String fn = f.getFileName().toString();
+                        onlyJars &= (fn.endsWith(".jar") || fn.equals(LIVE_LOCK))
                                 && Files.isRegularFile(f, java.nio.file.LinkOption.NOFOLLOW_LINKS);
                         files.add(f);
                     }

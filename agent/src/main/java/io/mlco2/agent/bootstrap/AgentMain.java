@@ -20,6 +20,20 @@ public final class AgentMain {
     private AgentMain() {
     }
 
+    /**
+     * One line on the JVM's file descriptor 2, never through {@code System.err}: the application may have replaced
+     * that stream with one that blocks, throws or is {@code null}, or hold its lock. Never throws.
+     */
+    static void stderr(String line) {
+        try {
+            java.io.FileOutputStream fd2 = new java.io.FileOutputStream(java.io.FileDescriptor.err);
+            fd2.write((line + System.lineSeparator()).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            fd2.flush(); // not closed: closing would close the JVM's stderr for everyone
+        } catch (Throwable ignored) {
+            // Nothing left to tell it to.
+        }
+    }
+
     public static void premain(String args, Instrumentation inst) {
         start(args, inst);
     }
@@ -28,8 +42,26 @@ public final class AgentMain {
         start(args, inst);
     }
 
+    /** The arguments of the copy that started first, or {@code null}: the second copy stands down. */
+    private static String attached;
+
+    /** {@code true} for the first copy attached to this JVM; a later one prints one line and does nothing. */
+    static synchronized boolean first(String args) {
+        if (attached == null) {
+            attached = args == null ? "" : args;
+            return true;
+        }
+        stderr("[mlco2] WARN: the agent is attached twice (-javaagent given twice, or also in JAVA_TOOL_OPTIONS); "
+                + "the copy with arguments '" + (args == null ? "" : args) + "' stands down, the first copy ('"
+                + attached + "') measures the run once");
+        return false;
+    }
+
     private static void start(String args, Instrumentation inst) {
         try {
+            if (!first(args)) {
+                return;
+            }
             long startNanos = System.nanoTime();
             long startMillis = System.currentTimeMillis();
             CountDownLatch ready = new CountDownLatch(1);
@@ -48,7 +80,7 @@ public final class AgentMain {
                                 .invoke(null, args, inst, startNanos, startMillis);
                     } catch (Throwable t) {
                         Throwable cause = t instanceof java.lang.reflect.InvocationTargetException && t.getCause() != null ? t.getCause() : t;
-                        System.err.println("[mlco2] ERROR: agent failed to start (" + cause + "); the application runs on without it");
+                        stderr("[mlco2] ERROR: agent failed to start (" + cause + "); the application runs on without it");
                     } finally {
                         ready.countDown();
                     }
@@ -60,7 +92,7 @@ public final class AgentMain {
                 public void run() {
                     try {
                         if (!ready.await(INIT_WAIT_MILLIS, TimeUnit.MILLISECONDS)) {
-                            System.err.println("[mlco2] ERROR: agent still starting at exit; no report written");
+                            stderr("[mlco2] ERROR: agent still starting at exit; no report written");
                             return;
                         }
                         Runnable r = stop[0];
@@ -68,14 +100,14 @@ public final class AgentMain {
                             r.run();
                         }
                     } catch (Throwable t) {
-                        System.err.println("[mlco2] ERROR: at exit: " + t);
+                        stderr("[mlco2] ERROR: at exit: " + t);
                     }
                 }
             }, "mlco2-exit");
             Runtime.getRuntime().addShutdownHook(hook);
             init.start();
         } catch (Throwable t) {
-            System.err.println("[mlco2] ERROR: agent not started (" + t + "); the application runs on without it");
+            stderr("[mlco2] ERROR: agent not started (" + t + "); the application runs on without it");
         }
     }
 }

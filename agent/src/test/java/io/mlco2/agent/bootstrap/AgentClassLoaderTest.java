@@ -102,7 +102,8 @@ class AgentClassLoaderTest {
             AgentClassLoader.Loader l = (AgentClassLoader.Loader) loader;
             Path folder = Path.of(loader.getURLs()[0].toURI()).getParent();
             try (var files = Files.list(folder)) {
-                assertEquals(java.util.List.of("tracker-core-1.jar"), files.map(p -> p.getFileName().toString()).toList());
+                assertEquals(java.util.List.of(".live", "tracker-core-1.jar"),
+                        files.map(p -> p.getFileName().toString()).sorted().toList(), "the start-up jar and the folder's live lock");
             }
             assertNotNull(loader.getResource("io/mlco2/data.txt"));
             assertTrue(!l.complete(), "a resource of a start-up jar extracts nothing more");
@@ -111,7 +112,7 @@ class AgentClassLoaderTest {
             assertEquals(loader, c.getClassLoader(), "found after the deferred jars were extracted");
             assertTrue(l.complete());
             try (var files = Files.list(folder)) {
-                assertEquals(3, files.count());
+                assertEquals(3, files.filter(p -> p.toString().endsWith(".jar")).count());
             }
             assertEquals(3, loader.getURLs().length);
             assertEquals("tracker-core-1.jar", Path.of(loader.getURLs()[0].toURI()).getFileName().toString(),
@@ -179,6 +180,45 @@ class AgentClassLoaderTest {
         assertTrue(Files.isDirectory(mine) && Files.isDirectory(live) && Files.isDirectory(staleWithOther)
                 && Files.isDirectory(otherName), "ours, a live pid's, one holding other files, another name: kept");
         assertTrue(Files.isSymbolicLink(link) && Files.exists(target.resolve("keep.jar")), "a link is never followed");
+    }
+
+    /**
+     * docs/RELIABILITY.md, "extraction folders across PID namespaces": a JVM in another container sharing
+     * {@code /tmp} has a pid that is dead here, but it holds its folder's {@code .live} lock. Before, the sweep
+     * deleted that live JVM's jars.
+     */
+    @Test
+    void aFolderWhoseLiveLockIsHeldIsKeptThoughItsPidLooksDead(@TempDir Path base) throws Exception {
+        Path mine = Files.createDirectory(base.resolve("mlco2-agent-" + ProcessHandle.current().pid() + "-1-2"));
+        long dead = deadPid();
+        Path otherNamespace = Files.createDirectory(base.resolve("mlco2-agent-" + dead + "-a1-b2"));
+        Files.write(otherNamespace.resolve("tracker-core.jar"), new byte[] {1});
+        Files.write(otherNamespace.resolve(AgentClassLoader.LIVE_LOCK), new byte[0]);
+        Path killed = Files.createDirectory(base.resolve("mlco2-agent-" + dead + "-a1-b3"));
+        Files.write(killed.resolve("tracker-core.jar"), new byte[] {1});
+        Files.write(killed.resolve(AgentClassLoader.LIVE_LOCK), new byte[0]); // its holder died: no lock
+        Process holder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
+                System.getProperty("java.class.path"), LiveLockHolder.class.getName(),
+                otherNamespace.resolve(AgentClassLoader.LIVE_LOCK).toString())
+                .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        try {
+            java.io.BufferedReader r = new java.io.BufferedReader(new java.io.InputStreamReader(holder.getInputStream()));
+            assertEquals("locked", r.readLine());
+            assertEquals(1, AgentClassLoader.sweepStale(base, mine));
+            assertTrue(Files.exists(otherNamespace.resolve("tracker-core.jar")), "the live JVM's jars are kept");
+            assertTrue(!Files.exists(killed), "a folder whose lock nobody holds is swept, its lock file too");
+        } finally {
+            holder.getOutputStream().close();
+            holder.waitFor();
+        }
+        assertEquals(1, AgentClassLoader.sweepStale(base, mine), "once its holder ends, that folder goes too");
+    }
+
+    @Test
+    void theExtractionFolderHoldsItsLiveLock(@TempDir Path dir) throws Exception {
+        Path folder = Files.createDirectory(dir.resolve("f"));
+        AgentClassLoader.holdLiveLock(folder);
+        assertTrue(AgentClassLoader.lockedByALiveProcess(folder), "held by this JVM");
     }
 
     /** A pid that no process has now. */

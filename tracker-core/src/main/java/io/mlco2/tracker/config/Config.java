@@ -50,7 +50,7 @@ public final class Config {
     public static final Key<String> OUTPUT_DIR = key("mlco2.output.dir", Parsers.string(),
             "a directory path", "mlco2-reports", "Where reports are written (created if missing).");
     public static final Key<Duration> INTERVAL = key("mlco2.interval", Parsers.duration(Duration.ofMillis(10)),
-            "a duration >= 10ms such as 500ms, 1s, 2m (a bare number is seconds)", "1s", "Sampling interval.");
+            "a duration from 10ms to 24h such as 500ms, 1s, 2m (a bare number is seconds)", "1s", "Sampling interval.");
     public static final Key<String> REGION = key("mlco2.region", Parsers.string(),
             "a country (FR, FRA, France), a zone (US-CA, CA-QC, SE3) or a cloud region (aws:us-east-1, gcp:europe-west1, azure:canadaeast)",
             null, "Where the electricity comes from (default: the world average).");
@@ -67,12 +67,12 @@ public final class Config {
     public static final Key<List<String>> GPU_IDS = key("mlco2.gpu.ids", Parsers.list(),
             "comma-separated GPU indices or UUIDs (0,1 or GPU-8f3c...)", null, "GPUs to track (default: all visible).");
     public static final Key<Duration> GPU_COUNTER_INTERVAL = key("mlco2.gpu.counter-interval",
-            Parsers.duration(Duration.ofMillis(100)), "a duration >= 100ms", "1s",
+            Parsers.duration(Duration.ofMillis(100)), "a duration from 100ms to 24h", "1s",
             "How often the slow NVML energy counter is read (power is read every sample).");
     public static final Key<String> NVML_LIBRARY = key("mlco2.nvml.library", Parsers.string(),
             "comma-separated paths to libnvidia-ml.so.1", null, "Where NVML is, when not in the usual places.");
     public static final Key<Duration> FLUSH_INTERVAL = key("mlco2.flush-interval", Parsers.duration(Duration.ofMillis(100)),
-            "a duration >= 100ms", "10s", "Most time-series data a SIGKILL can lose.");
+            "a duration from 100ms to 24h", "10s", "Most time-series data a SIGKILL can lose.");
     public static final Key<Boolean> HTML_REPORT = key("mlco2.report.html", Parsers.bool(),
             "true or false", "true", "Write <run_id>.html at exit.");
     public static final Key<Integer> PROMETHEUS_PORT = key("mlco2.metrics.prometheus.port", Parsers.intIn(0, 65535),
@@ -82,7 +82,7 @@ public final class Config {
     public static final Key<String> OTLP_ENDPOINT = key("mlco2.metrics.otlp.endpoint", Parsers.string(),
             "an http(s) URL such as http://localhost:4318/v1/metrics", null, "Pushes OTLP metrics there (off by default).");
     public static final Key<Duration> OTLP_STEP = key("mlco2.metrics.otlp.step", Parsers.duration(Duration.ofSeconds(1)),
-            "a duration >= 1s", "10s", "OTLP push interval.");
+            "a duration from 1s to 24h", "10s", "OTLP push interval.");
     public static final Key<Integer> EPOCHS = key("mlco2.epochs", Parsers.intIn(1, 1_000_000),
             "a whole number >= 1", null, "Planned epochs, where the framework does not say.");
     public static final Key<Integer> PREDICT_AFTER_EPOCHS = key("mlco2.predict.after-epochs", Parsers.intIn(1, 1_000_000),
@@ -92,7 +92,7 @@ public final class Config {
     public static final Key<String> LOG_LEVEL = key("mlco2.log.level", Parsers.oneOf("debug", "info", "warn", "error"),
             "debug, info, warn or error", "info", "Least severe line printed on stderr.");
     public static final Key<Duration> SHUTDOWN_TIMEOUT = key("mlco2.shutdown.timeout", Parsers.duration(Duration.ofMillis(100)),
-            "a duration >= 100ms", "5s", "Longest time the exit hook may take to write the reports.");
+            "a duration from 100ms to 24h", "5s", "Longest time the exit hook may take to write the reports.");
 
     private static <T> Key<T> key(String name, java.util.function.Function<String, T> parser, String accepted,
                                   String def, String description) {
@@ -258,10 +258,61 @@ public final class Config {
         return out;
     }
 
+    /** The largest configuration file read: a properties file of the agent's keys is a few hundred bytes. */
+    static final int MAX_CONFIG_FILE_BYTES = 1 << 20;
+
+    /** Longest the agent waits for the configuration file (a hung network file system costs the file only). */
+    static final Duration CONFIG_FILE_WAIT = Duration.ofSeconds(2);
+
+    /**
+     * The file's keys. Only a regular file of at most {@link #MAX_CONFIG_FILE_BYTES} is read, and within
+     * {@link #CONFIG_FILE_WAIT}: {@code /dev/zero}, a FIFO, a directory or a huge file is one line, never a heap
+     * filled or a start-up held.
+     */
     private static Map<String, String> readFile(String file, Log log) {
         Map<String, String> out = new LinkedHashMap<>();
+        String accepted = "; accepted: a regular Java properties file of at most " + MAX_CONFIG_FILE_BYTES
+                + " bytes; going on without it";
+        byte[] bytes;
+        try {
+            Path path = Path.of(file);
+            if (!Files.isRegularFile(path)) {
+                log.warn("mlco2.config-file=" + file + ": " + (Files.exists(path) ? "not a regular file (a directory, "
+                        + "device or FIFO)" : "no such file") + accepted);
+                return out;
+            }
+            long size = Files.size(path);
+            if (size > MAX_CONFIG_FILE_BYTES) {
+                log.warn("mlco2.config-file=" + file + ": " + size + " bytes" + accepted);
+                return out;
+            }
+            BoundedRead read = new BoundedRead(path);
+            Thread t = new Thread(read, "mlco2-config-file");
+            t.setDaemon(true);
+            t.start();
+            t.join(CONFIG_FILE_WAIT.toMillis());
+            if (t.isAlive()) {
+                log.warn("mlco2.config-file=" + file + ": not read within " + CONFIG_FILE_WAIT.toMillis() + " ms"
+                        + " (a hung file system?)" + accepted);
+                return out;
+            }
+            if (read.failure != null) {
+                throw read.failure;
+            }
+            bytes = read.bytes;
+            if (bytes.length > MAX_CONFIG_FILE_BYTES) {
+                log.warn("mlco2.config-file=" + file + ": grew past " + MAX_CONFIG_FILE_BYTES + " bytes" + accepted);
+                return out;
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return out;
+        } catch (Exception | OutOfMemoryError e) {
+            log.warn("config file " + file + " could not be read (" + Log.describe(e) + "); going on without it");
+            return out;
+        }
         Properties p = new Properties();
-        try (Reader r = Files.newBufferedReader(Path.of(file), StandardCharsets.UTF_8)) {
+        try (Reader r = new java.io.StringReader(new String(bytes, StandardCharsets.UTF_8))) {
             p.load(r);
         } catch (IOException | RuntimeException e) {
             log.warn("config file " + file + " could not be read (" + Log.describe(e) + "); going on without it");
@@ -271,6 +322,26 @@ public final class Config {
             out.put(name.startsWith("mlco2.") ? name : "mlco2." + name, p.getProperty(name));
         }
         return out;
+    }
+
+    /** Reads at most one byte more than {@link #MAX_CONFIG_FILE_BYTES}, on its own daemon thread. */
+    private static final class BoundedRead implements Runnable {
+        private final Path path;
+        private volatile byte[] bytes;
+        private volatile Exception failure;
+
+        BoundedRead(Path path) {
+            this.path = path;
+        }
+
+        @Override
+        public void run() {
+            try (java.io.InputStream in = Files.newInputStream(path)) {
+                bytes = in.readNBytes(MAX_CONFIG_FILE_BYTES + 1);
+            } catch (Exception e) {
+                failure = e;
+            }
+        }
     }
 
     /** The value of {@code key}: the configured one, else its default, else {@code null}. */

@@ -63,6 +63,9 @@ public final class Parsers {
         return s.trim();
     }
 
+    /** The longest duration any key accepts: a value above it is a typo, not a plan (nanoseconds overflow at ~292 years). */
+    public static final Duration MAX_DURATION = Duration.ofHours(24);
+
     /** A duration such as {@code 500ms}, {@code 1s}, {@code 2m}, {@code 1h}; a bare number is seconds. */
     public static Function<String, Duration> duration(Duration min) {
         return new Parser<>(Kind.DURATION, min, 0, 0, null);
@@ -98,6 +101,9 @@ public final class Parsers {
             case "h" -> v * 3600e9;
             default -> throw new IllegalArgumentException("not a duration");
         };
+        if (!(nanos <= MAX_DURATION.toNanos())) {
+            throw new IllegalArgumentException("above the maximum " + format(MAX_DURATION));
+        }
         Duration d = Duration.ofNanos((long) nanos);
         if (d.compareTo(min) < 0) {
             throw new IllegalArgumentException("below the minimum " + format(min));

@@ -13,7 +13,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.time.LocalDateTime;
 import java.time.ZoneId;
@@ -60,7 +59,7 @@ public final class EmissionsCsv {
         String row = row(s) + "\n";
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ,
                 StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
-             FileLock ignored = ch.lock()) {
+             FileLock ignored = lockWithin(ch, file, LOCK_WAIT)) {
             long size = ch.size();
             StringBuilder out = new StringBuilder();
             if (size == 0) {
@@ -68,9 +67,7 @@ public final class EmissionsCsv {
             } else {
                 String first = firstLine(ch);
                 if (!HEADER_LINE.equals(first.replace("\uFEFF", "").trim())) {
-                    Path backup = dir.resolve(FILE_NAME + "." + DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")
-                            .format(LocalDateTime.now()) + ".bak");
-                    Files.copy(file, backup, StandardCopyOption.REPLACE_EXISTING);
+                    Path backup = newBackup(dir, DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").format(LocalDateTime.now()));
                     ch.truncate(0);
                     size = 0;
                     log.warn(file + " had another header (not CodeCarbon's 38 columns); kept it as " + backup
@@ -84,12 +81,63 @@ public final class EmissionsCsv {
             out.append(row);
             ByteBuffer buf = ByteBuffer.wrap(out.toString().getBytes(StandardCharsets.UTF_8));
             long pos = size;
-            while (buf.hasRemaining()) {
-                pos += ch.write(buf, pos);
+            try {
+                while (buf.hasRemaining()) {
+                    pos += ch.write(buf, pos);
+                }
+                ch.force(false);
+            } catch (IOException | RuntimeException e) {
+                // A full disk: no torn row left for good. Still under the lock, so no other writer's row is cut.
+                try {
+                    ch.truncate(size);
+                } catch (IOException | RuntimeException notReported) {
+                    // The write's failure is the one to report.
+                }
+                throw e;
             }
-            ch.force(false);
         }
         return file;
+    }
+
+    /** Longest a run waits for another process's lock on {@code emissions.csv} before giving up its row. */
+    static final java.time.Duration LOCK_WAIT = java.time.Duration.ofSeconds(3);
+
+    /**
+     * The file's exclusive lock, tried until {@code wait} has passed: anyone who can read the file can hold a shared
+     * lock on it for ever, and that must cost this run its row (one line), never its other reports.
+     */
+    static FileLock lockWithin(FileChannel ch, Path file, java.time.Duration wait) throws IOException {
+        long deadline = System.nanoTime() + wait.toNanos();
+        while (true) {
+            FileLock lock = ch.tryLock();
+            if (lock != null) {
+                return lock;
+            }
+            if (System.nanoTime() - deadline >= 0) {
+                throw new IOException(file + " is locked by another process (held for over " + wait.toMillis()
+                        + " ms): this run's row was not appended");
+            }
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException(file + ": interrupted while waiting for its lock");
+            }
+        }
+    }
+
+    /** {@code emissions.csv.<time>.bak}, or {@code .<time>-2.bak}, ...: a backup never replaces another. */
+    private static Path newBackup(Path dir, String time) throws IOException {
+        Path file = dir.resolve(FILE_NAME);
+        for (int n = 1; ; n++) {
+            Path backup = dir.resolve(FILE_NAME + "." + time + (n == 1 ? "" : "-" + n) + ".bak");
+            try {
+                Files.copy(file, backup, LinkOption.NOFOLLOW_LINKS);
+                return backup;
+            } catch (java.nio.file.FileAlreadyExistsException e) {
+                // Taken by an earlier backup in the same second: the next number.
+            }
+        }
     }
 
     private static String firstLine(FileChannel ch) throws IOException {

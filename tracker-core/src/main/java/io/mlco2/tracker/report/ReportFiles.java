@@ -28,17 +28,41 @@ public final class ReportFiles {
         }
     }
 
-    /** Writes {@code text} to {@code file} through a temporary file and an atomic rename. */
-    public static void writeAtomically(Path file, String text) throws IOException {
+    /**
+     * Refuses to replace anything at {@code file} that is not a regular file: a symbolic link, a device node
+     * ({@code /dev/full}), a FIFO, a folder. The agent and {@code report} only ever replace their own reports.
+     */
+    public static void refuseNonRegular(Path file) throws IOException {
         refuseSymlink(file);
+        if (Files.exists(file, LinkOption.NOFOLLOW_LINKS) && !Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
+            throw new IOException("refusing to replace " + file + ": it is not a regular file (a device, FIFO or folder)");
+        }
+    }
+
+    /**
+     * Writes {@code text} to {@code file} through a temporary file and an atomic rename. A write that fails (a full
+     * disk) removes its temporary file: nothing half-written is left beside the reports.
+     */
+    public static void writeAtomically(Path file, String text) throws IOException {
+        refuseNonRegular(file);
         Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
         Files.deleteIfExists(tmp);
-        Files.write(tmp, text.getBytes(StandardCharsets.UTF_8), StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
-                LinkOption.NOFOLLOW_LINKS);
         try {
-            Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-        } catch (IOException e) {
-            Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            Files.write(tmp, text.getBytes(StandardCharsets.UTF_8), StandardOpenOption.CREATE_NEW,
+                    StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
+            try {
+                Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                        java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            } catch (IOException e) {
+                Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            }
+        } catch (IOException | RuntimeException e) {
+            try {
+                Files.deleteIfExists(tmp);
+            } catch (IOException | RuntimeException ignored) {
+                // The write's failure is the one to report.
+            }
+            throw e;
         }
     }
 }

@@ -22,6 +22,9 @@ import java.util.concurrent.TimeoutException;
  */
 public final class AgentRuntime {
 
+    /** Longest the exit hook waits, after the reports, for the agent's last lines to reach stderr. */
+    static final Duration STDERR_FLUSH_AT_EXIT = Duration.ofSeconds(1);
+
     private static volatile Instrumentation instrumentation;
     private static volatile Tracker current;
 
@@ -46,6 +49,7 @@ public final class AgentRuntime {
             log.threshold(Log.Level.valueOf(config.get(Config.LOG_LEVEL).toUpperCase(Locale.ROOT)));
             if (!config.get(Config.ENABLED)) {
                 log.info("disabled by mlco2.enabled=false");
+                log.flush(STDERR_FLUSH_AT_EXIT);
                 return () -> { };
             }
             Duration timeout = config.get(Config.SHUTDOWN_TIMEOUT);
@@ -80,10 +84,12 @@ public final class AgentRuntime {
                 public void run() {
                     exiting.complete(null);
                     stopAtExit(ready, timeout, log);
+                    log.flush(STDERR_FLUSH_AT_EXIT); // the summary line is queued: the JVM's halt would end its writer
                 }
             };
         } catch (Throwable t) {
             log.error("agent failed to start (" + Log.describe(t) + "); the application runs on without it");
+            log.flush(STDERR_FLUSH_AT_EXIT);
             return () -> { };
         }
     }

@@ -71,7 +71,7 @@ class ConfigTest {
         assertEquals("machine", c.get(Config.TRACKING_MODE));
         String out = output();
         assertEquals(3, out.lines().count(), out);
-        assertTrue(out.contains("mlco2.interval=-1 (agent argument) is not valid: accepted a duration >= 10ms"), out);
+        assertTrue(out.contains("mlco2.interval=-1 (agent argument) is not valid: accepted a duration from 10ms to 24h"), out);
         assertTrue(out.contains("using the default 1s"), out);
         assertTrue(out.contains("mlco2.pue=abc") && out.contains("accepted a number between 1.0 and 10.0"), out);
         assertTrue(out.contains("mlco2.tracking-mode=gpu") && out.contains("machine or process"), out);
@@ -92,7 +92,47 @@ class ConfigTest {
     void anUnreadableConfigFileIsOneLineNotFatal(@TempDir Path dir) {
         Config c = Config.load("config-file=" + dir.resolve("missing.properties") + ";pue=1.2", Map.of(), Map.of(), log);
         assertEquals(1.2, c.get(Config.PUE));
-        assertTrue(output().contains("could not be read"), output());
+        assertTrue(output().contains("mlco2.config-file=" + dir.resolve("missing.properties") + ": no such file"), output());
+    }
+
+    /**
+     * docs/RELIABILITY.md, "configuration file": before the size cap, {@code /dev/zero} was read until the heap was
+     * full and a FIFO held the start-up until a writer came; each is now one line and the other keys still apply.
+     */
+    @Test
+    void aConfigFileThatIsNoRegularFileOrTooLargeIsOneLine(@TempDir Path dir) throws Exception {
+        Path big = dir.resolve("big.properties");
+        byte[] noNewline = new byte[Config.MAX_CONFIG_FILE_BYTES + 1];
+        java.util.Arrays.fill(noNewline, (byte) 'a');
+        Files.write(big, noNewline);
+        Path fifo = dir.resolve("fifo");
+        boolean haveFifo = new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor() == 0;
+        List<String> files = new java.util.ArrayList<>(List.of(big.toString(), dir.toString()));
+        if (Files.exists(Path.of("/dev/zero"))) {
+            files.add("/dev/zero");
+        }
+        if (haveFifo) {
+            files.add(fifo.toString());
+        }
+        for (String f : files) {
+            err.reset();
+            Config c = org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(Duration.ofSeconds(30),
+                    () -> Config.load("config-file=" + f + ";pue=1.3", Map.of(), Map.of(), log), f);
+            assertEquals(1.3, c.get(Config.PUE), f);
+            String out = output();
+            assertEquals(1, out.lines().count(), out);
+            assertTrue(out.contains("mlco2.config-file=" + f + ": "), out);
+            assertTrue(out.contains("accepted: a regular Java properties file of at most " + Config.MAX_CONFIG_FILE_BYTES
+                    + " bytes"), out);
+        }
+        // At the cap exactly, the file is read.
+        Path atCap = dir.resolve("cap.properties");
+        byte[] padded = new byte[Config.MAX_CONFIG_FILE_BYTES];
+        java.util.Arrays.fill(padded, (byte) ' ');
+        byte[] line = "\npue=1.4\n".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+        System.arraycopy(line, 0, padded, padded.length - line.length, line.length);
+        Files.write(atCap, padded);
+        assertEquals(1.4, Config.load("config-file=" + atCap, Map.of(), Map.of(), log).get(Config.PUE));
     }
 
     @Test
@@ -102,6 +142,13 @@ class ConfigTest {
         assertEquals(Duration.ofSeconds(2), p.apply("2"));
         assertEquals(Duration.ofMinutes(3), p.apply("3m"));
         assertEquals(Duration.ofMillis(1500), p.apply("1.5s"));
+        assertEquals(Duration.ofHours(24), p.apply("24h"));
+        assertEquals(Duration.ofHours(24), p.apply("1440m"));
+        for (String tooLong : List.of("24.001h", "1441m", "86401", "99999999999999999999h")) {
+            IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                    () -> p.apply(tooLong), tooLong);
+            assertEquals("above the maximum 24h", e.getMessage());
+        }
         for (String bad : List.of("-1", "abc", "1x", "5ms", "")) {
             boolean threw = false;
             try {
@@ -128,6 +175,9 @@ class ConfigTest {
             case "m" -> n * 60e9;
             default -> n * 3600e9;
         };
+        if (!(nanos <= 24 * 3600e9)) { // the cap the regex did not have: at most a day
+            throw new IllegalArgumentException("above the maximum");
+        }
         Duration d = Duration.ofNanos((long) nanos);
         if (d.compareTo(min) < 0) {
             throw new IllegalArgumentException("below the minimum");

@@ -52,4 +52,23 @@ public class RunReportPageTest {
         // Exactly our two script elements (data and code).
         assertTrue(html.split("<script", -1).length - 1 == 2, "two script elements");
     }
+
+    /**
+     * docs/RELIABILITY.md, security: the policy allows the page's own script by its hash, not {@code 'unsafe-inline'}
+     * (before, escaping was the only defence against an injected script). The hash is computed here from the
+     * script element the page holds, as a browser computes it.
+     */
+    @Test
+    void thePolicyAllowsOnlyThePageScriptByItsHash() throws Exception {
+        String html = RunReportPage.render(summary("r", Map.of()), new PowerHistory(10).series());
+        java.util.regex.Matcher csp = java.util.regex.Pattern.compile("content=\"([^\"]*script-src[^\"]*)\"").matcher(html);
+        assertTrue(csp.find(), html.substring(0, 400));
+        String policy = csp.group(1);
+        assertFalse(policy.contains("script-src 'unsafe-inline'"), policy);
+        int open = html.lastIndexOf("<script>") + "<script>".length();
+        String script = html.substring(open, html.indexOf("</script>", open));
+        String expected = "sha256-" + java.util.Base64.getEncoder().encodeToString(java.security.MessageDigest
+                .getInstance("SHA-256").digest(script.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        assertTrue(policy.contains("script-src '" + expected + "'"), policy + " vs " + expected);
+    }
 }

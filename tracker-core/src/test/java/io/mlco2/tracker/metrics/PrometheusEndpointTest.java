@@ -110,4 +110,87 @@ class PrometheusEndpointTest {
             box[0].close();
         }
     }
+
+    /**
+     * docs/RELIABILITY.md, "hostile conditions": before, the endpoint had one worker, so a client trickling header
+     * bytes held every scrape; now a scrape is answered while three do, and a trickler is cut off.
+     */
+    @Test
+    void slowClientsNeverHoldAScrape() throws Exception {
+        EnergyAccumulator cpu = new EnergyAccumulator(new FakeSource(Component.CPU, "0", 50));
+        PrometheusEndpoint endpoint = Metrics.startPrometheus(binder(cpu), "127.0.0.1", 0, log);
+        List<java.net.Socket> slow = new java.util.ArrayList<>();
+        try {
+            for (int i = 0; i < 3; i++) {
+                java.net.Socket s = new java.net.Socket(InetAddress.getLoopbackAddress(), endpoint.port());
+                s.getOutputStream().write("GET /metr".getBytes(StandardCharsets.ISO_8859_1)); // and never the rest
+                slow.add(s);
+            }
+            Thread.sleep(200);
+            HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + endpoint.port() + "/metrics")).timeout(java.time.Duration.ofSeconds(2))
+                    .build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, r.statusCode());
+            // The tricklers are cut off once the request deadline has passed: the server closes their connections.
+            for (java.net.Socket s : slow) {
+                s.setSoTimeout(PrometheusEndpoint.REQUEST_DEADLINE_MILLIS * 3);
+                assertEquals(-1, s.getInputStream().read(), "closed without an answer");
+            }
+        } finally {
+            for (java.net.Socket s : slow) {
+                s.close();
+            }
+            endpoint.close();
+        }
+    }
+
+    /**
+     * Before, ~200 idle connections near the file-descriptor limit closed the listener for the rest of the run.
+     * Now connections beyond the limit are closed at once, the others when the request deadline passes, and the
+     * endpoint still answers afterwards.
+     */
+    @Test
+    void connectionsBeyondTheLimitAreClosedAtOnceAndTheListenerLives() throws Exception {
+        EnergyAccumulator cpu = new EnergyAccumulator(new FakeSource(Component.CPU, "0", 50));
+        PrometheusEndpoint endpoint = Metrics.startPrometheus(binder(cpu), "127.0.0.1", 0, log);
+        List<java.net.Socket> idle = new java.util.ArrayList<>();
+        try {
+            int n = PrometheusEndpoint.MAX_CONNECTIONS + 24;
+            for (int i = 0; i < n; i++) {
+                idle.add(new java.net.Socket(InetAddress.getLoopbackAddress(), endpoint.port()));
+            }
+            int closedAtOnce = 0;
+            for (java.net.Socket s : idle) {
+                s.setSoTimeout(PrometheusEndpoint.REQUEST_DEADLINE_MILLIS / 3);
+                try {
+                    if (s.getInputStream().read() == -1) {
+                        closedAtOnce++;
+                    }
+                } catch (java.net.SocketTimeoutException stillOpen) {
+                    // held by the server, within the limit
+                }
+            }
+            assertTrue(closedAtOnce >= n - PrometheusEndpoint.MAX_CONNECTIONS, "closed at once: " + closedAtOnce + " of " + n);
+            for (java.net.Socket s : idle) {
+                s.close();
+            }
+            HttpResponse<String> r = null;
+            for (int attempt = 0; attempt < 20 && (r == null || r.statusCode() != 200); attempt++) {
+                try {
+                    r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
+                            + endpoint.port() + "/metrics")).build(), HttpResponse.BodyHandlers.ofString());
+                } catch (java.io.IOException busy) {
+                    Thread.sleep(250); // permits come back as the server notices the closed connections
+                }
+            }
+            assertNotNull(r);
+            assertEquals(200, r.statusCode());
+            assertTrue(logged.toString().lines().noneMatch(l -> l.contains("stopped listening")), logged.toString());
+        } finally {
+            for (java.net.Socket s : idle) {
+                s.close();
+            }
+            endpoint.close();
+        }
+    }
 }
