@@ -2,7 +2,7 @@ package io.mlco2.it.jobs;
 
 /**
  * A trivial job for tests that need a child JVM but not a training run: burns CPU for {@code ms} milliseconds,
- * prints a line, exits with {@code exitCode}. Arguments: {@code [ms=500] [exitCode=0] [mode=exit|throw|thread-exit]}.
+ * prints a line, exits with {@code exitCode}. Arguments: {@code [ms=500] [exitCode=0] [mode=exit|throw|thread-exit|halt]}.
  */
 public final class SleepJob {
 
@@ -18,6 +18,7 @@ public final class SleepJob {
         System.out.println("SLEEP JOB DONE " + (x > 0));
         switch (mode) {
             case "throw" -> throw new IllegalStateException("job failed on purpose");
+            case "halt" -> Runtime.getRuntime().halt(exitCode); // no exit hook runs
             case "thread-exit" -> {
                 Thread t = new Thread(() -> System.exit(exitCode), "app-exit");
                 t.start();

@@ -72,7 +72,8 @@ public final class Config {
     public static final Key<String> NVML_LIBRARY = key("mlco2.nvml.library", Parsers.string(),
             "comma-separated paths to libnvidia-ml.so.1", null, "Where NVML is, when not in the usual places.");
     public static final Key<Duration> FLUSH_INTERVAL = key("mlco2.flush-interval", Parsers.duration(Duration.ofMillis(100)),
-            "a duration from 100ms to 24h", "10s", "Most time-series data a SIGKILL can lose.");
+            "a duration from 100ms to 24h", "1s",
+            "Most time-series data a SIGKILL or Runtime.halt can lose.");
     public static final Key<Boolean> HTML_REPORT = key("mlco2.report.html", Parsers.bool(),
             "true or false", "true", "Write <run_id>.html at exit.");
     public static final Key<Integer> PROMETHEUS_PORT = key("mlco2.metrics.prometheus.port", Parsers.intIn(0, 65535),
