@@ -6,10 +6,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.mlco2.tracker.carbon.GridIntensity;
 import io.mlco2.tracker.config.Config;
+import io.mlco2.tracker.cpu.HostInfo;
 import io.mlco2.tracker.energy.Component;
 import io.mlco2.tracker.energy.EnergySource;
 import io.mlco2.tracker.energy.Method;
 import io.mlco2.tracker.energy.Reading;
+import io.mlco2.tracker.energy.SourceGroup;
 import io.mlco2.tracker.report.RunSummary;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -19,7 +21,6 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -71,7 +72,8 @@ class TrackerTest {
                 Map.of(), Map.of(), log);
         GridIntensity g = new GridIntensity("FR", "France", "France", "FRA", "", "", "", 100, "test", false);
         HostInfo host = new HostInfo("Fake CPU", 1, 4, 16_000_000_000L, "Linux", "h", null);
-        return new Tracker(config, log, host, g, sources, null, clock::get, clock.get(), Instant.EPOCH, List.of());
+        return new Tracker(config, log, host, g, List.of(SourceGroup.of(sources)), clock::get, clock.get(), Instant.EPOCH,
+                List.of());
     }
 
     @Test
@@ -126,29 +128,6 @@ class TrackerTest {
         String e = err.toString();
         assertTrue(e.contains("cannot create the output folder"), e);
         assertTrue(e.contains("[mlco2] run run-1"), e);
-    }
-
-    @Test
-    void aHungSourceNeverHoldsShutdownPastTheTimeout(@TempDir Path out) {
-        CountDownLatch never = new CountDownLatch(1);
-        Tracker t = tracker(out, List.of(new Fake(Component.GPU, "0", Method.NVML_POWER, 10, 50, clock, never)), "");
-        long t0 = System.nanoTime();
-        AgentRuntime.stopWithin(t, Duration.ofMillis(300), log);
-        long tookMs = (System.nanoTime() - t0) / 1_000_000;
-        never.countDown();
-        // Released, the shutdown thread goes on and writes the reports into the temporary folder: let it finish
-        // before the folder is deleted.
-        for (Thread th : Thread.getAllStackTraces().keySet()) {
-            if (th.getName().equals("mlco2-shutdown")) {
-                try {
-                    th.join(10_000);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            }
-        }
-        assertTrue(tookMs < 5_000, "returned after " + tookMs + " ms");
-        assertTrue(err.toString().contains("not written within mlco2.shutdown.timeout=300ms"), err.toString());
     }
 
     @Test
