@@ -26,6 +26,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.DoubleSupplier;
 import java.util.function.LongSupplier;
 
+// Over 400 lines as one class: the job's threads and the sampler share its marks queue, counters and sums.
 /**
  * Epochs and named phases of a run: their duration, energy by component and emissions, the forecast after the first
  * epochs, and the epoch in progress for tagging ({@link #currentEpoch()}).
