@@ -180,6 +180,64 @@ class TrackerTest {
         assertFalse(err.toString().contains("ERROR"), err.toString());
     }
 
+    /** A group that records the calls the tracker makes to it, in order. */
+    static final class RecordingGroup implements SourceGroup {
+        final List<String> calls = new java.util.concurrent.CopyOnWriteArrayList<>();
+        final List<EnergySource> sources;
+
+        RecordingGroup(List<EnergySource> sources) {
+            this.sources = sources;
+        }
+
+        @Override
+        public List<EnergySource> sources() {
+            return sources;
+        }
+
+        @Override
+        public void beforeFinalSample() {
+            calls.add("before final sample");
+        }
+
+        @Override
+        public boolean sharedWithOtherProcesses() {
+            return true;
+        }
+
+        @Override
+        public String sectionKey() {
+            return "devices";
+        }
+
+        @Override
+        public Object section(List<io.mlco2.tracker.energy.EnergyAccumulator> accumulators) {
+            calls.add("section");
+            return Map.of("count", accumulators.size());
+        }
+
+        @Override
+        public void close() {
+            calls.add("close");
+        }
+    }
+
+    @Test
+    void theTrackerDrivesASourceGroupThroughItsHooks(@TempDir Path out) throws Exception {
+        RecordingGroup group = new RecordingGroup(List.of(new Fake(Component.GPU, "0", Method.NVML_POWER, 100, 300, clock, null)));
+        Config config = Config.load("output.dir=" + out + ";run-id=run-1", Map.of(), Map.of(), log);
+        GridIntensity g = new GridIntensity("FR", "France", "France", "FRA", "", "", "", 100, "test", false);
+        HostInfo host = new HostInfo("Fake CPU", 1, 4, 16_000_000_000L, "Linux", "h", null);
+        Tracker t = new Tracker(config, log, host, g, List.of(group), clock::get, clock.get(), Instant.EPOCH, List.of());
+        t.sample();
+        clock.addAndGet(S);
+        RunSummary s = t.stop();
+        assertEquals(List.of("before final sample", "section", "close"), group.calls);
+        assertTrue(s.gpuShared());
+        assertEquals(100.0, s.component(Component.GPU).energyJoules(), 1e-9);
+        JsonNode j = new ObjectMapper().readTree(out.resolve("run-1.json").toFile());
+        assertEquals(1, j.findValue("devices").get("count").asInt(), j.toString());
+    }
+
     @Test
     void defaultRunIdsAreDistinctVersion4Uuids() {
         java.util.Set<String> seen = new java.util.HashSet<>();
