@@ -75,7 +75,7 @@ public final class AgentMain {
                         }
                         ClassLoader loader = AgentClassLoader.create();
                         Thread.currentThread().setContextClassLoader(loader);
-                        Class<?> runtime = Class.forName("io.mlco2.tracker.runtime.AgentRuntime", true, loader);
+                        Class<?> runtime = Class.forName("io.mlco2.tracker.launch.AgentRuntime", true, loader);
                         stop[0] = (Runnable) runtime.getMethod("start", String.class, Instrumentation.class, long.class, long.class)
                                 .invoke(null, args, inst, startNanos, startMillis);
                     } catch (Throwable t) {

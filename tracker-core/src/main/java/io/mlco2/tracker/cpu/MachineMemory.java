@@ -45,6 +45,32 @@ public final class MachineMemory {
         return m.read();
     }
 
+    /**
+     * Memory in use on the machine (total minus free): {@link #usedBytes()}, else the JDK's
+     * {@code OperatingSystemMXBean}; -1 when neither knows.
+     */
+    public static long inUseBytes() {
+        long used = usedBytes(); // no garbage per sample (docs/PERFORMANCE.md)
+        if (used >= 0) {
+            return used;
+        }
+        try {
+            java.lang.management.OperatingSystemMXBean os = java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+            if (os instanceof com.sun.management.OperatingSystemMXBean sun) {
+                return sun.getTotalMemorySize() - sun.getFreeMemorySize();
+            }
+        } catch (Throwable ignored) {
+            // Fall through.
+        }
+        return -1;
+    }
+
+    /** {@link #inUseBytes()} in GB, {@code NaN} when unknown. */
+    public static double inUseGb() {
+        long b = inUseBytes();
+        return b < 0 ? Double.NaN : b / 1e9;
+    }
+
     private synchronized long read() {
         try {
             int n = file.read();

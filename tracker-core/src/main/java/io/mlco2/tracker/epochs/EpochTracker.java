@@ -9,7 +9,7 @@ import io.mlco2.tracker.energy.EnergyAccumulator;
 import io.mlco2.tracker.report.ComponentEnergy;
 import io.mlco2.tracker.base.Log;
 import io.mlco2.tracker.runtime.SampleListener;
-import io.mlco2.tracker.runtime.Tracker;
+import io.mlco2.tracker.runtime.RunContext;
 
 import java.nio.file.Path;
 import java.time.Instant;
@@ -26,6 +26,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.DoubleSupplier;
 import java.util.function.LongSupplier;
 
+// Over 400 lines as one class: the job's threads and the sampler share its marks queue, counters and sums.
 /**
  * Epochs and named phases of a run: their duration, energy by component and emissions, the forecast after the first
  * epochs, and the epoch in progress for tagging ({@link #currentEpoch()}).
@@ -58,11 +59,6 @@ public final class EpochTracker implements SampleListener {
         return t == null ? 0 : t.currentEpoch;
     }
 
-    /** The tracker {@link #currentEpoch()} reads, or {@code null}. */
-    public static EpochTracker active() {
-        return active;
-    }
-
     static void activate(EpochTracker t) {
         active = t;
     }
@@ -71,7 +67,7 @@ public final class EpochTracker implements SampleListener {
     public record Settings(String runId, Path outputDir, Integer configuredEpochs, int predictAfterEpochs,
                            Double budgetKg, double pue, double gramsPerKwh, long runStartNanos, Instant runStartWall) {
 
-        public static Settings of(Tracker t) {
+        public static Settings of(RunContext t) {
             Config c = t.config();
             return new Settings(t.runId(), Path.of(c.get(Config.OUTPUT_DIR)), c.get(Config.EPOCHS),
                     c.get(Config.PREDICT_AFTER_EPOCHS), c.get(Config.BUDGET_KG), c.get(Config.PUE),
@@ -197,6 +193,11 @@ public final class EpochTracker implements SampleListener {
         frameworkPlannedSource = source;
     }
 
+    /** The epoch in progress (1-based), 0 outside epochs: {@link #currentEpoch()} of this tracker. */
+    public int epochInProgress() {
+        return currentEpoch;
+    }
+
     /** Records that a framework was detected and instrumented (for the summary). */
     public void detected(String framework) {
         frameworks.add(framework);
@@ -215,8 +216,8 @@ public final class EpochTracker implements SampleListener {
     // ---- sampler thread ------------------------------------------------------------------------------------------
 
     @Override
-    public void onSample(Tracker tracker, long monotonicNanos) {
-        process(monotonicNanos, joulesByComponent(tracker.accumulators()));
+    public void onSample(RunContext run, long monotonicNanos) {
+        process(monotonicNanos, joulesByComponent(run.accumulators()));
     }
 
     static double[] joulesByComponent(List<EnergyAccumulator> accumulators) {

@@ -1,12 +1,12 @@
 package io.mlco2.tracker.epochs;
 
 import io.mlco2.tracker.base.Log;
-import io.mlco2.tracker.runtime.Tracker;
+import io.mlco2.tracker.runtime.RunContext;
 
 import java.lang.instrument.Instrumentation;
 
 /**
- * Installs epoch and phase tracking on a tracker: the {@link EpochTracker} as a sample listener with two summary
+ * Installs epoch and phase tracking on a run: the {@link EpochTracker} as a sample listener with two summary
  * sections ({@code epochs}, {@code forecast}), the framework advice for DJL and DL4J, and the bridge that the
  * advice and {@code Mlco2.phase} call. The framework hooks are built when DJL or DL4J first shows up
  * ({@link LazyFrameworkHooks}); the bridge goes in after their watcher, so that once {@code Mlco2.attached()} is
@@ -20,13 +20,13 @@ public final class EpochsExtension {
     }
 
     /** Called by {@code Extensions.install} before sampling starts. What it throws, {@code Extensions.install} reports as one line. */
-    public static EpochTracker install(Tracker tracker, Instrumentation inst) {
-        Log log = tracker.log();
-        EpochTracker epochs = new EpochTracker(EpochTracker.Settings.of(tracker), log,
-                io.mlco2.tracker.base.NanoClock.INSTANCE, new RunEnergy(tracker));
-        tracker.addListener(epochs);
-        tracker.addSection("epochs", new Section(epochs, "epochs"));
-        tracker.addSection("forecast", new Section(epochs, "forecast"));
+    public static EpochTracker install(RunContext run, Instrumentation inst) {
+        Log log = run.log();
+        EpochTracker epochs = new EpochTracker(EpochTracker.Settings.of(run), log,
+                io.mlco2.tracker.base.NanoClock.INSTANCE, new RunEnergy(run));
+        run.addListener(epochs);
+        run.addSection("epochs", new Section(epochs, "epochs"));
+        run.addSection("forecast", new Section(epochs, "forecast"));
         EpochTracker.activate(epochs);
         BridgeHook hook = new BridgeHook(epochs, log);
         if (inst != null) {
@@ -52,15 +52,15 @@ public final class EpochsExtension {
 
     /** The run's energy so far, for the epoch tracker. */
     private static final class RunEnergy implements java.util.function.DoubleSupplier {
-        private final Tracker tracker;
+        private final RunContext run;
 
-        RunEnergy(Tracker tracker) {
-            this.tracker = tracker;
+        RunEnergy(RunContext run) {
+            this.run = run;
         }
 
         @Override
         public double getAsDouble() {
-            return EpochTracker.joulesTotal(tracker.accumulators());
+            return EpochTracker.joulesTotal(run.accumulators());
         }
     }
 

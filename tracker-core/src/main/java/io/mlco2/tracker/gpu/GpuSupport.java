@@ -4,23 +4,28 @@ import io.mlco2.nvml.Nvml;
 import io.mlco2.nvml.NvmlDevice;
 import io.mlco2.nvml.NvmlException;
 import io.mlco2.tracker.config.Config;
+import io.mlco2.tracker.energy.Energy;
+import io.mlco2.tracker.energy.EnergyAccumulator;
 import io.mlco2.tracker.energy.EnergySource;
+import io.mlco2.tracker.energy.SourceGroup;
 import io.mlco2.tracker.base.Log;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
  * The GPUs this run tracks, through NVML: one {@link NvmlGpuSource} per selected device (see {@link GpuSelection}
  * for {@code mlco2.gpu.ids} and {@code CUDA_VISIBLE_DEVICES}). NVML is initialised once here and shut down once in
- * {@link #close()}.
+ * {@link #close()}. As the run's {@link SourceGroup} it adds the {@code gpu_devices} section of the summary and
+ * makes the last sample read the energy counters.
  *
  * <p>Opening never throws: without NVML (no driver, no GPU) or with no device selected there are no sources and
  * {@link #unavailableReason()} says why. Thread safe for the getters; the sources belong to the sampler thread.
  */
-public final class GpuSupport implements AutoCloseable {
+public final class GpuSupport implements SourceGroup {
 
     private final Nvml nvml;
     private final List<NvmlGpuSource> gpus;
@@ -113,6 +118,7 @@ public final class GpuSupport implements AutoCloseable {
     }
 
     /** One source per tracked GPU; empty when NVML is unavailable. */
+    @Override
     public List<EnergySource> sources() {
         return List.copyOf(gpus);
     }
@@ -133,6 +139,7 @@ public final class GpuSupport implements AutoCloseable {
     }
 
     /** True when any tracked GPU is also used by other processes (flagged in the report). */
+    @Override
     public boolean sharedWithOtherProcesses() {
         for (NvmlGpuSource g : gpus) {
             if (g.sharedWithOtherProcesses()) {
@@ -142,14 +149,52 @@ public final class GpuSupport implements AutoCloseable {
         return false;
     }
 
-    /** Makes every GPU's next read include its energy counter: call before the final sample of a run. */
-    public void requestCounterReads() {
+    /** Makes every GPU's next read include its energy counter: called before the final sample of a run. */
+    @Override
+    public void beforeFinalSample() {
         for (NvmlGpuSource g : gpus) {
             g.requestCounterRead();
         }
     }
 
-    /** Shuts NVML down (once). Never throws. */
+    /** {@code gpu_devices} when GPUs are tracked. */
+    @Override
+    public String sectionKey() {
+        return gpus.isEmpty() ? null : "gpu_devices";
+    }
+
+    /**
+     * Per GPU: whole-device energy, and this JVM's share of it when other processes use the device (from NVML's
+     * per-process utilisation, method {@code nvml-process-utilization}).
+     */
+    @Override
+    public Object section(List<EnergyAccumulator> accumulators) {
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (EnergyAccumulator a : accumulators) {
+            if (!(a.source() instanceof NvmlGpuSource g) || !gpus.contains(g)) {
+                continue;
+            }
+            Map<String, Object> d = new LinkedHashMap<>();
+            d.put("device", g.deviceId());
+            d.put("uuid", g.uuid());
+            d.put("name", g.hardwareName());
+            d.put("method", a.method().key());
+            d.put("energy_kwh", a.energyJoules() / Energy.JOULES_PER_KWH);
+            d.put("tdp_w", Double.isNaN(g.tdpWatts()) ? null : g.tdpWatts());
+            d.put("tdp_source", g.tdpSource());
+            d.put("lost", g.lost());
+            boolean shared = g.sharedWithOtherProcesses();
+            d.put("shared_with_other_processes", shared);
+            double share = shared ? g.thisProcessShare() : 1.0;
+            d.put("this_process_share", Double.isNaN(share) ? null : share);
+            d.put("this_process_energy_kwh", Double.isNaN(share) ? null : share * a.energyJoules() / Energy.JOULES_PER_KWH);
+            d.put("share_method", shared ? NvmlGpuSource.SHARE_METHOD : "whole-device");
+            out.add(d);
+        }
+        return out;
+    }
+
+    /** Shuts NVML down (once), after the reports. Never throws. */
     @Override
     public void close() {
         try {

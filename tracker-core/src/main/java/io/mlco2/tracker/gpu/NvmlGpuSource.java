@@ -5,9 +5,6 @@ import io.mlco2.nvml.GpuArchitecture;
 import io.mlco2.nvml.Nvml;
 import io.mlco2.nvml.NvmlDevice;
 import io.mlco2.nvml.NvmlException;
-import io.mlco2.nvml.NvmlReturn;
-import io.mlco2.nvml.ProcessInfo;
-import io.mlco2.nvml.ProcessUtilization;
 import io.mlco2.tracker.energy.Component;
 import io.mlco2.tracker.energy.EnergySource;
 import io.mlco2.tracker.energy.Method;
@@ -39,7 +36,7 @@ import java.util.Optional;
  * The energy is the whole device's. At counter cadence the source also lists the device's compute processes; when a
  * process other than this JVM uses it, {@link #sharedWithOtherProcesses()} turns true and this JVM's share is taken
  * from per-process SM utilisation ({@code nvmlDeviceGetProcessUtilization}), averaged weighted by energy
- * ({@link #thisProcessShare()}). NVML reports host PIDs: inside a container with its own PID namespace this JVM is
+ * ({@link #thisProcessShare()}, computed by {@link ProcessShare}). NVML reports host PIDs: inside a container with its own PID namespace this JVM is
  * not recognised and its share reads 0 when others are seen.
  *
  * <p>Called from the sampler thread only; the getters may be read from any thread.
@@ -68,8 +65,6 @@ public final class NvmlGpuSource implements EnergySource {
 
     private enum CounterState { UNKNOWN, AVAILABLE, OFF }
 
-    private static final double NANOS_PER_SECOND = 1e9;
-
     private final NvmlDevice device;
     private final String deviceId;
     private final String name;
@@ -78,7 +73,6 @@ public final class NvmlGpuSource implements EnergySource {
     private final double tdpWatts;
     private final String tdpSource;
     private final long counterIntervalNanos;
-    private final long pid;
     private final Log log;
 
     private CounterState counterState = CounterState.UNKNOWN;
@@ -91,15 +85,7 @@ public final class NvmlGpuSource implements EnergySource {
     private long lastCounterReadNanos;
     private double lastCounterJoules = Double.NaN;
 
-    private volatile boolean shared;
-    private double currentShare = 1.0;
-    private long lastProcessSampleMicros;
-    private boolean processQueriesOff;
-    private double weightJoules;
-    private double weightedShareJoules;
-    private long lastReadNanos;
-    private boolean anyRead;
-    private volatile double shareSoFar = 1.0;
+    private final ProcessShare share;
 
     NvmlGpuSource(NvmlDevice device, String name, String uuid, GpuArchitecture architecture, double tdpWatts,
                   String tdpSource, Duration counterInterval, long pid, Log log) {
@@ -111,8 +97,8 @@ public final class NvmlGpuSource implements EnergySource {
         this.tdpWatts = tdpWatts;
         this.tdpSource = tdpSource;
         this.counterIntervalNanos = Math.max(0, counterInterval.toNanos());
-        this.pid = pid;
         this.log = log;
+        this.share = new ProcessShare(device, deviceId, name, pid, log);
         probe();
     }
 
@@ -220,13 +206,17 @@ public final class NvmlGpuSource implements EnergySource {
             counterRequested = false;
             readCounter(now);
             if (!lost) {
-                sampleProcesses();
+                try {
+                    share.sample();
+                } catch (NvmlException e) {
+                    lose(e);
+                }
             }
         }
         if (lost) {
             return Reading.FAILED;
         }
-        account(now, powerWatts);
+        share.account(now, powerWatts);
         method = currentMethod();
         if (counterState == CounterState.AVAILABLE && counterRead) {
             return Reading.counter(lastCounterJoules, Double.POSITIVE_INFINITY, powerWatts, utilization);
@@ -320,70 +310,6 @@ public final class NvmlGpuSource implements EnergySource {
         }
     }
 
-    private void sampleProcesses() {
-        if (processQueriesOff) {
-            return;
-        }
-        try {
-            List<ProcessInfo> procs = device.computeRunningProcesses();
-            boolean others = false;
-            boolean ours = false;
-            for (ProcessInfo p : procs) {
-                if (p.pid() == pid) {
-                    ours = true;
-                } else {
-                    others = true;
-                }
-            }
-            if (!others) {
-                currentShare = 1.0;
-                return;
-            }
-            if (!shared) {
-                shared = true;
-                log.once("gpu-shared-" + deviceId, Log.Level.INFO, "GPU " + deviceId + " (" + name + ") is also used by "
-                        + (procs.size() - (ours ? 1 : 0)) + " other process(es): reporting whole-device energy"
-                        + " and this JVM's share (" + SHARE_METHOD + ")");
-            }
-            List<ProcessUtilization> samples = device.processUtilization(lastProcessSampleMicros);
-            long ourSm = 0;
-            long totalSm = 0;
-            for (ProcessUtilization s : samples) {
-                lastProcessSampleMicros = Math.max(lastProcessSampleMicros, s.timestampMicros());
-                totalSm += Math.max(0, s.smPercent());
-                if (s.pid() == pid) {
-                    ourSm += Math.max(0, s.smPercent());
-                }
-            }
-            if (totalSm > 0) {
-                currentShare = (double) ourSm / totalSm;
-            } else if (!ours) {
-                currentShare = 0.0;
-            } else if (samples.isEmpty()) {
-                currentShare = 1.0 / procs.size(); // nobody computed in this window: split the idle power evenly
-            }
-        } catch (NvmlException e) {
-            if (e.code().isDeviceLost()) {
-                lose(e);
-            } else if (e.code().isNotSupported() || e.code() == NvmlReturn.NO_PERMISSION) {
-                processQueriesOff = true;
-                log.once("gpu-procs-off-" + deviceId, Log.Level.INFO, "GPU " + deviceId
-                        + ": per-process data unavailable (" + e.getMessage() + "); reporting whole-device energy only");
-            }
-        }
-    }
-
-    private void account(long now, double powerWatts) {
-        if (anyRead && !Double.isNaN(powerWatts) && now > lastReadNanos) {
-            double joules = powerWatts * ((now - lastReadNanos) / NANOS_PER_SECOND);
-            weightJoules += joules;
-            weightedShareJoules += joules * currentShare;
-        }
-        anyRead = true;
-        lastReadNanos = now;
-        shareSoFar = weightJoules > 0 ? weightedShareJoules / weightJoules : currentShare;
-    }
-
     private void lose(NvmlException e) {
         if (!lost) {
             lost = true;
@@ -449,7 +375,7 @@ public final class NvmlGpuSource implements EnergySource {
 
     /** True once a process other than this JVM was seen on this device (sticky). */
     public boolean sharedWithOtherProcesses() {
-        return shared;
+        return share.shared();
     }
 
     /**
@@ -458,7 +384,7 @@ public final class NvmlGpuSource implements EnergySource {
      * {@link #SHARE_METHOD}.
      */
     public double thisProcessShare() {
-        return shareSoFar;
+        return share.soFar();
     }
 
     /** How often the counter is read, ns. */

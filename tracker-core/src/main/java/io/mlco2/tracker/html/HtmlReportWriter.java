@@ -5,7 +5,7 @@ import io.mlco2.tracker.report.ReportFiles;
 import io.mlco2.tracker.report.RunSummary;
 import io.mlco2.tracker.report.SummaryJson;
 import io.mlco2.tracker.runtime.ReportWriter;
-import io.mlco2.tracker.runtime.Tracker;
+import io.mlco2.tracker.runtime.RunContext;
 import io.mlco2.tracker.timeseries.PowerHistory;
 
 import java.nio.file.Path;
@@ -22,13 +22,13 @@ public final class HtmlReportWriter implements ReportWriter {
         this.history = history;
     }
 
-    public static void install(Tracker tracker) {
-        if (!tracker.config().get(Config.HTML_REPORT)) {
+    public static void install(RunContext run) {
+        if (!run.config().get(Config.HTML_REPORT)) {
             return;
         }
         PowerHistory history = new PowerHistory();
-        tracker.addListener(history);
-        tracker.addWriter(new HtmlReportWriter(history));
+        run.addListener(history);
+        run.addWriter(new HtmlReportWriter(history));
     }
 
     public static Path fileFor(Path dir, String runId) {

@@ -5,7 +5,8 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.micrometer.registry.otlp.OtlpMeterRegistry;
 import io.mlco2.tracker.config.Config;
 import io.mlco2.tracker.base.Log;
-import io.mlco2.tracker.runtime.Tracker;
+import io.mlco2.tracker.epochs.EpochTracker;
+import io.mlco2.tracker.runtime.RunContext;
 
 import java.io.IOException;
 import java.net.BindException;
@@ -58,21 +59,25 @@ public final class Metrics {
                 }));
     }
 
-    public static void install(Tracker tracker) {
-        Config config = tracker.config();
+    /**
+     * Starts the exporters of {@code run}; with {@code epochs} (the run's epoch tracker, {@code null} when epoch
+     * tracking is off) the meters follow the epochs too.
+     */
+    public static void install(RunContext run, EpochTracker epochs) {
+        Config config = run.config();
         Integer port = config.get(Config.PROMETHEUS_PORT);
         String otlp = config.get(Config.OTLP_ENDPOINT);
         if (!config.metricsEnabled()) {
             return;
         }
-        Log log = tracker.log();
-        TrackerMetrics binder = new TrackerMetrics(tracker.accumulators(), tracker.intensity().gramsPerKwh(),
-                tracker.intensity().region(), config.get(Config.PUE),
-                TrackerMetrics.commonTags(tracker.host().hostname(), tracker.runId(), config.get(Config.PROJECT_NAME)));
-        io.mlco2.tracker.epochs.EpochTracker epochs = io.mlco2.tracker.epochs.EpochTracker.active();
+        Log log = run.log();
+        TrackerMetrics binder = new TrackerMetrics(run.accumulators(), run.intensity().gramsPerKwh(),
+                run.intensity().region(), config.get(Config.PUE),
+                TrackerMetrics.commonTags(run.host().hostname(), run.runId(), config.get(Config.PROJECT_NAME)),
+                epochs == null ? null : epochs::epochInProgress);
         if (epochs != null) {
             epochs.addRowListener(row -> {
-                if (io.mlco2.tracker.epochs.EpochTracker.EPOCH.equals(row.phase())) {
+                if (EpochTracker.EPOCH.equals(row.phase())) {
                     binder.epochEnded(row.number(), row.durationSeconds(), row.joulesByComponent(),
                             row.emissionsKg() * 1000);
                 }
@@ -81,18 +86,18 @@ public final class Metrics {
         if (port != null) {
             PrometheusEndpoint endpoint = startPrometheus(binder, config.get(Config.PROMETHEUS_HOST), port, log);
             if (endpoint != null) {
-                tracker.addCloseable(endpoint);
+                run.addCloseable(endpoint);
             }
         }
         if (otlp != null && !otlp.isBlank()) {
             Map<String, String> resource = new LinkedHashMap<>();
             resource.put("service.name", config.get(Config.PROJECT_NAME));
-            resource.put("service.instance.id", tracker.runId());
-            resource.put("host.name", tracker.host().hostname());
+            resource.put("service.instance.id", run.runId());
+            resource.put("host.name", run.host().hostname());
             OtlpMeterRegistry registry = startOtlp(binder, otlp.trim(), config.get(Config.OTLP_STEP),
                     config.get(Config.SHUTDOWN_TIMEOUT).dividedBy(2), resource, log);
             if (registry != null) {
-                tracker.addCloseable(registry::close);
+                run.addCloseable(registry::close);
             }
         }
     }

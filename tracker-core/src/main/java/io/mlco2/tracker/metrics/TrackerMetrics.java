@@ -41,17 +41,26 @@ public final class TrackerMetrics implements MeterBinder {
     private final String region;
     private final double pue;
     private final Tags common;
+    private final java.util.function.IntSupplier epochInProgress;
     private final List<MeterRegistry> bound = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final java.util.ArrayDeque<List<Meter>> epochMeters = new java.util.ArrayDeque<>();
 
     /** Completed epochs that keep their {@code epoch}-tagged meters; older ones are removed (bounded series). */
     public static final int EPOCHS_KEPT = 20;
 
-    /**
-     * @param common tags on every meter: {@code host}, {@code run_id}, {@code project}
-     */
+    /** Without epoch tracking: {@code mlco2.epoch} reads 0. */
     public TrackerMetrics(List<EnergyAccumulator> accumulators, double intensityGramsPerKwh, String region,
                           double pue, Tags common) {
+        this(accumulators, intensityGramsPerKwh, region, pue, common, null);
+    }
+
+    /**
+     * @param common          tags on every meter: {@code host}, {@code run_id}, {@code project}
+     * @param epochInProgress the epoch in progress for {@code mlco2.epoch} (0 outside epochs); {@code null}: always 0
+     */
+    public TrackerMetrics(List<EnergyAccumulator> accumulators, double intensityGramsPerKwh, String region,
+                          double pue, Tags common, java.util.function.IntSupplier epochInProgress) {
+        this.epochInProgress = epochInProgress;
         this.accumulators = List.copyOf(accumulators);
         this.intensityGramsPerKwh = intensityGramsPerKwh;
         this.region = region;
@@ -89,9 +98,9 @@ public final class TrackerMetrics implements MeterBinder {
                 .register(registry);
         // The epoch is a gauge, not a tag on every meter: a tag that changes each epoch would start new series and
         // break the counters' monotonicity; dashboards join on time instead.
-        Gauge.builder("mlco2.epoch", () -> io.mlco2.tracker.epochs.EpochTracker.currentEpoch())
+        Gauge.builder("mlco2.epoch", this, m -> m.epochInProgress == null ? 0 : m.epochInProgress.getAsInt())
                 .description("Training epoch in progress (1-based; 0 outside epochs), from DJL, DL4J or Mlco2.phase")
-                .tags(common)
+                .tags(common).strongReference(true)
                 .register(registry);
         Gauge.builder("mlco2.pue", this, m -> m.pue)
                 .description("Power usage effectiveness multiplied into the emissions")

@@ -7,5 +7,5 @@ package io.mlco2.tracker.runtime;
 @FunctionalInterface
 public interface SampleListener {
 
-    void onSample(Tracker tracker, long monotonicNanos);
+    void onSample(RunContext run, long monotonicNanos);
 }

@@ -2,7 +2,7 @@ package io.mlco2.tracker.timeseries;
 
 import io.mlco2.tracker.energy.Component;
 import io.mlco2.tracker.runtime.SampleListener;
-import io.mlco2.tracker.runtime.Tracker;
+import io.mlco2.tracker.runtime.RunContext;
 
 import java.util.EnumMap;
 import java.util.Map;
@@ -26,9 +26,9 @@ public final class PowerHistory implements SampleListener {
     }
 
     @Override
-    public void onSample(Tracker tracker, long monotonicNanos) {
-        double seconds = (monotonicNanos - tracker.startNanos()) / 1e9;
-        for (Map.Entry<Component, ComponentPower> e : ComponentPower.of(tracker.accumulators()).entrySet()) {
+    public void onSample(RunContext run, long monotonicNanos) {
+        double seconds = (monotonicNanos - run.startNanos()) / 1e9;
+        for (Map.Entry<Component, ComponentPower> e : ComponentPower.of(run.accumulators()).entrySet()) {
             series.get(e.getKey()).add(seconds, e.getValue().powerWatts());
         }
     }

@@ -9,7 +9,7 @@ import io.mlco2.tracker.report.SummaryJson;
 import io.mlco2.tracker.base.Log;
 import io.mlco2.tracker.runtime.ReportWriter;
 import io.mlco2.tracker.runtime.SampleListener;
-import io.mlco2.tracker.runtime.Tracker;
+import io.mlco2.tracker.runtime.RunContext;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -68,25 +68,25 @@ public final class SamplesCsv implements SampleListener, ReportWriter {
     }
 
     /**
-     * Opens {@code <output dir>/<run_id>.samples.csv} and attaches it to {@code tracker}; a file that cannot be
+     * Opens {@code <output dir>/<run_id>.samples.csv} and attaches it to {@code run}; a file that cannot be
      * opened is one line and no time series ({@code null}).
      */
-    public static SamplesCsv install(Tracker tracker) {
-        Config config = tracker.config();
+    public static SamplesCsv install(RunContext run) {
+        Config config = run.config();
         SamplesCsv csv;
         Path file = null;
         try {
             Path dir = ReportFiles.ensureDir(Path.of(config.get(Config.OUTPUT_DIR)));
-            file = fileFor(dir, tracker.runId());
-            csv = open(file, config.get(Config.FLUSH_INTERVAL), config.get(Config.INTERVAL), tracker.startWall(),
-                    tracker.startNanos(), tracker.log());
+            file = fileFor(dir, run.runId());
+            csv = open(file, config.get(Config.FLUSH_INTERVAL), config.get(Config.INTERVAL), run.startWall(),
+                    run.startNanos(), run.log());
         } catch (IOException | RuntimeException e) {
-            tracker.log().warn("no time series: cannot open " + (file == null ? "the output folder" : file) + " ("
+            run.log().warn("no time series: cannot open " + (file == null ? "the output folder" : file) + " ("
                     + Log.describe(e) + ")");
             return null;
         }
-        tracker.addListener(csv);
-        tracker.addWriter(csv);
+        run.addListener(csv);
+        run.addWriter(csv);
         return csv;
     }
 
@@ -121,8 +121,8 @@ public final class SamplesCsv implements SampleListener, ReportWriter {
     }
 
     @Override
-    public void onSample(Tracker tracker, long monotonicNanos) {
-        append(monotonicNanos, ComponentPower.of(tracker.accumulators()));
+    public void onSample(RunContext run, long monotonicNanos) {
+        append(monotonicNanos, ComponentPower.of(run.accumulators()));
     }
 
     /** Adds one row; writes the buffer out when its oldest row would be older than the flush interval at the next sample. */

@@ -78,6 +78,16 @@ class TrackerMetricsTest {
     }
 
     @Test
+    void theEpochGaugeReadsTheRunsEpochInProgress() {
+        java.util.concurrent.atomic.AtomicInteger epoch = new java.util.concurrent.atomic.AtomicInteger();
+        SimpleMeterRegistry r = new SimpleMeterRegistry();
+        new TrackerMetrics(List.of(), 50.0, "FR", 1.0, TrackerMetrics.commonTags("h", "r", "p"), epoch::get).bindTo(r);
+        assertEquals(0.0, r.get("mlco2.epoch").gauge().value());
+        epoch.set(3);
+        assertEquals(3.0, r.get("mlco2.epoch").gauge().value());
+    }
+
+    @Test
     void completedEpochsBecomeEpochTaggedMetersAndOnlyTheLastOnesAreKept() {
         SimpleMeterRegistry a = new SimpleMeterRegistry();
         SimpleMeterRegistry b = new SimpleMeterRegistry();

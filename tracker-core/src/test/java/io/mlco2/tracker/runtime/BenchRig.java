@@ -7,8 +7,12 @@ import io.mlco2.tracker.carbon.GridIntensity;
 import io.mlco2.tracker.config.Config;
 import io.mlco2.tracker.cpu.CpuLoadModelSource;
 import io.mlco2.tracker.cpu.CpuLoads;
+import io.mlco2.tracker.cpu.HostInfo;
+import io.mlco2.tracker.cpu.MachineMemory;
 import io.mlco2.tracker.cpu.RamModelSource;
 import io.mlco2.tracker.energy.EnergySource;
+import io.mlco2.tracker.energy.SourceGroup;
+import io.mlco2.tracker.launch.Extensions;
 import io.mlco2.tracker.gpu.NvmlGpuSource;
 
 import java.io.OutputStream;
@@ -57,12 +61,12 @@ public final class BenchRig {
         List<EnergySource> sources = List.of(
                 new CpuLoadModelSource(CpuLoads.machine(host.processor(), host.logicalProcessors(), virtualNanos),
                         host.cpuModel(), 85, host.cpuPackages(), "bench"),
-                new RamModelSource(() -> total, Tracker::usedMachineMemoryBytes, total, "machine"),
+                new RamModelSource(() -> total, MachineMemory::inUseBytes, total, "machine"),
                 gpu);
         Config config = Config.load("output.dir=" + out + ";run-id=bench;interval=" + step.toMillis() + "ms;"
                 + "gpu.counter-interval=" + Math.max(100, counterInterval.toMillis()) + "ms", Map.of(), Map.of(), log);
         GridIntensity g = new GridIntensity("FR", "France", "France", "FRA", "", "", "", 56, "bench", false);
-        tracker = new Tracker(config, log, host, g, sources, null, () -> virtualNanos, virtualNanos,
+        tracker = new Tracker(config, log, host, g, List.of(SourceGroup.of(sources)), () -> virtualNanos, virtualNanos,
                 Instant.parse("2026-01-01T00:00:00Z"), List.of());
         if (extensions) {
             Extensions.install(tracker, null);

@@ -6,10 +6,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.mlco2.tracker.carbon.GridIntensity;
 import io.mlco2.tracker.config.Config;
+import io.mlco2.tracker.cpu.HostInfo;
 import io.mlco2.tracker.energy.Component;
 import io.mlco2.tracker.energy.EnergySource;
 import io.mlco2.tracker.energy.Method;
 import io.mlco2.tracker.energy.Reading;
+import io.mlco2.tracker.energy.SourceGroup;
 import io.mlco2.tracker.report.RunSummary;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -19,7 +21,6 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -71,7 +72,8 @@ class TrackerTest {
                 Map.of(), Map.of(), log);
         GridIntensity g = new GridIntensity("FR", "France", "France", "FRA", "", "", "", 100, "test", false);
         HostInfo host = new HostInfo("Fake CPU", 1, 4, 16_000_000_000L, "Linux", "h", null);
-        return new Tracker(config, log, host, g, sources, null, clock::get, clock.get(), Instant.EPOCH, List.of());
+        return new Tracker(config, log, host, g, List.of(SourceGroup.of(sources)), clock::get, clock.get(), Instant.EPOCH,
+                List.of());
     }
 
     @Test
@@ -129,29 +131,6 @@ class TrackerTest {
     }
 
     @Test
-    void aHungSourceNeverHoldsShutdownPastTheTimeout(@TempDir Path out) {
-        CountDownLatch never = new CountDownLatch(1);
-        Tracker t = tracker(out, List.of(new Fake(Component.GPU, "0", Method.NVML_POWER, 10, 50, clock, never)), "");
-        long t0 = System.nanoTime();
-        AgentRuntime.stopWithin(t, Duration.ofMillis(300), log);
-        long tookMs = (System.nanoTime() - t0) / 1_000_000;
-        never.countDown();
-        // Released, the shutdown thread goes on and writes the reports into the temporary folder: let it finish
-        // before the folder is deleted.
-        for (Thread th : Thread.getAllStackTraces().keySet()) {
-            if (th.getName().equals("mlco2-shutdown")) {
-                try {
-                    th.join(10_000);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            }
-        }
-        assertTrue(tookMs < 5_000, "returned after " + tookMs + " ms");
-        assertTrue(err.toString().contains("not written within mlco2.shutdown.timeout=300ms"), err.toString());
-    }
-
-    @Test
     void timesComeFromTheMonotonicClockSoAWallClockJumpChangesNothing(@TempDir Path out) {
         // The tracker reads the wall clock once, at start; everything after is monotonic. A wall clock set back
         // an hour mid-run (NTP, a VM resumed) therefore changes neither energy nor duration nor the end time.
@@ -199,6 +178,64 @@ class TrackerTest {
         assertTrue(a == b);
         assertEquals(2, Files.readAllLines(out.resolve("emissions.csv")).size());
         assertFalse(err.toString().contains("ERROR"), err.toString());
+    }
+
+    /** A group that records the calls the tracker makes to it, in order. */
+    static final class RecordingGroup implements SourceGroup {
+        final List<String> calls = new java.util.concurrent.CopyOnWriteArrayList<>();
+        final List<EnergySource> sources;
+
+        RecordingGroup(List<EnergySource> sources) {
+            this.sources = sources;
+        }
+
+        @Override
+        public List<EnergySource> sources() {
+            return sources;
+        }
+
+        @Override
+        public void beforeFinalSample() {
+            calls.add("before final sample");
+        }
+
+        @Override
+        public boolean sharedWithOtherProcesses() {
+            return true;
+        }
+
+        @Override
+        public String sectionKey() {
+            return "devices";
+        }
+
+        @Override
+        public Object section(List<io.mlco2.tracker.energy.EnergyAccumulator> accumulators) {
+            calls.add("section");
+            return Map.of("count", accumulators.size());
+        }
+
+        @Override
+        public void close() {
+            calls.add("close");
+        }
+    }
+
+    @Test
+    void theTrackerDrivesASourceGroupThroughItsHooks(@TempDir Path out) throws Exception {
+        RecordingGroup group = new RecordingGroup(List.of(new Fake(Component.GPU, "0", Method.NVML_POWER, 100, 300, clock, null)));
+        Config config = Config.load("output.dir=" + out + ";run-id=run-1", Map.of(), Map.of(), log);
+        GridIntensity g = new GridIntensity("FR", "France", "France", "FRA", "", "", "", 100, "test", false);
+        HostInfo host = new HostInfo("Fake CPU", 1, 4, 16_000_000_000L, "Linux", "h", null);
+        Tracker t = new Tracker(config, log, host, g, List.of(group), clock::get, clock.get(), Instant.EPOCH, List.of());
+        t.sample();
+        clock.addAndGet(S);
+        RunSummary s = t.stop();
+        assertEquals(List.of("before final sample", "section", "close"), group.calls);
+        assertTrue(s.gpuShared());
+        assertEquals(100.0, s.component(Component.GPU).energyJoules(), 1e-9);
+        JsonNode j = new ObjectMapper().readTree(out.resolve("run-1.json").toFile());
+        assertEquals(1, j.findValue("devices").get("count").asInt(), j.toString());
     }
 
     @Test

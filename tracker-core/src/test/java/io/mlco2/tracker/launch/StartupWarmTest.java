@@ -1,4 +1,4 @@
-package io.mlco2.tracker.runtime;
+package io.mlco2.tracker.launch;
 
 import org.junit.jupiter.api.Test;
 

@@ -1,4 +1,4 @@
-package io.mlco2.tracker.runtime;
+package io.mlco2.tracker.cpu;
 
 import io.mlco2.tracker.base.Log;
 
@@ -33,7 +33,7 @@ public record HostInfo(String cpuModel, int cpuPackages, int logicalProcessors, 
      * Starts {@link #detect} on a daemon thread now, so that OSHI's discovery (the longest part of the agent's
      * start-up) overlaps the other start-up work; the next {@link #detect} call takes its result.
      */
-    static void prefetch(Log log) {
+    public static void prefetch(Log log) {
         FutureTask<HostInfo> task = new FutureTask<>(new java.util.concurrent.Callable<HostInfo>() {
             @Override
             public HostInfo call() { // not a lambda: no class spun at start-up

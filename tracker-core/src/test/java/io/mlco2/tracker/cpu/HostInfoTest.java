@@ -1,4 +1,4 @@
-package io.mlco2.tracker.runtime;
+package io.mlco2.tracker.cpu;
 
 import io.mlco2.tracker.base.Log;
 

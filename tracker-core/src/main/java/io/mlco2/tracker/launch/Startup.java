@@ -1,8 +1,9 @@
-package io.mlco2.tracker.runtime;
+package io.mlco2.tracker.launch;
 
 import io.mlco2.tracker.base.Log;
 
 import io.mlco2.tracker.carbon.CarbonIntensities;
+import io.mlco2.tracker.cpu.HostInfo;
 import io.mlco2.tracker.hardware.TdpTables;
 
 import java.util.concurrent.Callable;
@@ -12,7 +13,7 @@ import java.util.concurrent.FutureTask;
 /**
  * Runs the independent parts of the agent's start-up at the same time (docs/PERFORMANCE.md, start-up): OSHI's
  * hardware discovery ({@link HostInfo#prefetch}) and the bundled tables, each on
- * a short-lived daemon thread, while NVML opens on its own ({@link Tracker#create}). The exit hook waits for start-up, so on a short job this time is the agent's
+ * a short-lived daemon thread, while NVML opens on its own ({@link io.mlco2.tracker.runtime.SourceDiscovery#create}). The exit hook waits for start-up, so on a short job this time is the agent's
  * whole cost.
  */
 final class Startup {
@@ -20,7 +21,7 @@ final class Startup {
     private Startup() {
     }
 
-    /** Starts what {@link Tracker#create} needs first: OSHI, and the tables (loaded by their holders' class init). */
+    /** Starts what {@link io.mlco2.tracker.runtime.SourceDiscovery#create} needs first: OSHI, and the tables (loaded by their holders' class init). */
     static void prefetch(Log log) {
         HostInfo.prefetch(log);
         async("mlco2-init-carbon", new Callable<Object>() { // classes, not lambdas: none spun at start-up

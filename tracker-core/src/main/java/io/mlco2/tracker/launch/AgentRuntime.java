@@ -1,8 +1,10 @@
-package io.mlco2.tracker.runtime;
+package io.mlco2.tracker.launch;
 
 import io.mlco2.tracker.base.Log;
 
 import io.mlco2.tracker.config.Config;
+import io.mlco2.tracker.runtime.SourceDiscovery;
+import io.mlco2.tracker.runtime.Tracker;
 
 import java.lang.instrument.Instrumentation;
 import java.time.Duration;
@@ -15,7 +17,8 @@ import java.util.concurrent.TimeoutException;
 
 /**
  * The agent's implementation entry point, called reflectively by the bootstrap ({@code io.mlco2.agent.bootstrap})
- * through the agent's own class loader, on a background daemon thread.
+ * through the agent's own class loader, on a background daemon thread. Its package sits above every other: it
+ * wires the run ({@code runtime}) to the extensions ({@link Extensions}).
  *
  * <p>It reads the configuration, discovers the hardware, starts sampling, and returns the action the bootstrap's
  * shutdown hook runs at exit. Every failure is one line on stderr; nothing is thrown to the application.
@@ -64,7 +67,7 @@ public final class AgentRuntime {
                 @Override
                 public void run() {
                     try {
-                        Tracker tracker = Tracker.create(config, log, startNanos, Instant.ofEpochMilli(startEpochMillis), exiting);
+                        Tracker tracker = SourceDiscovery.create(config, log, startNanos, Instant.ofEpochMilli(startEpochMillis), exiting);
                         Extensions.install(tracker, inst);
                         tracker.start();
                         current = tracker;

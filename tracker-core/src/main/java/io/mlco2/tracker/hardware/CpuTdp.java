@@ -1,0 +1,41 @@
+package io.mlco2.tracker.hardware;
+
+import io.mlco2.tracker.base.Log;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The CPU's thermal design power for the load model and the TDP estimate, and where it came from.
+ *
+ * @param tdpWatts per package
+ * @param source   e.g. {@code mlco2.cpu.tdp-watts}, {@code cpu table: Xeon Gold 6148}
+ */
+public record CpuTdp(double tdpWatts, String source) {
+
+    /**
+     * {@code configuredWatts} ({@code mlco2.cpu.tdp-watts}) when set, else the bundled table's match for
+     * {@code cpuModel}, else {@link TdpTables#DEFAULT_CPU_TDP_WATTS} (said in the log and in {@code notes}).
+     * Never throws.
+     */
+    public static CpuTdp resolve(Double configuredWatts, String cpuModel, Log log, List<String> notes) {
+        if (configuredWatts != null) {
+            return new CpuTdp(configuredWatts, "mlco2.cpu.tdp-watts");
+        }
+        Optional<TdpMatch> m;
+        try {
+            m = TdpTables.bundled().cpu(cpuModel);
+        } catch (Throwable t) {
+            log.warn("internal error (" + Log.describe(t) + "); going on without it");
+            m = Optional.empty();
+        }
+        if (m.isPresent()) {
+            return new CpuTdp(m.get().tdpWatts(), m.get().table() + ": " + m.get().matchedName());
+        }
+        double watts = TdpTables.DEFAULT_CPU_TDP_WATTS;
+        log.warn("CPU '" + cpuModel + "' is not in the bundled TDP table: using the default "
+                + watts + " W per package (set mlco2.cpu.tdp-watts to correct it)");
+        notes.add("CPU TDP unknown for '" + cpuModel + "': default " + watts + " W used");
+        return new CpuTdp(watts, "default (CPU model not in the table)");
+    }
+}

@@ -1,0 +1,54 @@
+package io.mlco2.tracker.runtime;
+
+import io.mlco2.tracker.base.Log;
+import io.mlco2.tracker.carbon.GridIntensity;
+import io.mlco2.tracker.config.Config;
+import io.mlco2.tracker.cpu.HostInfo;
+import io.mlco2.tracker.energy.EnergyAccumulator;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.function.Supplier;
+
+/**
+ * What an extension (epochs, time series, HTML report, metrics) sees of a tracked run, and how it joins in: it
+ * listens to the samples, writes a report at the end, adds a section to the JSON summary, a note, or something
+ * to close. Extensions depend on this, not on {@link Tracker}. Every method is safe from any thread.
+ */
+public interface RunContext {
+
+    Config config();
+
+    Log log();
+
+    /** The run's id (a random UUID unless {@code mlco2.run-id} is set). */
+    String runId();
+
+    HostInfo host();
+
+    GridIntensity intensity();
+
+    /** One per device, in report order; read them on the sampler thread (in {@link SampleListener#onSample}). */
+    List<EnergyAccumulator> accumulators();
+
+    /** The run's start on the monotonic clock of the samples ({@link System#nanoTime()}-like). */
+    long startNanos();
+
+    /** The same instant on the wall clock. */
+    Instant startWall();
+
+    /** Called on the sampler thread after every sample. */
+    void addListener(SampleListener listener);
+
+    /** Writes a report at the end of the run, after the core reports. */
+    void addWriter(ReportWriter writer);
+
+    /** Adds a section to the JSON summary, computed when the summary is made ({@code null}: left out). */
+    void addSection(String key, Supplier<Object> section);
+
+    /** Closed at the end of the run, after the reports: metrics endpoints, the OTLP registry's last push. */
+    void addCloseable(AutoCloseable closeable);
+
+    /** Adds a line to the summary's notes. */
+    void note(String note);
+}
