@@ -46,6 +46,7 @@ public final class Tracker implements RunContext {
     private final String runId;
     private final List<String> notes = new CopyOnWriteArrayList<>();
     private final List<ReportWriter> writers = new CopyOnWriteArrayList<>();
+    private final ReportWriter csv;
     private final Map<String, Supplier<Object>> sections = new LinkedHashMap<>();
     private final List<AutoCloseable> closeables = new CopyOnWriteArrayList<>();
     private final Sampler sampler;
@@ -74,8 +75,8 @@ public final class Tracker implements RunContext {
         this.accumulators = List.copyOf(acc);
         this.sampler = new Sampler(this, accumulators, nanoClock, log);
         this.summaries = new RunSummaryBuilder(this, this.groups, nanoClock);
-        writers.add(new CoreWriter("emissions.csv", log));
         writers.add(new CoreWriter("summary json", log));
+        csv = new CoreWriter("emissions.csv", log);
     }
 
     /** Starts sampling every {@code mlco2.interval} on a daemon thread. */
@@ -107,8 +108,8 @@ public final class Tracker implements RunContext {
         sampler.finalSample(config.get(Config.SHUTDOWN_TIMEOUT).dividedBy(2));
         RunSummary s = summary();
         finalSummary = s;
+        log.always(RunSummaryBuilder.line(s)); // first: whatever befalls the files, the user has the figures
         writeReports(s);
-        log.always(RunSummaryBuilder.line(s));
         for (SourceGroup g : groups) {
             try {
                 g.close();
@@ -137,11 +138,17 @@ public final class Tracker implements RunContext {
             return;
         }
         for (ReportWriter w : writers) {
-            try {
-                w.write(s, dir);
-            } catch (Throwable t) {
-                log.error("could not write " + w.name() + " in " + dir.toAbsolutePath() + ": " + Log.describe(t));
-            }
+            write(w, s, dir);
+        }
+        // Last: another process may hold the shared file's lock, and the wait for it must cost the row only.
+        write(csv, s, dir);
+    }
+
+    private void write(ReportWriter w, RunSummary s, Path dir) {
+        try {
+            w.write(s, dir);
+        } catch (Throwable t) {
+            log.error("could not write " + w.name() + " in " + dir.toAbsolutePath() + ": " + Log.describe(t));
         }
     }
 
@@ -233,7 +240,7 @@ public final class Tracker implements RunContext {
     }
 
     /**
-     * The two reports every run writes: {@code emissions.csv} and the JSON summary. A class, not lambdas: on the
+     * The two reports every run writes: the JSON summary, and {@code emissions.csv} after every other report. A class, not lambdas: on the
      * agent's start-up path each lambda is a class the JDK spins at its first use (docs/PERFORMANCE.md, start-up).
      */
     private static final class CoreWriter implements ReportWriter {

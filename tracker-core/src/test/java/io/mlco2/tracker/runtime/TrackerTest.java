@@ -130,6 +130,34 @@ class TrackerTest {
         assertTrue(e.contains("[mlco2] run run-1"), e);
     }
 
+    /**
+     * docs/RELIABILITY.md, hostile conditions: before, a lock another user held on {@code emissions.csv} cost every
+     * report and the summary line (the append waited for ever, first of all writers).
+     */
+    @Test
+    void anotherProcesssLockOnEmissionsCsvCostsTheRowOnly(@TempDir Path out) throws Exception {
+        Files.writeString(out.resolve("emissions.csv"), io.mlco2.tracker.report.EmissionsCsv.HEADER_LINE + "\n");
+        Process holder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
+                System.getProperty("java.class.path"), io.mlco2.tracker.report.LockHolder.class.getName(),
+                out.resolve("emissions.csv").toString()).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        try {
+            assertEquals("locked", new java.io.BufferedReader(new java.io.InputStreamReader(holder.getInputStream(),
+                    StandardCharsets.UTF_8)).readLine());
+            Tracker t = tracker(out, List.of(new Fake(Component.CPU, "cpu", Method.CPU_LOAD_MODEL, 10, 50, clock, null)), "");
+            t.sample();
+            clock.addAndGet(S);
+            org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(30), () -> t.stop());
+            assertTrue(Files.exists(out.resolve("run-1.json")), "the JSON summary is written");
+            String e = err.toString();
+            assertTrue(e.contains("[mlco2] run run-1"), e);
+            assertTrue(e.contains("could not write emissions.csv in " + out.toAbsolutePath()) && e.contains("is locked by another process"), e);
+            assertEquals(1, Files.readAllLines(out.resolve("emissions.csv")).size(), "no row appended");
+        } finally {
+            holder.getOutputStream().close();
+            holder.waitFor();
+        }
+    }
+
     @Test
     void timesComeFromTheMonotonicClockSoAWallClockJumpChangesNothing(@TempDir Path out) {
         // The tracker reads the wall clock once, at start; everything after is monotonic. A wall clock set back
