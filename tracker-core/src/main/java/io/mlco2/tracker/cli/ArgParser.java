@@ -215,7 +215,7 @@ public final class ArgParser {
     }
 
     /** The arguments after the command's name, parsed. */
-    public final class Parsed {
+    public static final class Parsed {
         private final Map<Option<?>, Object> values = new HashMap<>();
         private final Map<Operand<?>, List<Object>> operandValues = new HashMap<>();
         private boolean help;
