@@ -35,6 +35,9 @@ public final class EstimateCommand implements Command {
     static final double KG_PER_LB = 0.45359237;
     static final double SEEDLING_10Y_TONNES_CO2 = 0.060;
 
+    private static final String REGIONS_ACCEPTED = "a country (FR, FRA, France), a zone (US-CA, CA-QC, SE3) or a cloud "
+            + "region (aws:us-east-1, gcp:europe-west1, azure:canadaeast)";
+
     private final ArgParser parser = new ArgParser("estimate",
             "the ML CO2 Impact calculator's estimate (Lacoste et al. 2019) from the bundled tables");
     private final ArgParser.Option<String> hardwareOpt = parser.required("--hardware", "NAME",
@@ -50,9 +53,6 @@ public final class EstimateCommand implements Command {
             ArgParser.number(1, Double.MAX_VALUE, "a number >= 1, e.g. 1.1 (1 = no overhead, as the calculator)"), "1",
             "data-centre power usage effectiveness");
     private final ArgParser.Option<Boolean> jsonOpt = parser.flag("--json", "print one JSON object");
-
-    private static final String REGIONS_ACCEPTED = "a country (FR, FRA, France), a zone (US-CA, CA-QC, SE3) or a cloud "
-            + "region (aws:us-east-1, gcp:europe-west1, azure:canadaeast)";
 
     /** Read at the first estimate, not when the command line starts: {@code version} and {@code --help} need neither. */
     private CarbonIntensities intensities;
