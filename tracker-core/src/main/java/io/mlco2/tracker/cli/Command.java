@@ -5,6 +5,13 @@ import java.io.PrintStream;
 /** One subcommand of {@code java -jar mlco2-agent.jar}. */
 public interface Command {
 
-    /** Runs with the arguments after the command name; returns the process exit code (0 ok, 2 bad input). */
-    int run(String[] args, PrintStream out, PrintStream err);
+    /** The command's options and operands, declared once: {@link Cli} parses with it and prints its usage. */
+    ArgParser parser();
+
+    /**
+     * Runs with the parsed arguments; returns the process exit code (0 ok, 1 failed).
+     *
+     * @throws ArgParser.BadArgs when a value turns out not to be accepted (exit 2)
+     */
+    int run(ArgParser.Parsed args, PrintStream out, PrintStream err) throws ArgParser.BadArgs;
 }

@@ -13,10 +13,7 @@ import io.mlco2.tracker.hardware.TdpMatch;
 import io.mlco2.tracker.hardware.TdpTables;
 
 import java.io.PrintStream;
-import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -38,19 +35,30 @@ public final class EstimateCommand implements Command {
     static final double KG_PER_LB = 0.45359237;
     static final double SEEDLING_10Y_TONNES_CO2 = 0.060;
 
-    private static final String USAGE = "usage: estimate --hardware NAME --hours H --region R [--count N] [--pue P] [--json]\n"
-            + "  --hardware  a GPU/TPU/CPU name, e.g. \"NVIDIA A100-SXM4-80GB\", \"Tesla V100-SXM2-32GB\", \"AMD EPYC 7742\"\n"
-            + "  --hours     hours of use, > 0\n"
-            + "  --region    aws:us-east-1, gcp:europe-west1, azure:canadaeast, FR, FRA, France, US-CA, CA-QC, SE3\n"
-            + "  --count     number of devices, integer >= 1 (default 1)\n"
-            + "  --pue       data-centre power usage effectiveness, >= 1 (default 1, as the calculator)\n"
-            + "  --json      print one JSON object";
+    private static final String REGIONS_ACCEPTED = "a country (FR, FRA, France), a zone (US-CA, CA-QC, SE3) or a cloud "
+            + "region (aws:us-east-1, gcp:europe-west1, azure:canadaeast)";
 
-    private final CarbonIntensities intensities;
-    private final TdpTables tdp;
+    private final ArgParser parser = new ArgParser("estimate",
+            "the ML CO2 Impact calculator's estimate (Lacoste et al. 2019) from the bundled tables");
+    private final ArgParser.Option<String> hardwareOpt = parser.required("--hardware", "NAME",
+            ArgParser.text("a GPU/TPU/CPU name, e.g. \"NVIDIA A100-SXM4-80GB\", \"Tesla V100-SXM2-32GB\", \"AMD EPYC 7742\""),
+            "the device");
+    private final ArgParser.Option<Double> hoursOpt = parser.required("--hours", "H",
+            ArgParser.number(Double.MIN_VALUE, Double.MAX_VALUE, "hours > 0, e.g. 12 or 0.5"), "how long it ran");
+    private final ArgParser.Option<String> regionOpt = parser.required("--region", "R",
+            ArgParser.text(REGIONS_ACCEPTED), "where it ran");
+    private final ArgParser.Option<Integer> countOpt = parser.optional("--count", "N",
+            ArgParser.integer(1, Integer.MAX_VALUE, "an integer >= 1"), "1", "number of devices");
+    private final ArgParser.Option<Double> pueOpt = parser.optional("--pue", "P",
+            ArgParser.number(1, Double.MAX_VALUE, "a number >= 1, e.g. 1.1 (1 = no overhead, as the calculator)"), "1",
+            "data-centre power usage effectiveness");
+    private final ArgParser.Option<Boolean> jsonOpt = parser.flag("--json", "print one JSON object");
+
+    /** Read at the first estimate, not when the command line starts: {@code version} and {@code --help} need neither. */
+    private CarbonIntensities intensities;
+    private TdpTables tdp;
 
     public EstimateCommand() {
-        this(CarbonIntensities.bundled(), TdpTables.bundled());
     }
 
     EstimateCommand(CarbonIntensities intensities, TdpTables tdp) {
@@ -77,60 +85,31 @@ public final class EstimateCommand implements Command {
     }
 
     @Override
-    public int run(String[] args, PrintStream out, PrintStream err) {
-        Map<String, String> opts = new LinkedHashMap<>();
-        boolean json = false;
-        for (int i = 0; i < args.length; i++) {
-            String a = args[i];
-            if (a.equals("--help") || a.equals("-h")) {
-                out.println(USAGE);
-                return 0;
-            }
-            if (a.equals("--json")) {
-                json = true;
-                continue;
-            }
-            String name = a.contains("=") ? a.substring(0, a.indexOf('=')) : a;
-            if (!List.of("--hardware", "--hours", "--region", "--count", "--pue").contains(name)) {
-                return bad(err, "unknown argument '" + a + "'");
-            }
-            if (a.contains("=")) {
-                opts.put(name, a.substring(a.indexOf('=') + 1));
-            } else if (i + 1 < args.length) {
-                opts.put(name, args[++i]);
-            } else {
-                return bad(err, name + " needs a value");
-            }
+    public ArgParser parser() {
+        return parser;
+    }
+
+    @Override
+    public int run(ArgParser.Parsed args, PrintStream out, PrintStream err) throws ArgParser.BadArgs {
+        if (intensities == null) {
+            intensities = CarbonIntensities.bundled();
+            tdp = TdpTables.bundled();
         }
-        for (String required : List.of("--hardware", "--hours", "--region")) {
-            if (!opts.containsKey(required) || opts.get(required).isBlank()) {
-                return bad(err, "missing " + required);
-            }
-        }
-        double hours;
-        int count;
-        double pue;
-        try {
-            hours = positive("--hours", opts.get("--hours"), "a number of hours > 0, e.g. 12 or 0.5");
-            count = count(opts.getOrDefault("--count", "1"));
-            pue = pue(opts.getOrDefault("--pue", "1"));
-        } catch (IllegalArgumentException e) {
-            return bad(err, e.getMessage());
-        }
-        String hardwareName = opts.get("--hardware");
+        String hardwareName = args.get(hardwareOpt);
         Optional<TdpMatch> hw = tdp.hardware(hardwareName);
         if (hw.isEmpty()) {
-            return bad(err, "unknown hardware '" + hardwareName + "'; closest known: "
-                    + String.join(", ", tdp.suggestions(hardwareName, 5)));
+            throw ArgParser.BadArgs.value(hardwareOpt.name, hardwareName, "not a known hardware name",
+                    "a name from the TDP tables; closest known: " + String.join(", ", tdp.suggestions(hardwareName, 5)));
         }
         GridIntensity region;
         try {
-            region = intensities.resolve(opts.get("--region"));
+            region = intensities.resolve(args.get(regionOpt));
         } catch (UnknownRegionException e) {
-            return bad(err, e.getMessage());
+            throw ArgParser.BadArgs.value(regionOpt.name, e.region(), "not a known region", REGIONS_ACCEPTED
+                    + (e.suggestions().isEmpty() ? "" : "; closest known: " + String.join(", ", e.suggestions())));
         }
-        Estimate est = estimate(hw.get(), count, hours, region, pue);
-        out.println(json ? toJson(est) : toText(est));
+        Estimate est = estimate(hw.get(), args.get(countOpt), args.get(hoursOpt), region, args.get(pueOpt));
+        out.println(args.get(jsonOpt) ? toJson(est) : toText(est));
         return 0;
     }
 
@@ -216,44 +195,5 @@ public final class EstimateCommand implements Command {
             return String.valueOf((long) v);
         }
         return String.format(Locale.ROOT, Math.abs(v) >= 100 ? "%.1f" : "%.3g", v);
-    }
-
-    private static double positive(String name, String value, String accepted) {
-        double v;
-        try {
-            v = Double.parseDouble(value.trim());
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(name + " '" + value + "' is not a number; accepted: " + accepted);
-        }
-        if (!(v > 0) || Double.isInfinite(v)) {
-            throw new IllegalArgumentException(name + " '" + value + "' must be > 0; accepted: " + accepted);
-        }
-        return v;
-    }
-
-    private static int count(String value) {
-        try {
-            int n = Integer.parseInt(value.trim());
-            if (n >= 1) {
-                return n;
-            }
-        } catch (NumberFormatException ignored) {
-            // reported below
-        }
-        throw new IllegalArgumentException("--count '" + value + "' is not accepted; accepted: an integer >= 1");
-    }
-
-    private static double pue(String value) {
-        double v = positive("--pue", value, "a number >= 1, e.g. 1.1 (1 = no overhead)");
-        if (v < 1) {
-            throw new IllegalArgumentException("--pue '" + value + "' is below 1; accepted: a number >= 1, e.g. 1.1");
-        }
-        return v;
-    }
-
-    private static int bad(PrintStream err, String message) {
-        err.println("estimate: " + message);
-        err.println(USAGE);
-        return 2;
     }
 }

@@ -3,13 +3,11 @@ package io.mlco2.tracker.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.mlco2.tracker.config.Parsers;
 import io.mlco2.tracker.gpu.GpuReplay;
 import io.mlco2.tracker.base.Log;
 
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 
@@ -20,59 +18,37 @@ import java.time.Duration;
  */
 public final class ReplayCommand implements Command {
 
-    static final String USAGE = "usage: replay TRACE.csv [--interval 1s] [--counter-interval 1s]";
+    private static final String TRACE_ACCEPTED = "a CSV file with a header holding t_ns and power_mW, then one row "
+            + "per sample in time order (as recorded by trace.py)";
+
+    private final ArgParser parser = new ArgParser("replay",
+            "replay a recorded NVML trace through the GPU accounting; prints JSON");
+    private final ArgParser.Operand<Path> traceArg = parser.operand("TRACE.csv",
+            ArgParser.path(ArgParser.PathCheck.FILE, TRACE_ACCEPTED), "the trace");
+    private final ArgParser.Option<Duration> intervalOpt = parser.optional("--interval", "D",
+            ArgParser.duration(Duration.ofMillis(1), "a duration >= 1ms, e.g. 1s or 100ms"), "1s",
+            "the sampling interval (the agent's mlco2.interval)");
+    private final ArgParser.Option<Duration> counterIntervalOpt = parser.optional("--counter-interval", "D",
+            ArgParser.duration(Duration.ofMillis(1), "a duration >= 1ms, e.g. 1s or 100ms"), "1s",
+            "how often the NVML energy counter is read (mlco2.gpu.counter-interval)");
 
     @Override
-    public int run(String[] args, PrintStream out, PrintStream err) {
-        Path trace = null;
-        Duration interval = Duration.ofSeconds(1);
-        Duration counterInterval = Duration.ofSeconds(1);
-        for (int i = 0; i < args.length; i++) {
-            String a = args[i];
-            if (a.equals("--interval") || a.equals("--counter-interval")) {
-                if (i + 1 >= args.length) {
-                    err.println(a + " needs a value such as 1s or 100ms; " + USAGE);
-                    return 2;
-                }
-                Duration d;
-                try {
-                    d = Parsers.duration(Duration.ofMillis(1)).apply(args[++i]);
-                } catch (IllegalArgumentException e) {
-                    err.println(a + " '" + args[i] + "': " + e.getMessage() + " (expected e.g. 1s, 100ms); " + USAGE);
-                    return 2;
-                }
-                if (a.equals("--interval")) {
-                    interval = d;
-                } else {
-                    counterInterval = d;
-                }
-            } else if (a.startsWith("-")) {
-                err.println("unknown option '" + a + "'; " + USAGE);
-                return 2;
-            } else if (trace == null) {
-                trace = Path.of(a);
-            } else {
-                err.println("one trace only, got '" + trace + "' and '" + a + "'; " + USAGE);
-                return 2;
-            }
-        }
-        if (trace == null) {
-            err.println("no trace given; " + USAGE);
-            return 2;
-        }
-        if (!Files.isRegularFile(trace)) {
-            err.println("trace '" + trace + "' is not a readable file; " + USAGE);
-            return 2;
-        }
+    public ArgParser parser() {
+        return parser;
+    }
+
+    @Override
+    public int run(ArgParser.Parsed args, PrintStream out, PrintStream err) throws ArgParser.BadArgs {
+        Path trace = args.get(traceArg);
         GpuReplay.Result r;
         try {
-            r = GpuReplay.run(trace, interval, counterInterval, new Log(err, Log.Level.WARN));
+            r = GpuReplay.run(trace, args.get(intervalOpt), args.get(counterIntervalOpt), new Log(err, Log.Level.WARN));
         } catch (IllegalArgumentException e) {
-            err.println("not a trace: " + e.getMessage());
-            return 2;
+            throw new ArgParser.BadArgs(traceArg.label + ": '" + trace + "' is not a trace (" + e.getMessage()
+                    + "); expected " + TRACE_ACCEPTED);
         } catch (IOException e) {
-            err.println("cannot read trace: " + Log.describe(e));
-            return 2;
+            throw ArgParser.BadArgs.value(traceArg.label, trace.toString(), "not readable (" + Log.describe(e) + ")",
+                    TRACE_ACCEPTED);
         }
         ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
         try {

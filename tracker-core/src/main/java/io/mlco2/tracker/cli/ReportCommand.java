@@ -11,9 +11,7 @@ import io.mlco2.tracker.timeseries.SamplesCsvReader;
 
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -30,46 +28,31 @@ import java.util.Map;
 public final class ReportCommand implements Command {
 
     public static final String DEFAULT_HTML = "mlco2-report.html";
-    static final String USAGE = "usage: report [--html FILE | --no-html] DIR...";
+
+    private final ArgParser parser = new ArgParser("report",
+            "merge the reports of several runs or nodes; prints totals and writes a combined HTML report");
+    private final ArgParser.Option<Path> htmlOpt = parser.optional("--html", "FILE",
+            ArgParser.path(ArgParser.PathCheck.ANY, "a file path"), DEFAULT_HTML, "where the HTML report goes");
+    private final ArgParser.Option<Boolean> noHtmlOpt = parser.flag("--no-html", "write no HTML report (instead of --html)");
+    private final ArgParser.Operand<Path> dirsArg = parser.operands("DIR",
+            ArgParser.path(ArgParser.PathCheck.DIRECTORY, "an existing directory (an mlco2-reports folder, or one above it)"),
+            "a folder of reports");
 
     /** Buckets per node chart in the combined report: smaller than a run's own report, there can be many. */
     static final int CHART_BUCKETS = 500;
 
     @Override
-    public int run(String[] args, PrintStream out, PrintStream err) {
-        List<Path> dirs = new ArrayList<>();
-        Path html = Path.of(DEFAULT_HTML);
-        for (int i = 0; i < args.length; i++) {
-            String a = args[i];
-            if (a.equals("--html")) {
-                if (i + 1 >= args.length || args[i + 1].isBlank()) {
-                    err.println("--html needs a file name; " + USAGE);
-                    return 2;
-                }
-                html = Path.of(args[++i]);
-            } else if (a.startsWith("--html=")) {
-                html = Path.of(a.substring("--html=".length()));
-            } else if (a.equals("--no-html")) {
-                html = null;
-            } else if (a.equals("--help") || a.equals("-h")) {
-                out.println(USAGE);
-                return 0;
-            } else if (a.startsWith("--")) {
-                err.println("unknown option " + a + "; " + USAGE);
-                return 2;
-            } else {
-                Path d = Path.of(a);
-                if (!Files.isDirectory(d)) {
-                    err.println("not a directory: " + a + "; " + USAGE);
-                    return 2;
-                }
-                dirs.add(d);
-            }
+    public ArgParser parser() {
+        return parser;
+    }
+
+    @Override
+    public int run(ArgParser.Parsed args, PrintStream out, PrintStream err) throws ArgParser.BadArgs {
+        if (args.get(noHtmlOpt) && args.has(htmlOpt)) {
+            throw new ArgParser.BadArgs("--no-html: given with --html; expected one of them");
         }
-        if (dirs.isEmpty()) {
-            err.println("no directory given; " + USAGE);
-            return 2;
-        }
+        List<Path> dirs = args.all(dirsArg);
+        Path html = args.get(noHtmlOpt) ? null : args.get(htmlOpt);
         ReportReader.Result result;
         try {
             result = ReportReader.read(dirs);
