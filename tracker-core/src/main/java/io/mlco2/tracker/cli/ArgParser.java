@@ -62,9 +62,24 @@ public final class ArgParser {
         }
     }
 
-    /** Non-blank text, trimmed. */
+    /** The longest text value: a name or a region, never a document (a 100 KB name took a minute to match). */
+    static final int MAX_TEXT = 256;
+
+    /** Non-blank text of at most {@link #MAX_TEXT} characters, trimmed. */
     public static Type<String> text(String accepted) {
-        return new Type<>(Parsers.string(), accepted);
+        return new Type<>(new TextParser(), accepted);
+    }
+
+    private static final class TextParser implements Function<String, String> {
+        private final Function<String, String> string = Parsers.string();
+
+        @Override
+        public String apply(String s) {
+            if (s.length() > MAX_TEXT) {
+                throw new IllegalArgumentException("longer than " + MAX_TEXT + " characters");
+            }
+            return string.apply(s);
+        }
     }
 
     /** A finite number in [{@code min}, {@code max}]. */
@@ -421,7 +436,13 @@ public final class ArgParser {
 
         /** {@code <what>: '<value>' is <problem>; expected <accepted>}. */
         public static BadArgs value(String what, String value, String problem, String accepted) {
-            return new BadArgs(what + ": '" + value + "' is " + problem + (accepted == null ? "" : "; expected " + accepted));
+            return new BadArgs(what + ": '" + shown(value) + "' is " + problem + (accepted == null ? "" : "; expected " + accepted));
+        }
+
+        /** A value as an error line shows it: control characters escaped, at most 80 characters of it. */
+        static String shown(String value) {
+            String v = value.length() > 80 ? value.substring(0, 80) + "... (" + value.length() + " characters)" : value;
+            return io.mlco2.tracker.base.Log.printable(v);
         }
 
         /** {@code missing <what>; expected <accepted>}. */

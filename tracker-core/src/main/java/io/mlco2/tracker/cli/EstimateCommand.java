@@ -109,6 +109,11 @@ public final class EstimateCommand implements Command {
                     + (e.suggestions().isEmpty() ? "" : "; closest known: " + String.join(", ", e.suggestions())));
         }
         Estimate est = estimate(hw.get(), args.get(countOpt), args.get(hoursOpt), region, args.get(pueOpt));
+        if (!Double.isFinite(est.energyKwh()) || !Double.isFinite(est.emissionsKg())) {
+            throw new ArgParser.BadArgs("--hours " + args.get(hoursOpt) + " x --count " + args.get(countOpt) + " x --pue "
+                    + args.get(pueOpt) + " x " + hw.get().tdpWatts() + " W is beyond a finite number of kWh; expected values"
+                    + " whose energy is finite");
+        }
         out.println(args.get(jsonOpt) ? toJson(est) : toText(est));
         return 0;
     }

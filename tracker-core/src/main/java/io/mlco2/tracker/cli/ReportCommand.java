@@ -1,5 +1,7 @@
 package io.mlco2.tracker.cli;
 
+import io.mlco2.tracker.base.Log;
+
 import io.mlco2.tracker.energy.Component;
 import io.mlco2.tracker.html.MergedReportPage;
 import io.mlco2.tracker.report.ReportFiles;
@@ -62,7 +64,7 @@ public final class ReportCommand implements Command {
         }
         print(result, out);
         for (String p : result.problems()) {
-            err.println("skipped " + p);
+            err.println("skipped " + Log.printable(p));
         }
         int code = result.runs().isEmpty() ? 1 : 0;
         if (result.runs().isEmpty()) {
@@ -114,8 +116,9 @@ public final class ReportCommand implements Command {
         out.printf(Locale.ROOT, "  %-38s %-16s %5s %12s %14s %14s  %s%n", "run_id", "project", "nodes", "duration_s",
                 "energy_kwh", "emissions_kg", "hosts");
         for (Totals.Group g : byRun.values()) {
-            out.printf(Locale.ROOT, "  %-38s %-16s %5d %12.1f %14.6f %14.6f  %s%n", g.key, String.join(",", g.projects),
-                    g.nodes, g.longestSeconds, g.totalKwh(), g.emissionsKg, String.join(",", g.hosts));
+            out.printf(Locale.ROOT, "  %-38s %-16s %5d %12.1f %14.6f %14.6f  %s%n", Log.printable(g.key),
+                    Log.printable(String.join(",", g.projects)), g.nodes, g.longestSeconds, g.totalKwh(), g.emissionsKg,
+                    Log.printable(String.join(",", g.hosts)));
         }
         out.println();
         out.println("Per project:");
@@ -131,7 +134,7 @@ public final class ReportCommand implements Command {
     private static void printGroups(Map<String, Totals.Group> groups, PrintStream out) {
         out.printf(Locale.ROOT, "  %-38s %5s %5s %14s %14s%n", "name", "runs", "nodes", "energy_kwh", "emissions_kg");
         for (Totals.Group g : groups.values()) {
-            out.printf(Locale.ROOT, "  %-38s %5d %5d %14.6f %14.6f%n", g.key, g.runIds.size(), g.nodes, g.totalKwh(),
+            out.printf(Locale.ROOT, "  %-38s %5d %5d %14.6f %14.6f%n", Log.printable(g.key), g.runIds.size(), g.nodes, g.totalKwh(),
                     g.emissionsKg);
         }
     }

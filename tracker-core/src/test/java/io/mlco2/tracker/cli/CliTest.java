@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The command line as a whole: help for every command, and one error style for every command. */
@@ -120,5 +121,33 @@ class CliTest {
         assertTrue(line.contains("; expected "), line);
         String help = command.equals("nosuchcommand") ? "mlco2-agent.jar --help" : "mlco2-agent.jar " + command + " --help";
         assertTrue(line.endsWith("; see: java -jar " + help), line);
+    }
+
+    /**
+     * docs/RELIABILITY.md, hostile conditions: before, {@code --hours 1e308} printed "Infinity kWh" with exit 0, a
+     * 100 KB {@code --hardware} took about a minute before its error, and control characters in a value reached
+     * the terminal raw.
+     */
+    @org.junit.jupiter.api.Test
+    void nonFiniteResultsHugeValuesAndControlCharactersAreOneClearLine() {
+        EstimateCommandTest.Result inf = run("estimate", "--hardware", "NVIDIA A100-SXM4-80GB", "--hours", "1e308",
+                "--count", "1000", "--region", "FR");
+        assertEquals(2, inf.code(), inf.out() + inf.err());
+        assertEquals("", inf.out());
+        assertEquals(1, inf.err().lines().count(), inf.err());
+        assertTrue(inf.err().contains("is beyond a finite number of kWh"), inf.err());
+
+        String huge = "A".repeat(100_000);
+        EstimateCommandTest.Result big = org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(
+                java.time.Duration.ofSeconds(20), () -> run("estimate", "--hardware", huge, "--hours", "1", "--region", "FR"));
+        assertEquals(2, big.code(), big.err());
+        assertEquals(1, big.err().lines().count());
+        assertTrue(big.err().contains("is longer than 256 characters"), big.err());
+        assertTrue(big.err().length() < 1000, "the value is not echoed whole: " + big.err().length() + " characters");
+
+        EstimateCommandTest.Result esc = run("estimate", "--hardware", "\u001b[2J\u001b[31mX", "--hours", "1", "--region", "FR");
+        assertEquals(2, esc.code(), esc.err());
+        assertFalse(esc.err().contains("\u001b"), "no raw ESC");
+        assertTrue(esc.err().contains("\\u001b[31mX"), esc.err()); // the leading one is trimmed, like any blank
     }
 }
