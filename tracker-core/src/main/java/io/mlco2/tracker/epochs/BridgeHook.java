@@ -2,12 +2,14 @@ package io.mlco2.tracker.epochs;
 
 import io.mlco2.tracker.base.Log;
 
+import java.util.List;
 import java.util.function.BiFunction;
 
 /**
  * The agent's side of the bridge ({@code io.mlco2.agent.bootstrap.Bridge}): a JDK-typed function that code in the
- * application's class loaders (the {@code Mlco2} API, advice woven into DJL and DL4J) calls with an operation name
- * and its arguments. Never throws: a failure is one line per operation and the caller goes on.
+ * application's class loaders (the {@code Mlco2} API, the hooks woven into the frameworks) calls with an operation
+ * name and its arguments. A framework's operations go to its {@link Framework.Events}, found by their prefix. Never
+ * throws: a failure is one line per operation and the caller goes on.
  */
 final class BridgeHook implements BiFunction<String, Object[], Object> {
 
@@ -15,40 +17,32 @@ final class BridgeHook implements BiFunction<String, Object[], Object> {
 
     private final EpochTracker epochs;
     private final Log log;
-    private volatile DjlEpochs djl;
-    private volatile Dl4jEpochs dl4j;
+    private final List<Framework> frameworks;
+    /** Each framework's {@link Framework#eventPrefix}, in the order of {@link #frameworks}. */
+    private final String[] prefixes;
+    /** Each framework's event state, in the same order; {@code null} until a framework shows up. */
+    private volatile Framework.Events[] events;
 
-    /** The agent's: each framework's state is made at its first event (a job without it never loads its classes). */
+    /** The agent's, for {@link Frameworks#ALL}. */
     BridgeHook(EpochTracker epochs, Log log) {
-        this(epochs, null, null, log);
+        this(epochs, Frameworks.ALL, log);
     }
 
-    /** With the frameworks' states given (tests); a {@code null} one is made at its first event. */
-    BridgeHook(EpochTracker epochs, DjlEpochs djl, Dl4jEpochs dl4j, Log log) {
+    /** The frameworks' states are made when one shows up (a job without them never loads their classes). */
+    BridgeHook(EpochTracker epochs, List<Framework> frameworks, Log log) {
         this.epochs = epochs;
-        this.djl = djl;
-        this.dl4j = dl4j;
         this.log = log;
+        this.frameworks = List.copyOf(frameworks);
+        this.prefixes = new String[this.frameworks.size()];
+        for (int i = 0; i < prefixes.length; i++) {
+            prefixes[i] = this.frameworks.get(i).eventPrefix();
+        }
     }
 
     /*
      * Classes rather than lambdas: each lambda is a class the JDK spins at its first use, on a framework's first
      * event or a phase's first end on the job's thread (docs/PERFORMANCE.md).
      */
-
-    /** When the bootstrap saw {@code internalName} first loaded. */
-    private static final class FirstLoad implements java.util.function.LongSupplier {
-        private final String internalName;
-
-        FirstLoad(String internalName) {
-            this.internalName = internalName;
-        }
-
-        @Override
-        public long getAsLong() {
-            return EpochsExtension.firstLoadNanos(internalName);
-        }
-    }
 
     /** Ends a phase that {@code Mlco2.phase} began. */
     private static final class PhaseEnd implements Runnable {
@@ -67,30 +61,32 @@ final class BridgeHook implements BiFunction<String, Object[], Object> {
     }
 
     /**
-     * Makes both frameworks' states if not made yet: called when a framework shows up, before its hooks are woven,
-     * and by a framework's first event should one come without it.
+     * Makes the frameworks' event states if not made yet: called when a framework shows up, before its hooks are
+     * woven, and by a framework's first event should one come without it.
      */
     synchronized void prepare() {
-        if (djl == null) {
-            djl = new DjlEpochs(epochs, log, DjlEpochs.LISTENER, new FirstLoad("ai/djl/training/EasyTrain"));
-        }
-        if (dl4j == null) {
-            dl4j = new Dl4jEpochs(epochs, log, new FirstLoad("org/deeplearning4j/optimize/Solver"));
+        if (events == null) {
+            Framework.Events[] e = new Framework.Events[prefixes.length];
+            for (int i = 0; i < e.length; i++) {
+                e[i] = frameworks.get(i).events(epochs, log);
+            }
+            events = e;
         }
     }
 
-    private DjlEpochs djl() {
-        if (djl == null) {
-            prepare();
+    /** The event state of the framework whose operation {@code op} is, {@code null} when none. */
+    private Framework.Events eventsOf(String op) {
+        for (int i = 0; i < prefixes.length; i++) {
+            if (op.startsWith(prefixes[i])) {
+                Framework.Events[] e = events;
+                if (e == null) {
+                    prepare();
+                    e = events;
+                }
+                return e[i];
+            }
         }
-        return djl;
-    }
-
-    private Dl4jEpochs dl4j() {
-        if (dl4j == null) {
-            prepare();
-        }
-        return dl4j;
+        return null;
     }
 
     @Override
@@ -105,13 +101,12 @@ final class BridgeHook implements BiFunction<String, Object[], Object> {
                 case "epoch.current" -> {
                     return EpochTracker.currentEpoch();
                 }
-                case "djl.fit.enter" -> djl().fitEnter(a[0], (Integer) a[1]);
-                case "djl.fit.exit" -> djl().fitExit(a[0]);
-                case "djl.notified" -> djl().notified(a[0], a[1]);
-                case "dl4j.planned" -> dl4j().planned(a[0], (Integer) a[1]);
-                case "dl4j.epoch.enter" -> dl4j().epochEnter(a[0]);
-                case "dl4j.epoch.exit" -> dl4j().epochExit(a[0], (Throwable) a[1]);
-                default -> log.once("bridge:unknown:" + op, Log.Level.DEBUG, "bridge: unknown operation " + op);
+                default -> {
+                    Framework.Events e = eventsOf(op);
+                    if (e == null || !e.on(op, a)) {
+                        log.once("bridge:unknown:" + op, Log.Level.DEBUG, "bridge: unknown operation " + op);
+                    }
+                }
             }
         } catch (Throwable t) {
             log.once("bridge:" + op, Log.Level.WARN, "epochs: " + op + " failed (" + Log.describe(t)

@@ -3,8 +3,6 @@ package io.mlco2.tracker.epochs;
 import org.objectweb.asm.ClassReader;
 import org.objectweb.asm.ClassVisitor;
 import org.objectweb.asm.ClassWriter;
-import org.objectweb.asm.Handle;
-import org.objectweb.asm.Label;
 import org.objectweb.asm.MethodVisitor;
 import org.objectweb.asm.Opcodes;
 import org.objectweb.asm.Type;
@@ -22,10 +20,11 @@ import java.util.Set;
  * (a few dozen classes; Byte Buddy, which did this before, loaded about a thousand while the framework's own class
  * waited: docs/PERFORMANCE.md).
  *
- * <p>What a woven method does: on entry, {@code Bridge.event(op, args...)}; before every return, the exit call; with
- * {@link Hook#exitOnThrow}, also when an exception leaves the method, which is then rethrown unchanged (a catch-all
- * handler registered after the method's own, so it only sees what would have left the method). The bridge's
- * {@code event} methods never throw, so the method's behaviour is unchanged.
+ * <p>What a woven method does ({@link HookAdapter} weaves each): on entry, {@code Bridge.event(op, args...)};
+ * before every return, the exit call; with {@link Hook#exitOnThrow}, also when an exception leaves the method,
+ * which is then rethrown unchanged (a catch-all handler registered after the method's own, so it only sees what
+ * would have left the method). The bridge's {@code event} methods never throw, so the method's behaviour is
+ * unchanged.
  *
  * <p>Safety: nothing is computed from other classes (no {@code COMPUTE_FRAMES}, which would load classes from inside
  * a transformer). The only stack map frame added is the handler's, whose locals are the method's parameters the exit
@@ -133,17 +132,10 @@ final class HookWeaver {
             }
             bytes = in.readAllBytes();
         }
-        return weave(bytes, List.of(new Hook("static void run(Object, int)", new NamedRun(),
+        return weave(bytes, List.of(new Hook("static void run(Object, int)",
+                MethodShape.of(Opcodes.ACC_STATIC, 0, "run", "V", "Ljava/lang/Object;", "I"),
                 Call.of("warm.enter", Arg.param(0), Arg.param(1)), Call.of("warm.exit", Arg.param(0), Arg.thrown()),
                 true)));
-    }
-
-    /** {@link #warmUp}'s method test (a class: a lambda here would be spun when a framework shows up). */
-    private static final class NamedRun implements MethodMatcher {
-        @Override
-        public boolean matches(int access, String name, String descriptor) {
-            return name.equals("run");
-        }
     }
 
     /** The class with {@code hooks} woven in; every hook must go on at least one method. */
@@ -151,30 +143,25 @@ final class HookWeaver {
         ClassReader reader = new ClassReader(classfile);
         String owner = reader.getClassName();
         boolean frames = reader.readUnsignedShort(6) >= Opcodes.V1_6;
-        Map<String, Woven> chosen = scan(reader, owner, hooks);
+        Map<String, HookAdapter.Woven> chosen = scan(reader, owner, hooks);
         ClassWriter writer = new ClassWriter(reader, 0);
         reader.accept(new ClassVisitor(Opcodes.ASM9, writer) {
             @Override
             public MethodVisitor visitMethod(int access, String name, String descriptor, String signature,
                                              String[] exceptions) {
                 MethodVisitor mv = super.visitMethod(access, name, descriptor, signature, exceptions);
-                Woven w = chosen.get(name + descriptor);
-                return w == null ? mv : new Adapter(mv, w, frames);
+                HookAdapter.Woven w = chosen.get(name + descriptor);
+                return w == null ? mv : new HookAdapter(mv, bridge, w, frames);
             }
         }, 0);
         return writer.toByteArray();
-    }
-
-    /** A matched method and what is woven into it. */
-    private record Woven(Hook hook, String owner, int access, String descriptor, String enterDescriptor,
-                         String exitDescriptor, Object[] handlerLocals) {
     }
 
     /** A method a hook matched: its access flags and the local variable slots it stores into. */
     private record Matched(Hook hook, int access, BitSet written) {
     }
 
-    private Map<String, Woven> scan(ClassReader reader, String owner, List<Hook> hooks) throws Rejected {
+    private Map<String, HookAdapter.Woven> scan(ClassReader reader, String owner, List<Hook> hooks) throws Rejected {
         Map<String, Matched> matched = new HashMap<>();
         // by position, not a set of hooks: a record's equals/hashCode is linked at its first call through
         // ObjectMethods' method handles (~50 LambdaForm classes spun on the weaving thread: docs/PERFORMANCE.md)
@@ -215,7 +202,7 @@ final class HookWeaver {
                 throw new Rejected("lacks " + hooks.get(i).what());
             }
         }
-        Map<String, Woven> chosen = new HashMap<>();
+        Map<String, HookAdapter.Woven> chosen = new HashMap<>();
         for (Map.Entry<String, Matched> e : matched.entrySet()) {
             String key = e.getKey();
             Hook h = e.getValue().hook();
@@ -233,7 +220,8 @@ final class HookWeaver {
             Object[] locals = null;
             if (h.exit() != null) {
                 for (Arg a : h.exit().args()) {
-                    if (a.kind() != Arg.Kind.THROWN && e.getValue().written().get(slot(a, acc, descriptor))) {
+                    if (a.kind() != Arg.Kind.THROWN
+                            && e.getValue().written().get(HookAdapter.slot(a, acc, descriptor))) {
                         throw new Rejected("stores into a parameter the hook reads in " + where);
                     }
                 }
@@ -241,26 +229,9 @@ final class HookWeaver {
                     locals = handlerLocals(h.exit(), owner, acc, descriptor);
                 }
             }
-            chosen.put(key, new Woven(h, owner, acc, descriptor, enter, exit, locals));
+            chosen.put(key, new HookAdapter.Woven(h, owner, acc, descriptor, enter, exit, locals));
         }
         return chosen;
-    }
-
-    private static boolean isStatic(int access) {
-        return (access & Opcodes.ACC_STATIC) != 0;
-    }
-
-    /** The local variable slot an argument is read from. */
-    private static int slot(Arg a, int access, String descriptor) {
-        if (a.kind() == Arg.Kind.THIS) {
-            return 0;
-        }
-        int slot = isStatic(access) ? 0 : 1;
-        Type[] params = Type.getArgumentTypes(descriptor);
-        for (int i = 0; i < a.index(); i++) {
-            slot += params[i].getSize();
-        }
-        return slot;
     }
 
     private static String callDescriptor(Call c, int access, String descriptor, String where) throws Rejected {
@@ -270,7 +241,7 @@ final class HookWeaver {
             Arg a = c.args().get(i);
             switch (a.kind()) {
                 case THIS -> {
-                    if (isStatic(access)) {
+                    if (HookAdapter.isStatic(access)) {
                         throw new Rejected("is static in " + where);
                     }
                     d.append("Ljava/lang/Object;");
@@ -315,7 +286,7 @@ final class HookWeaver {
         for (int n : needed) {
             last = Math.max(last, n);
         }
-        if (!isStatic(access)) {
+        if (!HookAdapter.isStatic(access)) {
             if (self || last >= 0) {
                 locals.add(self ? owner : Opcodes.TOP);
             }
@@ -334,209 +305,5 @@ final class HookWeaver {
             }
         }
         return locals.toArray();
-    }
-
-    /** Weaves one method: entry call, exit call before each return, catch-all handler at the end. */
-    private final class Adapter extends MethodVisitor {
-
-        private final Woven w;
-        private final boolean frames;
-        private boolean begun;
-        private Label start;
-        private Label end;
-        private Label handler;
-
-        Adapter(MethodVisitor mv, Woven w, boolean frames) {
-            super(Opcodes.ASM9, mv);
-            this.w = w;
-            this.frames = frames;
-        }
-
-        /**
-         * Runs before the method's first instruction, label or frame, that is after the reader has passed on the
-         * method's own exception handlers: ours comes after them, so theirs keep precedence.
-         */
-        private void begin() {
-            if (begun) {
-                return;
-            }
-            begun = true;
-            if (w.hook().exitOnThrow()) {
-                start = new Label();
-                end = new Label();
-                handler = new Label();
-                super.visitTryCatchBlock(start, end, handler, "java/lang/Throwable");
-            }
-            if (w.hook().enter() != null) {
-                loadArgs(w.hook().enter());
-                invoke(w.enterDescriptor());
-            }
-            if (start != null) {
-                super.visitLabel(start);
-            }
-        }
-
-        /** The operation and the arguments, the thrown exception as {@code null} (a normal entry or return). */
-        private void loadArgs(Call c) {
-            super.visitLdcInsn(c.op());
-            for (Arg a : c.args()) {
-                if (a.kind() == Arg.Kind.THROWN) {
-                    super.visitInsn(Opcodes.ACONST_NULL);
-                } else {
-                    loadArg(a);
-                }
-            }
-        }
-
-        private void invoke(String descriptor) {
-            super.visitMethodInsn(Opcodes.INVOKESTATIC, bridge, "event", descriptor, false);
-        }
-
-        @Override
-        public void visitFrame(int type, int numLocal, Object[] local, int numStack, Object[] stack) {
-            begin();
-            super.visitFrame(type, numLocal, local, numStack, stack);
-        }
-
-        @Override
-        public void visitInsn(int opcode) {
-            begin();
-            if (opcode >= Opcodes.IRETURN && opcode <= Opcodes.RETURN && w.hook().exit() != null) {
-                loadArgs(w.hook().exit());
-                invoke(w.exitDescriptor());
-            }
-            super.visitInsn(opcode);
-        }
-
-        @Override
-        public void visitIntInsn(int opcode, int operand) {
-            begin();
-            super.visitIntInsn(opcode, operand);
-        }
-
-        @Override
-        public void visitVarInsn(int opcode, int var) {
-            begin();
-            super.visitVarInsn(opcode, var);
-        }
-
-        @Override
-        public void visitTypeInsn(int opcode, String type) {
-            begin();
-            super.visitTypeInsn(opcode, type);
-        }
-
-        @Override
-        public void visitFieldInsn(int opcode, String owner, String name, String descriptor) {
-            begin();
-            super.visitFieldInsn(opcode, owner, name, descriptor);
-        }
-
-        @Override
-        public void visitMethodInsn(int opcode, String owner, String name, String descriptor, boolean isInterface) {
-            begin();
-            super.visitMethodInsn(opcode, owner, name, descriptor, isInterface);
-        }
-
-        @Override
-        public void visitInvokeDynamicInsn(String name, String descriptor, Handle bootstrap, Object... args) {
-            begin();
-            super.visitInvokeDynamicInsn(name, descriptor, bootstrap, args);
-        }
-
-        @Override
-        public void visitJumpInsn(int opcode, Label label) {
-            begin();
-            super.visitJumpInsn(opcode, label);
-        }
-
-        @Override
-        public void visitLabel(Label label) {
-            begin();
-            super.visitLabel(label);
-        }
-
-        @Override
-        public void visitLdcInsn(Object value) {
-            begin();
-            super.visitLdcInsn(value);
-        }
-
-        @Override
-        public void visitIincInsn(int var, int increment) {
-            begin();
-            super.visitIincInsn(var, increment);
-        }
-
-        @Override
-        public void visitTableSwitchInsn(int min, int max, Label dflt, Label... labels) {
-            begin();
-            super.visitTableSwitchInsn(min, max, dflt, labels);
-        }
-
-        @Override
-        public void visitLookupSwitchInsn(Label dflt, int[] keys, Label[] labels) {
-            begin();
-            super.visitLookupSwitchInsn(dflt, keys, labels);
-        }
-
-        @Override
-        public void visitMultiANewArrayInsn(String descriptor, int numDimensions) {
-            begin();
-            super.visitMultiANewArrayInsn(descriptor, numDimensions);
-        }
-
-        @Override
-        public void visitLineNumber(int line, Label label) {
-            begin();
-            super.visitLineNumber(line, label);
-        }
-
-        @Override
-        public void visitLocalVariable(String name, String descriptor, String signature, Label s, Label e, int index) {
-            begin();
-            super.visitLocalVariable(name, descriptor, signature, s, e, index);
-        }
-
-        @Override
-        public void visitMaxs(int maxStack, int maxLocals) {
-            begin();
-            if (handler != null) {
-                super.visitLabel(end);
-                super.visitLabel(handler);
-                if (frames) {
-                    Object[] locals = w.handlerLocals();
-                    super.visitFrame(Opcodes.F_FULL, locals.length, locals, 1, new Object[] {"java/lang/Throwable"});
-                }
-                // Stack: [thrown]. Pass the operation, the arguments and (last, if asked) the thrown exception.
-                Call exit = w.hook().exit();
-                List<Arg> args = exit.args();
-                boolean passesThrown = args.get(args.size() - 1).kind() == Arg.Kind.THROWN;
-                if (passesThrown) {
-                    super.visitInsn(Opcodes.DUP);                 // t t
-                    super.visitLdcInsn(exit.op());               // t t op
-                    super.visitInsn(Opcodes.SWAP);                // t op t
-                    if (args.size() == 2) {
-                        loadArg(args.get(0));                    // t op t a
-                        super.visitInsn(Opcodes.SWAP);            // t op a t
-                    }
-                } else {
-                    loadArgs(exit);
-                }
-                invoke(w.exitDescriptor());                      // t
-                super.visitInsn(Opcodes.ATHROW);
-            }
-            super.visitMaxs(maxStack + 4, maxLocals);
-        }
-
-        /** {@code this} or a parameter. */
-        private void loadArg(Arg a) {
-            if (a.kind() == Arg.Kind.THIS) {
-                super.visitVarInsn(Opcodes.ALOAD, 0);
-            } else {
-                Type t = Type.getArgumentTypes(w.descriptor())[a.index()];
-                super.visitVarInsn(t.getOpcode(Opcodes.ILOAD), slot(a, w.access(), w.descriptor()));
-            }
-        }
     }
 }

@@ -14,39 +14,35 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 
 /**
- * Puts the DJL and DL4J hooks in place only when a framework shows up, so that a job that uses neither never loads
- * the weaving code (ASM; before it, Byte Buddy's thousand classes were most of the agent's start-up:
+ * Puts the frameworks' hooks in place only when a framework shows up, so that a job that uses none never loads the
+ * weaving code (ASM; before it, Byte Buddy's thousand classes were most of the agent's start-up:
  * docs/PERFORMANCE.md).
  *
- * <p>This plain transformer looks at class names only. The first class of DJL, DL4J or ND4J (loaded before, or
- * loading now) starts building the weaving transformer ({@link FrameworkInstrumentation#makeRaw}) on a daemon
- * thread. Then the framework classes that carry hooks and are already loaded are retransformed, and those loaded
- * later are transformed as they load, by this transformer calling the weaving one (which is never registered
- * itself, so no class is woven twice). A thread that loads one of those classes before the transformer is ready
- * waits for it, at most {@link #WAIT_MILLIS} (in practice the few milliseconds the build takes): the hooks are in
- * place before the framework's own code runs. Any failure is one line and leaves the class alone.
+ * <p>This plain transformer looks at class names only: each {@link Framework}'s triggers and targets. The first
+ * class under a trigger (loaded before, or loading now) starts building the weaving transformer
+ * ({@link FrameworkInstrumentation#makeRaw}) on a daemon thread. Then the target classes already loaded are
+ * retransformed, and those loaded later are transformed as they load, by this transformer calling the weaving one
+ * (which is never registered itself, so no class is woven twice). A thread that loads a target before the
+ * transformer is ready waits for it, at most {@link #WAIT_MILLIS} (in practice the few milliseconds the build
+ * takes): the hooks are in place before the framework's own code runs. Any failure is one line and leaves the class
+ * alone.
  */
 final class LazyFrameworkHooks implements ClassFileTransformer {
 
-    /** Class name prefixes (internal form) of the frameworks: the first one loaded starts the build. */
-    static final List<String> TRIGGERS = List.of("ai/djl/", "org/deeplearning4j/", "org/nd4j/");
+    /** The frameworks' trigger prefixes (internal form): the first class loaded under one starts the build. */
+    private final List<String> triggers;
 
-    /** {@link #TRIGGERS} as binary-name prefixes. */
-    private static final List<String> TRIGGER_PACKAGES = binaryNames(TRIGGERS);
+    /** {@link #triggers} as binary-name prefixes. */
+    private final List<String> triggerPackages;
 
     /**
-     * The classes that carry advice (internal form). From {@link FrameworkInstrumentation}'s constant names but not
-     * through its methods: that class (its hooks, patterns and the weaver's types) is initialised only once a
-     * framework shows up.
+     * The classes that carry hooks (internal form). Only names, from each framework's {@link Framework#targets}:
+     * the hooks themselves (and the weaver's types) are made only once a framework shows up.
      */
-    static final Set<String> TARGETS = Set.of(
-            FrameworkInstrumentation.EASY_TRAIN.replace('.', '/'),
-            FrameworkInstrumentation.TRAINER.replace('.', '/'),
-            FrameworkInstrumentation.MULTI_LAYER_NETWORK.replace('.', '/'),
-            FrameworkInstrumentation.COMPUTATION_GRAPH.replace('.', '/'));
+    private final Set<String> targets;
 
-    /** {@link #TARGETS} as binary names, to match loaded classes without making an internal name of each. */
-    private static final Set<String> TARGET_CLASSES = Set.copyOf(binaryNames(TARGETS));
+    /** {@link #targets} as binary names, to match loaded classes without making an internal name of each. */
+    private final Set<String> targetClasses;
 
     private static List<String> binaryNames(java.util.Collection<String> internalNames) {
         List<String> out = new ArrayList<>();
@@ -65,7 +61,23 @@ final class LazyFrameworkHooks implements ClassFileTransformer {
     private final CompletableFuture<ClassFileTransformer> ready = new CompletableFuture<>();
     private volatile Thread builder;
 
+    /** For {@link Frameworks#ALL}. */
     LazyFrameworkHooks(Instrumentation inst, Supplier<ClassFileTransformer> build, Log log) {
+        this(inst, Frameworks.ALL, build, log);
+    }
+
+    LazyFrameworkHooks(Instrumentation inst, List<Framework> frameworks, Supplier<ClassFileTransformer> build,
+                       Log log) {
+        List<String> t = new ArrayList<>();
+        List<String> c = new ArrayList<>();
+        for (Framework f : frameworks) {
+            t.addAll(f.triggers());
+            c.addAll(f.targets());
+        }
+        this.triggers = List.copyOf(t);
+        this.triggerPackages = binaryNames(t);
+        this.targets = Set.copyOf(c);
+        this.targetClasses = Set.copyOf(binaryNames(c));
         this.inst = inst;
         this.build = build;
         this.log = log;
@@ -82,8 +94,8 @@ final class LazyFrameworkHooks implements ClassFileTransformer {
         }
     }
 
-    static boolean isFramework(String internalName) {
-        for (String p : TRIGGERS) {
+    boolean isFramework(String internalName) {
+        for (String p : triggers) {
             if (internalName.startsWith(p)) {
                 return true;
             }
@@ -92,8 +104,8 @@ final class LazyFrameworkHooks implements ClassFileTransformer {
     }
 
     /** {@link #isFramework} for a binary name ({@code ai.djl.X}), without making the internal name of each class. */
-    static boolean isFrameworkBinaryName(String name) {
-        for (String p : TRIGGER_PACKAGES) {
+    boolean isFrameworkBinaryName(String name) {
+        for (String p : triggerPackages) {
             if (name.startsWith(p)) {
                 return true;
             }
@@ -149,7 +161,7 @@ final class LazyFrameworkHooks implements ClassFileTransformer {
         ready.complete(weaving);
         List<Class<?>> loaded = new ArrayList<>();
         for (Class<?> c : inst.getAllLoadedClasses()) {
-            if (TARGET_CLASSES.contains(c.getName()) && inst.isModifiableClass(c)) {
+            if (targetClasses.contains(c.getName()) && inst.isModifiableClass(c)) {
                 loaded.add(c);
             }
         }
@@ -173,7 +185,7 @@ final class LazyFrameworkHooks implements ClassFileTransformer {
             if (!started.get() && isFramework(className)) {
                 start();
             }
-            if (!TARGETS.contains(className)) {
+            if (!targets.contains(className)) {
                 return null;
             }
             ClassFileTransformer weaving = ready.getNow(null);

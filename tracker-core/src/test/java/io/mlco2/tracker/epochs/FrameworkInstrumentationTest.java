@@ -50,7 +50,7 @@ class FrameworkInstrumentationTest {
         RecordingBridge.EVENTS.clear();
         epochs = new EpochTracker(new EpochTracker.Settings("r", dir, null, 1, null, 1, 400, 0, Instant.EPOCH), log,
                 () -> 0, () -> 0);
-        weaving = new FrameworkInstrumentation.Weaving(epochs, log, RecordingBridge.INTERNAL_NAME);
+        weaving = new FrameworkInstrumentation.Weaving(Frameworks.ALL, epochs, log, RecordingBridge.INTERNAL_NAME);
     }
 
     /** A jar with DJL's class names and shapes: {@code Trainer.notifyListeners}, {@code EasyTrain.fit}. */
@@ -247,24 +247,34 @@ class FrameworkInstrumentationTest {
 
     @Test
     void recognisedVersions() {
-        assertTrue(FrameworkInstrumentation.djlVersionRecognised("0.36.0"));
-        assertTrue(FrameworkInstrumentation.djlVersionRecognised("0.20.0"));
-        assertFalse(FrameworkInstrumentation.djlVersionRecognised("0.19.0"));
-        assertFalse(FrameworkInstrumentation.djlVersionRecognised("1.0.0"));
-        assertFalse(FrameworkInstrumentation.djlVersionRecognised(null));
-        assertTrue(FrameworkInstrumentation.dl4jVersionRecognised("1.0.0-M2.1"));
-        assertTrue(FrameworkInstrumentation.dl4jVersionRecognised("1.0.0-M1"));
-        assertTrue(FrameworkInstrumentation.dl4jVersionRecognised("1.0.0-beta7"));
-        assertFalse(FrameworkInstrumentation.dl4jVersionRecognised("0.9.1"));
-        assertFalse(FrameworkInstrumentation.dl4jVersionRecognised("1.0.0-M3"));
-        assertFalse(FrameworkInstrumentation.dl4jVersionRecognised(null));
+        Framework djl = new DjlFramework();
+        Framework dl4j = new Dl4jFramework();
+        assertTrue(djl.accepts("0.36.0"));
+        assertTrue(djl.accepts("0.20.0"));
+        assertFalse(djl.accepts("0.19.0"));
+        assertFalse(djl.accepts("1.0.0"));
+        assertFalse(djl.accepts(null));
+        assertTrue(dl4j.accepts("1.0.0-M2.1"));
+        assertTrue(dl4j.accepts("1.0.0-M1"));
+        assertTrue(dl4j.accepts("1.0.0-beta7"));
+        assertTrue(dl4j.accepts("1.0.0-beta6"));
+        assertFalse(dl4j.accepts("1.0.0-beta5"));
+        assertFalse(dl4j.accepts("0.9.1"));
+        assertFalse(dl4j.accepts("1.0.0-M3"));
+        assertFalse(dl4j.accepts(null));
     }
 
     @Test
     void versionsOfAbsentJarsAreUnknown() {
-        assertFalse(FrameworkInstrumentation.djlVersionRecognised(
-                FrameworkInstrumentation.manifestVersion(getClass().getClassLoader(), "ai/djl/training/EasyTrain.class")));
-        assertFalse(FrameworkInstrumentation.dl4jVersionRecognised(FrameworkInstrumentation.pomVersion(null,
-                "META-INF/maven/org.deeplearning4j/deeplearning4j-nn/pom.properties")));
+        assertNull(new DjlFramework().version(getClass().getClassLoader()));
+        assertNull(new Dl4jFramework().version(null));
+    }
+
+    @Test
+    void twoFrameworksThatWeaveOneClassAreRefusedWithTheClassNamed() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> new FrameworkInstrumentation.Weaving(List.of(new DjlFramework(), new DjlFramework()), epochs, log,
+                        RecordingBridge.INTERNAL_NAME));
+        assertTrue(e.getMessage().contains("ai.djl.training.EasyTrain"), e.getMessage());
     }
 }

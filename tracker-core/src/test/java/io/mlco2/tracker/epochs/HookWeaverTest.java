@@ -5,6 +5,7 @@ import io.mlco2.tracker.epochs.HookWeaver.Call;
 import io.mlco2.tracker.epochs.HookWeaver.Hook;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.objectweb.asm.Opcodes;
 
 import java.io.InputStream;
 import java.lang.reflect.InvocationTargetException;
@@ -212,5 +213,24 @@ class HookWeaverTest {
         InvocationTargetException e = assertThrows(InvocationTargetException.class, () -> run.invoke(null, null, 0));
         assertEquals(Arrays.asList(Arrays.asList("warm.enter", "o", 1), Arrays.asList("warm.exit", "o", null),
                 Arrays.asList("warm.enter", null, 0), Arrays.asList("warm.exit", null, e.getCause())), events());
+    }
+
+    @Test
+    void aMethodShapeMatchesAccessFlagsNameParameterTypesAndReturnType() {
+        HookWeaver.MethodMatcher m = MethodShape.of(Opcodes.ACC_PUBLIC, Opcodes.ACC_STATIC, "fit", "V",
+                "Ljava/util/Iterator;|Ljava/util/List;", MethodShape.ANY);
+        assertTrue(m.matches(Opcodes.ACC_PUBLIC, "fit", "(Ljava/util/Iterator;I)V"));
+        assertTrue(m.matches(Opcodes.ACC_PUBLIC | Opcodes.ACC_SYNCHRONIZED, "fit", "(Ljava/util/List;[J)V"),
+                "the second alternative; any second parameter; other flags allowed");
+        assertFalse(m.matches(Opcodes.ACC_PUBLIC, "fit", "(Ljava/util/Set;I)V"), "neither alternative");
+        assertFalse(m.matches(Opcodes.ACC_PUBLIC, "fit", "(Ljava/util/List;)V"), "one parameter fewer");
+        assertFalse(m.matches(Opcodes.ACC_PUBLIC, "fit", "(Ljava/util/List;II)V"), "one parameter more");
+        assertFalse(m.matches(Opcodes.ACC_PUBLIC, "fit", "(Ljava/util/List;I)I"), "another return type");
+        assertFalse(m.matches(Opcodes.ACC_PUBLIC | Opcodes.ACC_STATIC, "fit", "(Ljava/util/List;I)V"), "static");
+        assertFalse(m.matches(Opcodes.ACC_PROTECTED, "fit", "(Ljava/util/List;I)V"), "not public");
+        assertFalse(m.matches(Opcodes.ACC_PUBLIC, "fitAll", "(Ljava/util/List;I)V"), "another name");
+        HookWeaver.MethodMatcher any = MethodShape.of(0, 0, "run", MethodShape.ANY);
+        assertTrue(any.matches(Opcodes.ACC_PRIVATE | Opcodes.ACC_STATIC, "run", "()J"));
+        assertFalse(any.matches(0, "run", "(I)V"));
     }
 }

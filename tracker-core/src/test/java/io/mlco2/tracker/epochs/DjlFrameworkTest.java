@@ -12,10 +12,11 @@ import java.util.List;
 import java.util.function.Consumer;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** DJL's events as EasyTrain sends them, with a stand-in for DJL's TrainingListener. */
-class DjlEpochsTest {
+class DjlFrameworkTest {
 
     /** Stand-in for {@code ai.djl.training.listener.TrainingListener}. */
     public interface Listener {
@@ -42,14 +43,14 @@ class DjlEpochsTest {
                 () -> now, () -> 0);
     }
 
-    private void notify(DjlEpochs djl, Object trainer, Consumer<Listener> c) throws Exception {
+    private void notify(DjlFramework.Epochs djl, Object trainer, Consumer<Listener> c) throws Exception {
         djl.notified(trainer, c);
     }
 
     @Test
     void easyTrainFitGivesThePlanAndOneRowPerOnEpoch(@TempDir Path dir) throws Exception {
         EpochTracker epochs = epochs(dir);
-        DjlEpochs djl = new DjlEpochs(epochs, log, Listener.class.getName(), () -> 0);
+        DjlFramework.Epochs djl = new DjlFramework.Epochs(epochs, log, Listener.class.getName(), () -> 0);
         Object trainer = new Trainer();
         epochs.process(0, new double[3]);
         now = 1;
@@ -77,7 +78,7 @@ class DjlEpochsTest {
     @Test
     void aTrainingThatBeganBeforeTheAgentStartsAtEasyTrainsFirstLoad(@TempDir Path dir) throws Exception {
         EpochTracker epochs = epochs(dir);
-        DjlEpochs djl = new DjlEpochs(epochs, log, Listener.class.getName(), () -> 5);
+        DjlFramework.Epochs djl = new DjlFramework.Epochs(epochs, log, Listener.class.getName(), () -> 5);
         Object trainer = new Trainer();
         epochs.process(0, new double[3]);
         now = 50;
@@ -96,12 +97,13 @@ class DjlEpochsTest {
 
     @Test
     void aConsumerThatThrowsIsTheCallersProblemOnly(@TempDir Path dir) {
-        DjlEpochs djl = new DjlEpochs(epochs(dir), log, Listener.class.getName(), () -> 0);
+        DjlFramework.Epochs djl = new DjlFramework.Epochs(epochs(dir), log, Listener.class.getName(), () -> 0);
         Consumer<Listener> bad = l -> {
             throw new IllegalStateException("boom");
         };
-        BridgeHook hook = new BridgeHook(epochs(dir), djl, null, log);
+        BridgeHook hook = new BridgeHook(epochs(dir), List.of(new DjlFramework(Listener.class.getName())), log);
         assertEquals(null, hook.apply("djl.notified", new Object[] {new Trainer(), bad}), "swallowed by the bridge");
-        assertTrue(DjlEpochs.defaultValue(boolean.class).equals(false));
+        assertThrows(IllegalStateException.class, () -> djl.notified(new Trainer(), bad), "thrown to the bridge");
+        assertTrue(DjlFramework.Epochs.defaultValue(boolean.class).equals(false));
     }
 }
