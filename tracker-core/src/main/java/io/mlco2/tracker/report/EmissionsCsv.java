@@ -33,7 +33,7 @@ public final class EmissionsCsv {
 
     /**
      * CodeCarbon's columns, in its order: the one list both the header and each row come from. A column's header
-     * is its name in lower case; its value is {@link #value}'s case for it (the compiler checks each has one).
+     * is its name in lower case; its cell is its case in {@link EmissionsCsv#value} (the compiler checks each has one).
      */
     private enum Column {
         TIMESTAMP, PROJECT_NAME, RUN_ID, EXPERIMENT_ID, DURATION, EMISSIONS, EMISSIONS_RATE, CPU_POWER, GPU_POWER,
