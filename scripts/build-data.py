@@ -16,7 +16,9 @@ import sys
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 OUT = os.path.join(ROOT, "tracker-core", "src", "main", "resources", "io", "mlco2", "tracker", "data")
-TEST_OUT = os.path.join(ROOT, "tracker-core", "src", "test", "resources", "io", "mlco2", "tracker", "data", "raw")
+# The JSON tables: the same rows, read only by the tests (which check the agent's .tsv/.idx files against them).
+JSON_OUT = os.path.join(ROOT, "tracker-core", "src", "test", "resources", "io", "mlco2", "tracker", "data")
+TEST_OUT = os.path.join(JSON_OUT, "raw")
 
 LBS_PER_MWH_TO_G_PER_KWH = 0.45359237  # 1 lb = 0.45359237 kg; kg/MWh == g/kWh
 
@@ -288,7 +290,7 @@ def name_tokens(name):
 
 
 def write_json(name, meta, key, records):
-    path = os.path.join(OUT, name)
+    path = os.path.join(JSON_OUT, name)
     lines = ",\n".join("  " + json.dumps(x, ensure_ascii=False, sort_keys=False) for x in records)
     head = json.dumps(meta, ensure_ascii=False)[:-1]
     with open(path, "w", encoding="utf-8", newline="\n") as f:

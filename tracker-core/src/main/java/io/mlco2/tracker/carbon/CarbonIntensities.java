@@ -16,7 +16,7 @@ import java.util.Set;
 
 /**
  * Bundled grid carbon intensities: countries, sub-national zones, cloud regions. Loaded once from
- * {@code io/mlco2/tracker/data/regions.json} and {@code pue.json} in the jar (built by {@code scripts/build-data.py};
+ * {@code io/mlco2/tracker/data/regions.tsv} and {@code pue.tsv} in the jar (built by {@code scripts/build-data.py};
  * sources and choices in {@code docs/DATA.md}); nothing is fetched. Thread safe (immutable).
  *
  * <p>One region syntax everywhere, case-insensitive: a cloud region {@code aws:us-east-1}, {@code gcp:europe-west1},

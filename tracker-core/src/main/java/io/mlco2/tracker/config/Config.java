@@ -117,13 +117,13 @@ public final class Config {
         this.texts = texts;
     }
 
-    /** The defaults alone. */
     /** Whether a metrics export is configured: a Prometheus port, or an OTLP endpoint. */
     public boolean metricsEnabled() {
         String otlp = get(OTLP_ENDPOINT);
         return get(PROMETHEUS_PORT) != null || (otlp != null && !otlp.isBlank());
     }
 
+    /** The defaults alone. */
     public static Config defaults() {
         return load(null, Map.of(), Map.of(), new Log(new java.io.PrintStream(java.io.OutputStream.nullOutputStream()), Log.Level.ERROR));
     }
@@ -349,10 +349,6 @@ public final class Config {
     @SuppressWarnings("unchecked")
     public <T> T get(Key<T> key) {
         return (T) values.get(key.name());
-    }
-
-    public boolean isSet(Key<?> key) {
-        return sources.containsKey(key.name());
     }
 
     /** Where the value of {@code key} came from, or {@code "default"}. */

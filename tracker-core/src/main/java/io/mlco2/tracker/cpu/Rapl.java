@@ -24,7 +24,6 @@ public record Rapl(List<RaplZone> packages, List<RaplZone> dram, String problem)
         return discover(root, RaplZone.FileReader.DEFAULT);
     }
 
-    /** As {@link #discover(Path)}, reading files through {@code reader} (tests simulate permissions with it). */
     /** Paths in the order of their text (a class, not {@code Comparator.comparing}'s lambdas). */
     private static final Comparator<Path> BY_PATH = new Comparator<Path>() {
         @Override
@@ -39,6 +38,7 @@ public record Rapl(List<RaplZone> packages, List<RaplZone> dram, String problem)
         return name != null && name.toString().startsWith("intel-rapl:");
     }
 
+    /** As {@link #discover(Path)}, reading files through {@code reader} (tests simulate permissions with it). */
     public static Rapl discover(Path root, RaplZone.FileReader reader) {
         if (!Files.isDirectory(root)) {
             return new Rapl(List.of(), List.of(), "no powercap tree at " + root + " (not Linux, or a VM without RAPL)");

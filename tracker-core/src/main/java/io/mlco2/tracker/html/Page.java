@@ -112,10 +112,6 @@ final class Page {
         return Math.round(v * 1000.0) / 1000.0;
     }
 
-    int chartCount() {
-        return charts.size();
-    }
-
     String render() {
         // Without Jackson (its ~480 classes would load in the application's exit): the charts hold only maps,
         // lists, strings and numbers.

@@ -7,7 +7,6 @@ import io.mlco2.tracker.cpu.HostInfo;
 import io.mlco2.tracker.hardware.TdpTables;
 
 import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;
 
 /**
@@ -88,32 +87,5 @@ final class Startup {
         t.setDaemon(true);
         t.start();
         return task;
-    }
-
-    /** The task's result; what it threw is thrown here. */
-    static <T> T join(FutureTask<T> task) {
-        boolean interrupted = false;
-        try {
-            while (true) {
-                try {
-                    return task.get();
-                } catch (InterruptedException e) {
-                    interrupted = true;
-                } catch (ExecutionException e) {
-                    Throwable c = e.getCause();
-                    if (c instanceof RuntimeException r) {
-                        throw r;
-                    }
-                    if (c instanceof Error err) {
-                        throw err;
-                    }
-                    throw new IllegalStateException(c);
-                }
-            }
-        } finally {
-            if (interrupted) {
-                Thread.currentThread().interrupt();
-            }
-        }
     }
 }

@@ -18,6 +18,7 @@ import java.time.LocalDateTime;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * {@code emissions.csv} in CodeCarbon's format: its 38-column header and units (duration s, emissions kg,
@@ -29,18 +30,24 @@ public final class EmissionsCsv {
 
     public static final String FILE_NAME = "emissions.csv";
 
-    public static final List<String> HEADER = List.of("timestamp", "project_name", "run_id", "experiment_id",
-            "duration", "emissions", "emissions_rate", "cpu_power", "gpu_power", "ram_power", "cpu_energy",
-            "gpu_energy", "ram_energy", "energy_consumed", "water_consumed", "country_name", "country_iso_code",
-            "region", "cloud_provider", "cloud_region", "os", "python_version", "codecarbon_version", "cpu_count",
-            "cpu_model", "gpu_count", "gpu_model", "longitude", "latitude", "ram_total_size", "tracking_mode",
-            "cpu_utilization_percent", "gpu_utilization_percent", "ram_utilization_percent", "ram_used_gb",
-            "on_cloud", "pue", "wue");
+    /**
+     * CodeCarbon's columns, in its order: the one list both the header and each row come from. A column's header
+     * is its name in lower case; its cell is its case in {@link EmissionsCsv#value} (the compiler checks each has one).
+     */
+    private enum Column {
+        TIMESTAMP, PROJECT_NAME, RUN_ID, EXPERIMENT_ID, DURATION, EMISSIONS, EMISSIONS_RATE, CPU_POWER, GPU_POWER,
+        RAM_POWER, CPU_ENERGY, GPU_ENERGY, RAM_ENERGY, ENERGY_CONSUMED, WATER_CONSUMED, COUNTRY_NAME,
+        COUNTRY_ISO_CODE, REGION, CLOUD_PROVIDER, CLOUD_REGION, OS, PYTHON_VERSION, CODECARBON_VERSION, CPU_COUNT,
+        CPU_MODEL, GPU_COUNT, GPU_MODEL, LONGITUDE, LATITUDE, RAM_TOTAL_SIZE, TRACKING_MODE, CPU_UTILIZATION_PERCENT,
+        GPU_UTILIZATION_PERCENT, RAM_UTILIZATION_PERCENT, RAM_USED_GB, ON_CLOUD, PUE, WUE
+    }
+
+    public static final List<String> HEADER = header();
 
     public static final String HEADER_LINE = String.join(",", HEADER);
 
     /** CodeCarbon's timestamp: local time to the second, no zone (seconds always present). */
-    private static final DateTimeFormatter TIMESTAMP = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss");
+    private static final DateTimeFormatter TIMESTAMP_FORMAT = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss");
 
     private EmissionsCsv() {
     }
@@ -154,51 +161,72 @@ public final class EmissionsCsv {
         return b.get(0);
     }
 
+    private static List<String> header() {
+        Column[] columns = Column.values();
+        String[] names = new String[columns.length];
+        for (int i = 0; i < columns.length; i++) {
+            names[i] = columns[i].name().toLowerCase(Locale.ROOT);
+        }
+        return List.of(names);
+    }
+
     /** The run's row, in {@link #HEADER} order. */
     public static String row(RunSummary s) {
         ComponentEnergy cpu = s.component(Component.CPU);
         ComponentEnergy gpu = s.component(Component.GPU);
         ComponentEnergy ram = s.component(Component.RAM);
+        StringBuilder b = new StringBuilder(512);
+        for (Column c : Column.values()) {
+            if (c.ordinal() > 0) {
+                b.append(',');
+            }
+            b.append(value(c, s, cpu, gpu, ram));
+        }
+        return b.toString();
+    }
+
+    /** Column {@code c}'s cell for run {@code s}; empty where the agent cannot know the value. */
+    private static String value(Column c, RunSummary s, ComponentEnergy cpu, ComponentEnergy gpu,
+                                ComponentEnergy ram) {
         double duration = s.durationSeconds();
-        String[] v = new String[HEADER.size()];
-        v[0] = TIMESTAMP.format(LocalDateTime.ofInstant(s.end(), ZoneId.systemDefault()));
-        v[1] = Csv.userText(s.projectName());
-        v[2] = Csv.userText(s.runId());
-        v[3] = Csv.userText(s.experimentId());
-        v[4] = Csv.num(duration);
-        v[5] = Csv.num(s.emissionsKg());
-        v[6] = Csv.num(duration > 0 ? s.emissionsKg() / duration : Double.NaN);
-        v[7] = Csv.num(cpu.meanPowerWatts());
-        v[8] = Csv.num(gpu.meanPowerWatts());
-        v[9] = Csv.num(ram.meanPowerWatts());
-        v[10] = Csv.num(cpu.energyKwh());
-        v[11] = Csv.num(gpu.energyKwh());
-        v[12] = Csv.num(ram.energyKwh());
-        v[13] = Csv.num(s.totalEnergyKwh());
-        v[14] = "";
-        v[15] = Csv.text(s.intensity().countryName());
-        v[16] = Csv.text(s.intensity().countryIsoCode());
-        v[17] = Csv.text(s.intensity().subRegion());
-        v[18] = Csv.text(s.intensity().cloudProvider());
-        v[19] = Csv.text(s.intensity().cloudRegion());
-        v[20] = Csv.text(s.os());
-        v[21] = "";
-        v[22] = "";
-        v[23] = Integer.toString(s.cpuCount());
-        v[24] = Csv.text(s.cpuModel());
-        v[25] = s.gpuCount() > 0 ? Integer.toString(s.gpuCount()) : "";
-        v[26] = s.gpuCount() > 0 ? Csv.text(s.gpuModel()) : "";
-        v[27] = "";
-        v[28] = "";
-        v[29] = Csv.num(s.ramTotalGb());
-        v[30] = s.trackingMode();
-        v[31] = Csv.num(cpu.meanUtilization() * 100);
-        v[32] = s.gpuCount() > 0 ? Csv.num(gpu.meanUtilization() * 100) : "";
-        v[33] = Csv.num(ram.meanUtilization() * 100);
-        v[34] = Csv.num(s.ramUsedGb());
-        v[35] = s.intensity().onCloud() ? "Y" : "N";
-        v[36] = Csv.num(s.pue());
-        v[37] = "";
-        return String.join(",", v);
+        boolean gpus = s.gpuCount() > 0;
+        return switch (c) {
+            case TIMESTAMP -> TIMESTAMP_FORMAT.format(LocalDateTime.ofInstant(s.end(), ZoneId.systemDefault()));
+            case PROJECT_NAME -> Csv.userText(s.projectName());
+            case RUN_ID -> Csv.userText(s.runId());
+            case EXPERIMENT_ID -> Csv.userText(s.experimentId());
+            case DURATION -> Csv.num(duration);
+            case EMISSIONS -> Csv.num(s.emissionsKg());
+            case EMISSIONS_RATE -> Csv.num(duration > 0 ? s.emissionsKg() / duration : Double.NaN);
+            case CPU_POWER -> Csv.num(cpu.meanPowerWatts());
+            case GPU_POWER -> Csv.num(gpu.meanPowerWatts());
+            case RAM_POWER -> Csv.num(ram.meanPowerWatts());
+            case CPU_ENERGY -> Csv.num(cpu.energyKwh());
+            case GPU_ENERGY -> Csv.num(gpu.energyKwh());
+            case RAM_ENERGY -> Csv.num(ram.energyKwh());
+            case ENERGY_CONSUMED -> Csv.num(s.totalEnergyKwh());
+            case WATER_CONSUMED -> "";
+            case COUNTRY_NAME -> Csv.text(s.intensity().countryName());
+            case COUNTRY_ISO_CODE -> Csv.text(s.intensity().countryIsoCode());
+            case REGION -> Csv.text(s.intensity().subRegion());
+            case CLOUD_PROVIDER -> Csv.text(s.intensity().cloudProvider());
+            case CLOUD_REGION -> Csv.text(s.intensity().cloudRegion());
+            case OS -> Csv.text(s.os());
+            case PYTHON_VERSION, CODECARBON_VERSION -> "";
+            case CPU_COUNT -> Integer.toString(s.cpuCount());
+            case CPU_MODEL -> Csv.text(s.cpuModel());
+            case GPU_COUNT -> gpus ? Integer.toString(s.gpuCount()) : "";
+            case GPU_MODEL -> gpus ? Csv.text(s.gpuModel()) : "";
+            case LONGITUDE, LATITUDE -> "";
+            case RAM_TOTAL_SIZE -> Csv.num(s.ramTotalGb());
+            case TRACKING_MODE -> s.trackingMode();
+            case CPU_UTILIZATION_PERCENT -> Csv.num(cpu.meanUtilization() * 100);
+            case GPU_UTILIZATION_PERCENT -> gpus ? Csv.num(gpu.meanUtilization() * 100) : "";
+            case RAM_UTILIZATION_PERCENT -> Csv.num(ram.meanUtilization() * 100);
+            case RAM_USED_GB -> Csv.num(s.ramUsedGb());
+            case ON_CLOUD -> s.intensity().onCloud() ? "Y" : "N";
+            case PUE -> Csv.num(s.pue());
+            case WUE -> "";
+        };
     }
 }

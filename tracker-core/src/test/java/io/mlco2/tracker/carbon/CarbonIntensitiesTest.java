@@ -1,6 +1,6 @@
 package io.mlco2.tracker.carbon;
 
-import io.mlco2.tracker.format.Json;
+import io.mlco2.tracker.format.JsonReader;
 import io.mlco2.tracker.hardware.RawCsv;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -222,14 +222,15 @@ class CarbonIntensitiesTest {
     /** The places as regions.json has them. */
     private static List<CarbonIntensities.Place> placesFromJson() {
         List<CarbonIntensities.Place> places = new java.util.ArrayList<>();
-        for (Map<String, Object> r : Json.objects(Json.parseResource(CarbonIntensities.class,
+        for (Map<String, Object> r : JsonReader.objects(JsonReader.parseResource(CarbonIntensities.class,
                 "/io/mlco2/tracker/data/regions.json"), "regions")) {
-            GridIntensity g = new GridIntensity(Json.text(r, "id"), Json.text(r, "display_name"),
-                    Json.text(r, "country_name"), Json.text(r, "country_iso3"), Json.text(r, "sub_region"),
-                    Json.text(r, "cloud_provider"), Json.text(r, "cloud_region"),
-                    Json.number(r, "grams_per_kwh"), Json.text(r, "source"), false);
-            places.add(new CarbonIntensities.Place(g, RegionKind.of(Json.text(r, "kind")), Json.text(r, "country_iso2"),
-                    (int) Json.number(r, "offset_ratio_percent")));
+            GridIntensity g = new GridIntensity(JsonReader.text(r, "id"), JsonReader.text(r, "display_name"),
+                    JsonReader.text(r, "country_name"), JsonReader.text(r, "country_iso3"),
+                    JsonReader.text(r, "sub_region"),
+                    JsonReader.text(r, "cloud_provider"), JsonReader.text(r, "cloud_region"),
+                    JsonReader.number(r, "grams_per_kwh"), JsonReader.text(r, "source"), false);
+            places.add(new CarbonIntensities.Place(g, RegionKind.of(JsonReader.text(r, "kind")),
+                    JsonReader.text(r, "country_iso2"), (int) JsonReader.number(r, "offset_ratio_percent")));
         }
         return places;
     }
@@ -237,9 +238,9 @@ class CarbonIntensitiesTest {
     /** The PUE per provider as pue.json has it. */
     private static Map<String, Double> pueFromJson() {
         Map<String, Double> pue = new java.util.HashMap<>();
-        for (Map<String, Object> p : Json.objects(Json.parseResource(CarbonIntensities.class,
+        for (Map<String, Object> p : JsonReader.objects(JsonReader.parseResource(CarbonIntensities.class,
                 "/io/mlco2/tracker/data/pue.json"), "pue")) {
-            pue.put(Json.text(p, "provider"), Json.number(p, "pue"));
+            pue.put(JsonReader.text(p, "provider"), JsonReader.number(p, "pue"));
         }
         return pue;
     }

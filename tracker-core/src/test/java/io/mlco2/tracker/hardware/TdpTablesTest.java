@@ -1,6 +1,6 @@
 package io.mlco2.tracker.hardware;
 
-import io.mlco2.tracker.format.Json;
+import io.mlco2.tracker.format.JsonReader;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -163,10 +163,10 @@ class TdpTablesTest {
     /** The rows as gpus.json has them. */
     private static List<TdpTables.CalculatorRow> calculatorRowsFromJson() {
         List<TdpTables.CalculatorRow> calc = new java.util.ArrayList<>();
-        for (Map<String, Object> g : Json.objects(Json.parseResource(TdpTables.class, "/io/mlco2/tracker/data/gpus.json"),
-                "gpus")) {
-            calc.add(new TdpTables.CalculatorRow(Json.text(g, "name"), Json.text(g, "type"), Json.number(g, "tdp_watts"),
-                    Json.text(g, "source")));
+        for (Map<String, Object> g : JsonReader.objects(JsonReader.parseResource(TdpTables.class,
+                "/io/mlco2/tracker/data/gpus.json"), "gpus")) {
+            calc.add(new TdpTables.CalculatorRow(JsonReader.text(g, "name"), JsonReader.text(g, "type"),
+                    JsonReader.number(g, "tdp_watts"), JsonReader.text(g, "source")));
         }
         return calc;
     }

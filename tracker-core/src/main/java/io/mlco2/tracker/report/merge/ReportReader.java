@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.mlco2.tracker.format.Csv;
 import io.mlco2.tracker.report.EmissionsCsv;
-import io.mlco2.tracker.report.SummaryJson;
 import io.mlco2.tracker.timeseries.SamplesCsv;
 
 import java.io.BufferedReader;
@@ -178,10 +177,5 @@ public final class ReportReader {
             return s.substring(1);
         }
         return s;
-    }
-
-    /** The file name a run's summary would have; for tests. */
-    static String summaryName(String runId) {
-        return SummaryJson.safeFileName(runId) + ".json";
     }
 }
