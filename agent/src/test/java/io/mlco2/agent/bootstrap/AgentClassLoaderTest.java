@@ -175,7 +175,7 @@ class AgentClassLoaderTest {
         Files.write(target.resolve("keep.jar"), new byte[] {1});
         Path link = Files.createSymbolicLink(base.resolve("mlco2-agent-" + dead + "-c1-d2"), target);
 
-        assertEquals(1, AgentClassLoader.sweepStale(base, mine));
+        assertEquals(1, StaleFolders.sweepStale(base, mine));
         assertTrue(!Files.exists(stale), "a killed JVM's folder of jars is deleted");
         assertTrue(Files.isDirectory(mine) && Files.isDirectory(live) && Files.isDirectory(staleWithOther)
                 && Files.isDirectory(otherName), "ours, a live pid's, one holding other files, another name: kept");
@@ -193,32 +193,32 @@ class AgentClassLoaderTest {
         long dead = deadPid();
         Path otherNamespace = Files.createDirectory(base.resolve("mlco2-agent-" + dead + "-a1-b2"));
         Files.write(otherNamespace.resolve("tracker-core.jar"), new byte[] {1});
-        Files.write(otherNamespace.resolve(AgentClassLoader.LIVE_LOCK), new byte[0]);
+        Files.write(otherNamespace.resolve(StaleFolders.LIVE_LOCK), new byte[0]);
         Path killed = Files.createDirectory(base.resolve("mlco2-agent-" + dead + "-a1-b3"));
         Files.write(killed.resolve("tracker-core.jar"), new byte[] {1});
-        Files.write(killed.resolve(AgentClassLoader.LIVE_LOCK), new byte[0]); // its holder died: no lock
+        Files.write(killed.resolve(StaleFolders.LIVE_LOCK), new byte[0]); // its holder died: no lock
         Process holder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
                 System.getProperty("java.class.path"), LiveLockHolder.class.getName(),
-                otherNamespace.resolve(AgentClassLoader.LIVE_LOCK).toString())
+                otherNamespace.resolve(StaleFolders.LIVE_LOCK).toString())
                 .redirectError(ProcessBuilder.Redirect.INHERIT).start();
         try {
             java.io.BufferedReader r = new java.io.BufferedReader(new java.io.InputStreamReader(holder.getInputStream()));
             assertEquals("locked", r.readLine());
-            assertEquals(1, AgentClassLoader.sweepStale(base, mine));
+            assertEquals(1, StaleFolders.sweepStale(base, mine));
             assertTrue(Files.exists(otherNamespace.resolve("tracker-core.jar")), "the live JVM's jars are kept");
             assertTrue(!Files.exists(killed), "a folder whose lock nobody holds is swept, its lock file too");
         } finally {
             holder.getOutputStream().close();
             holder.waitFor();
         }
-        assertEquals(1, AgentClassLoader.sweepStale(base, mine), "once its holder ends, that folder goes too");
+        assertEquals(1, StaleFolders.sweepStale(base, mine), "once its holder ends, that folder goes too");
     }
 
     @Test
     void theExtractionFolderHoldsItsLiveLock(@TempDir Path dir) throws Exception {
         Path folder = Files.createDirectory(dir.resolve("f"));
-        AgentClassLoader.holdLiveLock(folder);
-        assertTrue(AgentClassLoader.lockedByALiveProcess(folder), "held by this JVM");
+        StaleFolders.holdLiveLock(folder);
+        assertTrue(StaleFolders.lockedByALiveProcess(folder), "held by this JVM");
     }
 
     /** A pid that no process has now. */

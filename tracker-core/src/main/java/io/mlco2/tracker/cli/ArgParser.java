@@ -1,3 +1,4 @@
+// Over 400 lines: the declaration, the parsing and the generated usage share one model of options and operands.
 package io.mlco2.tracker.cli;
 
 import io.mlco2.tracker.config.Parsers;

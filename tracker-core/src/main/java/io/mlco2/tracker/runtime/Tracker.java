@@ -8,10 +8,8 @@ import io.mlco2.tracker.cpu.HostInfo;
 import io.mlco2.tracker.energy.EnergyAccumulator;
 import io.mlco2.tracker.energy.EnergySource;
 import io.mlco2.tracker.energy.SourceGroup;
-import io.mlco2.tracker.report.EmissionsCsv;
 import io.mlco2.tracker.report.ReportFiles;
 import io.mlco2.tracker.report.RunSummary;
-import io.mlco2.tracker.report.SummaryJson;
 
 import java.nio.file.Path;
 import java.time.Instant;
@@ -75,8 +73,8 @@ public final class Tracker implements RunContext {
         this.accumulators = List.copyOf(acc);
         this.sampler = new Sampler(this, accumulators, nanoClock, log);
         this.summaries = new RunSummaryBuilder(this, this.groups, nanoClock);
-        writers.add(new CoreWriter("summary json", log));
-        csv = new CoreWriter("emissions.csv", log);
+        writers.add(new CoreReport("summary json", log));
+        csv = new CoreReport("emissions.csv", log);
     }
 
     /** Starts sampling every {@code mlco2.interval} on a daemon thread. */
@@ -237,29 +235,5 @@ public final class Tracker implements RunContext {
         msb = (msb & ~0xF000L) | 0x4000L;                                   // version 4
         lsb = (lsb & 0x3FFFFFFFFFFFFFFFL) | 0x8000000000000000L;           // IETF variant
         return new UUID(msb, lsb).toString();
-    }
-
-    /**
-     * The two reports every run writes: the JSON summary, and {@code emissions.csv} after every other report. A class, not lambdas: on the
-     * agent's start-up path each lambda is a class the JDK spins at its first use (docs/PERFORMANCE.md, start-up).
-     */
-    private static final class CoreWriter implements ReportWriter {
-        private final String name;
-        private final Log log;
-
-        CoreWriter(String name, Log log) {
-            this.name = name;
-            this.log = log;
-        }
-
-        @Override
-        public String name() {
-            return name;
-        }
-
-        @Override
-        public Path write(RunSummary s, Path dir) throws Exception {
-            return name.equals("emissions.csv") ? EmissionsCsv.append(s, dir, log) : SummaryJson.write(s, dir);
-        }
     }
 }
