@@ -17,17 +17,25 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.stream.Stream;
 
 /**
  * Reads the reports of many runs or nodes: every {@code <run_id>.json} summary and {@code emissions.csv} under the
  * given folders (up to {@value #MAX_DEPTH} levels down, symbolic links not followed). In a folder, a run that has a
  * summary is taken from it (it names the host); the {@code emissions.csv} rows of other runs are taken as they are.
  * A file or row that is malformed or truncated is named in {@link Result#problems()} and skipped; the rest is read.
+ *
+ * <p>Reads are bounded: a {@code .json} over {@link #MAX_SUMMARY_BYTES} is not a summary of ours and is skipped
+ * unread, a CSV record over {@link #MAX_RECORD_CHARS} ends that file's reading; a folder that cannot be listed is one
+ * problem, not the end of the report. A file reached twice (the same folder given twice, a folder and its parent) is
+ * read once. A quoted field may hold a line break (the agent writes user text that way).
  */
 public final class ReportReader {
 
     static final int MAX_DEPTH = 4;
+    /** Our summaries are a few KB; a larger {@code .json} is someone else's (a data set) and is not parsed. */
+    static final long MAX_SUMMARY_BYTES = 1 << 20;
+    /** Our rows are under 2 KB; one record longer than this is not ours (a sparse or binary file). */
+    static final int MAX_RECORD_CHARS = 64 * 1024;
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /**
@@ -45,12 +53,16 @@ public final class ReportReader {
         List<NodeRun> runs = new ArrayList<>();
         List<String> problems = new ArrayList<>();
         int files = 0;
-        for (Path root : dirs) {
-            Map<Path, List<Path>> byFolder = new TreeMap<>();
-            try (Stream<Path> s = Files.walk(root, MAX_DEPTH)) {
-                s.filter(Files::isRegularFile).filter(ReportReader::isReport)
-                        .forEach(f -> byFolder.computeIfAbsent(f.getParent(), k -> new ArrayList<>()).add(f));
+        Set<Path> seen = new HashSet<>();
+        for (Path given : dirs) {
+            Path root = given;
+            try {
+                root = given.toRealPath();
+            } catch (IOException e) {
+                // Listed below, where its problem is reported.
             }
+            Map<Path, List<Path>> byFolder = new TreeMap<>();
+            collect(root, byFolder, seen, problems);
             for (Map.Entry<Path, List<Path>> e : byFolder.entrySet()) {
                 List<Path> list = e.getValue();
                 list.sort(null);
@@ -78,6 +90,31 @@ public final class ReportReader {
         return new Result(runs, problems, files);
     }
 
+    /** The report files under {@code root}, by folder; unreadable folders are problems; files seen before skipped. */
+    private static void collect(Path root, Map<Path, List<Path>> byFolder, Set<Path> seen, List<String> problems)
+            throws IOException {
+        if (!Files.isDirectory(root)) {
+            problems.add(root + ": not a folder; skipped");
+            return;
+        }
+        Files.walkFileTree(root, java.util.EnumSet.noneOf(java.nio.file.FileVisitOption.class), MAX_DEPTH,
+                new java.nio.file.SimpleFileVisitor<Path>() {
+                    @Override
+                    public java.nio.file.FileVisitResult visitFile(Path f, java.nio.file.attribute.BasicFileAttributes a) {
+                        if (a.isRegularFile() && isReport(f) && seen.add(f.toAbsolutePath().normalize())) {
+                            byFolder.computeIfAbsent(f.getParent(), k -> new ArrayList<>()).add(f);
+                        }
+                        return java.nio.file.FileVisitResult.CONTINUE;
+                    }
+
+                    @Override
+                    public java.nio.file.FileVisitResult visitFileFailed(Path f, IOException e) {
+                        problems.add(f + ": cannot be read (" + reason(e) + "); skipped");
+                        return java.nio.file.FileVisitResult.CONTINUE;
+                    }
+                });
+    }
+
     private static boolean isReport(Path f) {
         String n = f.getFileName().toString();
         return n.equals(EmissionsCsv.FILE_NAME) || (n.endsWith(".json") && !n.startsWith("."));
@@ -94,6 +131,10 @@ public final class ReportReader {
     }
 
     static NodeRun readSummary(Path f) throws IOException {
+        long size = Files.size(f);
+        if (size > MAX_SUMMARY_BYTES) {
+            throw new IOException(size + " bytes: not an mlco2 run summary (those are a few KB); not read");
+        }
         JsonNode n = JSON.readTree(f.toFile());
         if (n == null || !n.isObject() || !n.path("run_id").isTextual() || !n.path("energy_kwh").isObject()) {
             throw new IOException("not an mlco2 run summary (no run_id or energy_kwh)");
@@ -129,7 +170,7 @@ public final class ReportReader {
 
     static void readEmissionsCsv(Path f, Set<String> summarised, List<NodeRun> runs, List<String> problems) {
         try (BufferedReader r = Files.newBufferedReader(f, StandardCharsets.UTF_8)) {
-            String head = r.readLine();
+            String head = record(r, new int[] {0});
             if (head == null || !EmissionsCsv.HEADER_LINE.equals(head.replace("\uFEFF", "").trim())) {
                 problems.add(f + ": not an emissions.csv with CodeCarbon's header; file skipped");
                 return;
@@ -138,8 +179,9 @@ public final class ReportReader {
             String folder = f.getParent() == null ? "" : String.valueOf(f.getParent().getFileName());
             String line;
             int lineNo = 1;
-            while ((line = r.readLine()) != null) {
-                lineNo++;
+            int[] lines = {1};
+            while ((line = record(r, lines)) != null) {
+                lineNo = lines[0];
                 if (line.isBlank()) {
                     continue;
                 }
@@ -169,6 +211,39 @@ public final class ReportReader {
         } catch (IOException | RuntimeException e) {
             problems.add(f + ": " + reason(e));
         }
+    }
+
+    /**
+     * The next CSV record: a line, and the lines after it while a quoted field is open (user text may hold a line
+     * break). {@code lines[0]} is advanced to the record's last line. At most {@link #MAX_RECORD_CHARS} characters.
+     */
+    static String record(BufferedReader r, int[] lines) throws IOException {
+        StringBuilder b = new StringBuilder();
+        boolean quoted = false;
+        int c;
+        boolean any = false;
+        while ((c = r.read()) >= 0) {
+            any = true;
+            if (c == '"') {
+                quoted = !quoted; // a doubled quote toggles twice
+            } else if (c == '\n' && !quoted) {
+                lines[0]++;
+                int end = b.length() > 0 && b.charAt(b.length() - 1) == '\r' ? b.length() - 1 : b.length();
+                return b.substring(0, end);
+            } else if (c == '\n') {
+                lines[0]++;
+            }
+            if (b.length() >= MAX_RECORD_CHARS) {
+                throw new IOException("line " + (lines[0] + 1) + " is longer than " + MAX_RECORD_CHARS
+                        + " characters: not an emissions.csv of ours from there on; rest of the file skipped");
+            }
+            b.append((char) c);
+        }
+        if (!any) {
+            return null;
+        }
+        lines[0]++;
+        return b.toString();
     }
 
     /** Undoes {@link Csv#userText}'s protection of a leading formula character. */
