@@ -152,7 +152,7 @@ public final class CarbonIntensities {
     public Mitigation mitigation(GridIntensity where, double energyKwh) {
         if (where.fallback()) {
             return new Mitigation("No region was given, so the world average (" + grams(where.gramsPerKwh())
-                    + " gCO2e/kWh) was used; set mlco2.region to rank the run's location.", "", Double.NaN,
+                    + " gCO2eq/kWh) was used; set mlco2.region to rank the run's location.", "", Double.NaN,
                     Double.NaN, 0, 0);
         }
         Optional<Place> place = place(where);
@@ -173,7 +173,7 @@ public final class CarbonIntensities {
                 rank++;
             }
         }
-        String ranked = where.region() + " (" + grams(where.gramsPerKwh()) + " gCO2e/kWh) ranks " + ordinal(rank)
+        String ranked = where.region() + " (" + grams(where.gramsPerKwh()) + " gCO2eq/kWh) ranks " + ordinal(rank)
                 + " cleanest of " + peers.size() + " bundled "
                 + (kind == RegionKind.CLOUD ? where.cloudProvider() + " regions" : kind.plural());
         if (kind != RegionKind.CLOUD) {
@@ -187,7 +187,7 @@ public final class CarbonIntensities {
                     cleanest.gramsPerKwh(), thereKg, rank, peers.size());
         }
         String text = ranked + "; in " + cleanest.region() + " (" + grams(cleanest.gramsPerKwh())
-                + " gCO2e/kWh) the same " + Fmt.general(energyKwh, 3) + " kWh would have emitted "
+                + " gCO2eq/kWh) the same " + Fmt.general(energyKwh, 3) + " kWh would have emitted "
                 + kg(thereKg) + " kgCO2e instead of " + kg(hereKg) + " kg.";
         return new Mitigation(text, cleanest.region(), cleanest.gramsPerKwh(), thereKg, rank, peers.size());
     }

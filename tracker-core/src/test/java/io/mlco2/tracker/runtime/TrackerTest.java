@@ -158,6 +158,19 @@ class TrackerTest {
         }
     }
 
+    /** Issue 19: the summary line spelled the unit two ways (gCO2eq/kWh, and gCO2e/kWh in the region's ranking). */
+    @Test
+    void theSummaryLineSpellsTheIntensityUnitOneWay(@TempDir Path out) {
+        Tracker t = tracker(out, List.of(new Fake(Component.CPU, "cpu", Method.CPU_LOAD_MODEL, 10, 50, clock, null)), "");
+        t.sample();
+        clock.addAndGet(S);
+        t.stop();
+        String line = err.toString().lines().filter(l -> l.startsWith("[mlco2] run run-1")).findFirst().orElseThrow();
+        assertTrue(line.contains("ranks"), "the region's ranking is in the line: " + line);
+        assertEquals(2, line.split("gCO2eq/kWh", -1).length - 1, line);
+        assertFalse(line.contains("gCO2e/"), line);
+    }
+
     @Test
     void timesComeFromTheMonotonicClockSoAWallClockJumpChangesNothing(@TempDir Path out) {
         // The tracker reads the wall clock once, at start; everything after is monotonic. A wall clock set back
