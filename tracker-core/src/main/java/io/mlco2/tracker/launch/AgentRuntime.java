@@ -28,8 +28,6 @@ public final class AgentRuntime {
     /** Longest the exit hook waits, after the reports, for the agent's last lines to reach stderr. */
     static final Duration STDERR_FLUSH_AT_EXIT = Duration.ofSeconds(1);
 
-    private static volatile Instrumentation instrumentation;
-    private static volatile Tracker current;
 
     private AgentRuntime() {
     }
@@ -47,7 +45,6 @@ public final class AgentRuntime {
     public static Runnable start(String agentArgs, Instrumentation inst, long startNanos, long startEpochMillis) {
         Log log = Log.get();
         try {
-            instrumentation = inst;
             Config config = Config.load(agentArgs, log);
             log.threshold(Log.Level.valueOf(config.get(Config.LOG_LEVEL).toUpperCase(Locale.ROOT)));
             if (!config.get(Config.ENABLED)) {
@@ -70,7 +67,6 @@ public final class AgentRuntime {
                         Tracker tracker = SourceDiscovery.create(config, log, startNanos, Instant.ofEpochMilli(startEpochMillis), exiting);
                         Extensions.install(tracker, inst);
                         tracker.start();
-                        current = tracker;
                         log.debug("tracking run " + tracker.runId() + " every " + config.get(Config.INTERVAL));
                         ready.complete(tracker);
                     } catch (Throwable t) {
@@ -148,14 +144,5 @@ public final class AgentRuntime {
             log.error("the reports were not written within mlco2.shutdown.timeout=" + timeout.toMillis()
                     + "ms (a hung native call?); exiting without them");
         }
-    }
-
-    /** The running tracker, or {@code null}. For extensions (epochs, phases). */
-    public static Tracker current() {
-        return current;
-    }
-
-    public static Instrumentation instrumentation() {
-        return instrumentation;
     }
 }
