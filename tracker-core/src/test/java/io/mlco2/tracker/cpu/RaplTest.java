@@ -45,7 +45,11 @@ class RaplTest {
         Rapl r = Rapl.discover(twoSocketServer(root));
         assertNull(r.problem());
         assertEquals(List.of("package-0", "package-1"), r.packages().stream().map(RaplZone::name).toList());
-        assertEquals(2, r.dram().size());
+        assertEquals(List.of("dram", "dram"), r.dram().stream().map(RaplZone::name).toList(), "not core, not psys");
+        assertEquals(List.of(root.resolve("intel-rapl:0/intel-rapl:0:1"), root.resolve("intel-rapl:1/intel-rapl:1:0")),
+                r.dram().stream().map(RaplZone::dir).toList());
+        assertEquals(List.of(root.resolve("intel-rapl:0"), root.resolve("intel-rapl:1")),
+                r.packages().stream().map(RaplZone::dir).toList());
         assertEquals(RANGE_UJ / 1e6, r.packages().get(0).maxEnergyRangeJoules(), 1e-9);
     }
 
