@@ -215,4 +215,62 @@ class NvmlGpuSourceTest {
         assertFalse(s.sharedWithOtherProcesses());
         assertEquals(1.0, s.thisProcessShare());
     }
+
+    @Test
+    void thisJvmsShareIsWeightedByTheEnergyOfEachInterval() throws NvmlException {
+        when(device.computeRunningProcesses()).thenReturn(List.of(new ProcessInfo(4242, 1, -1, -1),
+                new ProcessInfo(77, 1, -1, -1)));
+        // SM utilisation of this JVM (4242) and the other process at each counter read (every sample here)
+        int[][] sm = {{60, 20}, {60, 20}, {10, 30}};
+        // instant power (W) at each sample; the probe reads the field once before
+        long[] watts = {500, 500, 100};
+        long[] at = {0, 1000 * MS, 4000 * MS};
+        when(device.processUtilization(anyLong())).thenReturn(
+                List.of(new ProcessUtilization(4242, 1, sm[0][0], 0, 0, 0), new ProcessUtilization(77, 1, sm[0][1], 0, 0, 0)),
+                List.of(new ProcessUtilization(4242, 2, sm[1][0], 0, 0, 0), new ProcessUtilization(77, 2, sm[1][1], 0, 0, 0)),
+                List.of(new ProcessUtilization(4242, 3, sm[2][0], 0, 0, 0), new ProcessUtilization(77, 3, sm[2][1], 0, 0, 0)));
+        when(device.fieldValues(anyInt())).thenReturn(
+                List.of(new FieldValue(186, NvmlReturn.SUCCESS, 0, 1000 * watts[0])),
+                List.of(new FieldValue(186, NvmlReturn.SUCCESS, 0, 1000 * watts[0])),
+                List.of(new FieldValue(186, NvmlReturn.SUCCESS, 0, 1000 * watts[1])),
+                List.of(new FieldValue(186, NvmlReturn.SUCCESS, 0, 1000 * watts[2])));
+        NvmlGpuSource s = open(Duration.ZERO);
+        double weight = 0;
+        double weighted = 0;
+        for (int i = 0; i < at.length; i++) {
+            s.read(at[i]);
+            double share = (double) sm[i][0] / (sm[i][0] + sm[i][1]);
+            if (i > 0) { // the interval ending at this read is weighted by its energy, at the share seen at its end
+                double joules = watts[i] * ((at[i] - at[i - 1]) / 1e9);
+                weight += joules;
+                weighted += joules * share;
+            }
+            assertEquals(weight > 0 ? weighted / weight : share, s.thisProcessShare(), 1e-12, "after read " + i);
+        }
+        // 500 J at 0.75, then 300 J at 0.25
+        assertEquals((500 * 0.75 + 300 * 0.25) / 800, s.thisProcessShare(), 1e-12);
+    }
+
+    @Test
+    void aSharedGpuWhereThisJvmRunsNothingGivesItNoShare() throws NvmlException {
+        when(device.computeRunningProcesses()).thenReturn(List.of(new ProcessInfo(77, 1, -1, -1)));
+        when(device.processUtilization(anyLong())).thenReturn(List.of());
+        NvmlGpuSource s = open(Duration.ZERO);
+        s.read(0);
+        s.read(1000 * MS);
+        assertTrue(s.sharedWithOtherProcesses());
+        assertEquals(0.0, s.thisProcessShare(), 0.0);
+    }
+
+    @Test
+    void anIdleSharedGpuIsSplitEvenlyBetweenItsProcesses() throws NvmlException {
+        when(device.computeRunningProcesses()).thenReturn(List.of(new ProcessInfo(4242, 1, -1, -1),
+                new ProcessInfo(77, 1, -1, -1), new ProcessInfo(78, 1, -1, -1), new ProcessInfo(79, 1, -1, -1)));
+        when(device.processUtilization(anyLong())).thenReturn(List.of());
+        NvmlGpuSource s = open(Duration.ZERO);
+        s.read(0);
+        s.read(1000 * MS);
+        assertEquals(1.0 / 4, s.thisProcessShare(), 1e-12);
+        assertTrue(log().contains("also used by 3 other process"), log());
+    }
 }
