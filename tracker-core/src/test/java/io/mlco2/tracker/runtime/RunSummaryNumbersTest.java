@@ -128,5 +128,17 @@ class RunSummaryNumbersTest {
         double kwh = (cpuW + gpu0W + gpu1W + ramW) * seconds / 3.6e6;
         assertEquals(kwh, Double.parseDouble(col.get("energy_consumed")), 1e-12);
         assertEquals(kwh * 100 / 1000 / seconds, Double.parseDouble(col.get("emissions_rate")), 1e-15);
+
+        com.fasterxml.jackson.databind.JsonNode j = new com.fasterxml.jackson.databind.ObjectMapper()
+                .readTree(out.resolve("run-n.json").toFile());
+        assertEquals(cpuW, j.get("mean_power_w").get("cpu").asDouble(), 1e-9);
+        assertEquals(gpu0W + gpu1W, j.get("mean_power_w").get("gpu").asDouble(), 1e-9);
+        assertEquals(2, j.get("hardware").get("gpu_count").asInt());
+        assertEquals(kwh, j.get("energy_kwh").get("total").asDouble(), 1e-12);
+        // the calculator's estimate: TDP (2 x each source's power here, memory excluded) x hours
+        double estimateKwh = 2 * (cpuW + gpu0W + gpu1W) * seconds / 3.6e6;
+        assertEquals(estimateKwh, j.get("tdp_estimate").get("energy_kwh").asDouble(), 1e-12);
+        assertEquals((cpuW + gpu0W + gpu1W) * seconds / 3.6e6 / estimateKwh,
+                j.get("measured_over_estimate").asDouble(), 1e-12);
     }
 }
