@@ -141,4 +141,31 @@ class RunSummaryNumbersTest {
         assertEquals((cpuW + gpu0W + gpu1W) * seconds / 3.6e6 / estimateKwh,
                 j.get("measured_over_estimate").asDouble(), 1e-12);
     }
+
+    @Test
+    void aRunWithoutGpusLeavesTheGpuColumnsEmpty(@TempDir Path out) throws Exception {
+        Config config = Config.load("output.dir=" + out + ";project-name=t;run-id=run-c;report.html=false",
+                Map.of(), Map.of(), log);
+        GridIntensity g = new GridIntensity("FR", "France", "France", "FRA", "", "", "", 100, "test", false);
+        HostInfo host = new HostInfo("Fake CPU", 1, 4, 16_000_000_000L, "Linux", "h", null);
+        Tracker t = new Tracker(config, log, host, g, List.of(new Source(Component.CPU, "cpu", 10, 0.5)), null,
+                clock::get, clock.get(), Instant.EPOCH, List.of());
+        t.sample();
+        clock.addAndGet(S);
+        t.sample();
+        RunSummary s = t.stop();
+        assertEquals(0, s.gpuCount());
+        List<String> lines = Files.readAllLines(out.resolve("emissions.csv"));
+        String[] header = lines.get(0).split(",", -1);
+        String[] row = lines.get(1).split(",", -1);
+        Map<String, String> col = new HashMap<>();
+        for (int i = 0; i < header.length; i++) {
+            col.put(header[i], row[i]);
+        }
+        assertEquals("", col.get("gpu_count"));
+        assertEquals("", col.get("gpu_model"));
+        assertEquals("", col.get("gpu_utilization_percent"));
+        assertEquals("N", col.get("on_cloud"), "FR is a country, not a cloud region");
+        assertEquals(50.0, Double.parseDouble(col.get("cpu_utilization_percent")), 1e-9);
+    }
 }

@@ -133,6 +133,7 @@ class ReportReaderTest {
         assertEquals(List.of("zero", "ok"), r.runs().stream().map(NodeRun::runId).toList(), p.toString());
         assertEquals(7, p.size(), p.toString());
         assertTrue(p.stream().anyMatch(l -> l.contains("truncated.json: not valid JSON (truncated?)")), p.toString());
+        assertTrue(p.stream().noneMatch(l -> l.contains("\n")), "one line each: " + p);
         assertTrue(p.stream().anyMatch(l -> l.endsWith("other.json: not an mlco2 run summary (no run_id or energy_kwh)")), p.toString());
         assertTrue(p.stream().anyMatch(l -> l.endsWith("negative.json: field cpu is negative")), p.toString());
         assertTrue(p.stream().anyMatch(l -> l.endsWith("text.json: field ram missing or not a number")), p.toString());
