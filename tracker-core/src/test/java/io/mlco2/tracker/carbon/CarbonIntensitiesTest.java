@@ -249,4 +249,10 @@ class CarbonIntensitiesTest {
         }
         return pue;
     }
+
+    @Test
+    void aNameFarFromEveryRegionGetsNoSuggestion() {
+        // ten letters allow an edit distance of 10 / 3 = 3; no bundled region is that close to this
+        assertEquals(List.of(), ci.suggestions("qqqqqqqqqq"));
+    }
 }

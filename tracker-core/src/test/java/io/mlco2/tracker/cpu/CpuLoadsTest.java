@@ -130,4 +130,22 @@ class CpuLoadsTest {
         double v = p.sinceLastCall(System.nanoTime());
         assertTrue(v >= 0 && v <= 1, "process " + v);
     }
+
+    @Test
+    void cpuTimeWithoutWallTimeIsUnknownNotFull() {
+        long[] cpuNanos = {0};
+        CpuLoad load = CpuLoads.process(() -> cpuNanos[0], 2, 0);
+        load.sinceLastCall(S);
+        cpuNanos[0] = S;
+        assertTrue(Double.isNaN(load.sinceLastCall(S)), "no wall time passed");
+    }
+
+    @Test
+    void oshiTicksOfAnotherLengthThanBeforeAreUnknown() {
+        CentralProcessor cpu = mock(CentralProcessor.class);
+        when(cpu.getSystemCpuLoadTicks()).thenReturn(new long[] {1, 0, 1, 8, 0, 0, 0}, new long[] {2, 0, 2, 9, 0, 0, 0, 0});
+        CpuLoad load = CpuLoads.machine(() -> cpu, null, 2, 0);
+        load.sinceLastCall(S);
+        assertTrue(Double.isNaN(load.sinceLastCall(2 * S)));
+    }
 }

@@ -422,4 +422,23 @@ class NvmlGpuSourceTest {
         assertSame(Reading.FAILED, s.read(0));
         assertTrue(s.lost());
     }
+
+    @Test
+    void aZeroPowerLimitIsNoTdp() throws NvmlException {
+        when(device.name()).thenReturn("NVIDIA Imaginary X9");
+        when(device.powerManagementLimitMilliwatts()).thenReturn(0L);
+        when(device.defaultPowerLimitMilliwatts()).thenReturn(0L);
+        NvmlGpuSource s = open(Duration.ofSeconds(1));
+        assertTrue(Double.isNaN(s.tdpWatts()));
+        assertEquals("unknown", s.tdpSource());
+    }
+
+    @Test
+    void processQueriesThatAreNotSupportedAreTurnedOff() throws NvmlException {
+        when(device.computeRunningProcesses()).thenThrow(nvml(NvmlReturn.NOT_SUPPORTED));
+        NvmlGpuSource s = open(Duration.ZERO);
+        s.read(0);
+        s.read(1000 * MS);
+        verify(device, times(1)).computeRunningProcesses();
+    }
 }

@@ -85,6 +85,7 @@ class RunSummaryNumbersTest {
         GridIntensity g = new GridIntensity("FR", "France", "France", "FRA", "", "", "", 100, "test", false);
         HostInfo host = new HostInfo("Fake CPU", 1, 4, 16_000_000_000L, "Linux", "h", null);
         Tracker t = new Tracker(config, log, host, g, sources, null, clock::get, clock.get(), Instant.EPOCH, List.of());
+        t.addSection("forecast", () -> Map.of("planned_epochs", 7));
         for (int i = 0; i <= seconds; i++) {
             t.sample();
             clock.addAndGet(S);
@@ -122,6 +123,7 @@ class RunSummaryNumbersTest {
         assertEquals(gpu0W + gpu1W, Double.parseDouble(col.get("gpu_power")), 1e-9);
         assertEquals(ramW, Double.parseDouble(col.get("ram_power")), 1e-9);
         assertEquals("2", col.get("gpu_count"));
+        assertEquals("Fake gpu", col.get("gpu_model"));
         assertEquals(cpuUtil * 100, Double.parseDouble(col.get("cpu_utilization_percent")), 1e-9);
         assertEquals((gpu0Util + gpu1Util) / 2 * 100, Double.parseDouble(col.get("gpu_utilization_percent")), 1e-9);
         assertEquals(ramUtil * 100, Double.parseDouble(col.get("ram_utilization_percent")), 1e-9);
@@ -134,6 +136,7 @@ class RunSummaryNumbersTest {
         assertEquals(cpuW, j.get("mean_power_w").get("cpu").asDouble(), 1e-9);
         assertEquals(gpu0W + gpu1W, j.get("mean_power_w").get("gpu").asDouble(), 1e-9);
         assertEquals(2, j.get("hardware").get("gpu_count").asInt());
+        assertEquals(7, j.get("forecast").get("planned_epochs").asInt(), "sections added by other parts are written");
         assertEquals(kwh, j.get("energy_kwh").get("total").asDouble(), 1e-12);
         // the calculator's estimate: TDP (2 x each source's power here, memory excluded) x hours
         double estimateKwh = 2 * (cpuW + gpu0W + gpu1W) * seconds / 3.6e6;
