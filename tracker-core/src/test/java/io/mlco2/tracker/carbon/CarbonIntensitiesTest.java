@@ -162,6 +162,12 @@ class CarbonIntensitiesTest {
         assertEquals(cleaner + 1, m.rank());
         assertEquals(aws.size(), m.rankOutOf());
         assertTrue(m.text().contains("aws:" + cleanest.get("region")), m.text());
+        // the figures in the sentence: the cleanest region's intensity, and 12.5 kWh there and here, 3 digits
+        double there = Double.parseDouble(cleanest.get("impact"));
+        String g = there == Math.rint(there) ? String.valueOf((long) there) : String.format(Locale.ROOT, "%.1f", there);
+        assertTrue(m.text().contains("(" + g + " gCO2e/kWh) the same 12.5 kWh would have emitted "
+                + String.format(Locale.ROOT, "%.3g", 12.5 * there / 1000) + " kgCO2e instead of "
+                + String.format(Locale.ROOT, "%.3g", 12.5 * here / 1000) + " kg."), m.text());
     }
 
     @Test
@@ -243,5 +249,11 @@ class CarbonIntensitiesTest {
             pue.put(JsonReader.text(p, "provider"), JsonReader.number(p, "pue"));
         }
         return pue;
+    }
+
+    @Test
+    void aNameFarFromEveryRegionGetsNoSuggestion() {
+        // ten letters allow an edit distance of 10 / 3 = 3; no bundled region is that close to this
+        assertEquals(List.of(), ci.suggestions("qqqqqqqqqq"));
     }
 }

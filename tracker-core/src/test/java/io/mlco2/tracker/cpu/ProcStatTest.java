@@ -80,4 +80,24 @@ class ProcStatTest {
             }
         }
     }
+
+    @Test
+    void bytesLeftFromALongerEarlierReadAreNotParsed(@TempDir Path dir) throws Exception {
+        Path f = Files.writeString(dir.resolve("stat"), "cpu  10 20 30 40 50 60 70 80 90 99\n");
+        try (ProcStat p = ProcStat.open(f)) {
+            long[] t = new long[ProcStat.TICKS];
+            assertTrue(p.read(t));
+            Files.writeString(f, "cpu  1 2 3 4"); // shorter, no newline: the buffer still holds the old digits after it
+            assertTrue(p.read(t));
+            assertArrayEquals(new long[] {1, 2, 3, 4, 0, 0, 0, 0}, t, "an old kernel's four fields, the rest zero");
+            Files.writeString(f, "cpu  1 2 3");
+            assertFalse(p.read(t), "user, nice, system and idle at least");
+            Files.writeString(f, "cpu ");
+            assertFalse(p.read(t));
+            Files.writeString(f, "cpu  7");
+            assertFalse(p.read(t));
+            Files.writeString(f, "cpu0 1 2 3 4 5\n");
+            assertFalse(p.read(t), "not the aggregate line");
+        }
+    }
 }

@@ -45,7 +45,11 @@ class RaplTest {
         Rapl r = Rapl.discover(twoSocketServer(root));
         assertNull(r.problem());
         assertEquals(List.of("package-0", "package-1"), r.packages().stream().map(RaplZone::name).toList());
-        assertEquals(2, r.dram().size());
+        assertEquals(List.of("dram", "dram"), r.dram().stream().map(RaplZone::name).toList(), "not core, not psys");
+        assertEquals(List.of(root.resolve("intel-rapl:0/intel-rapl:0:1"), root.resolve("intel-rapl:1/intel-rapl:1:0")),
+                r.dram().stream().map(RaplZone::dir).toList());
+        assertEquals(List.of(root.resolve("intel-rapl:0"), root.resolve("intel-rapl:1")),
+                r.packages().stream().map(RaplZone::dir).toList());
         assertEquals(RANGE_UJ / 1e6, r.packages().get(0).maxEnergyRangeJoules(), 1e-9);
     }
 
@@ -94,5 +98,55 @@ class RaplTest {
         Rapl r = Rapl.discover(root.resolve("absent"));
         assertFalse(r.usable());
         assertTrue(r.problem().contains("no powercap tree"), r.problem());
+    }
+
+    @Test
+    void aZoneAsASourceDescribesItself(@TempDir Path root) throws IOException {
+        Rapl r = Rapl.discover(twoSocketServer(root));
+        RaplSource cpu = new RaplSource(r.packages().get(1), Component.CPU, "Xeon", 150, "cpu table");
+        assertEquals(Component.CPU, cpu.component());
+        assertEquals("package-1", cpu.deviceId());
+        assertEquals(io.mlco2.tracker.energy.Method.RAPL, cpu.method());
+        assertEquals("Xeon", cpu.hardwareName());
+        assertEquals(150.0, cpu.tdpWatts(), 0.0);
+        assertEquals("cpu table", cpu.tdpSource());
+        assertEquals(2.0, cpu.read(0).counterJoules(), 1e-12, "2,000,000 uJ");
+        assertEquals(RANGE_UJ / 1e6, cpu.read(0).counterRangeJoules(), 1e-9);
+        RaplSource ram = new RaplSource(r.dram().get(1), Component.RAM, "", Double.NaN, "");
+        assertEquals(Component.RAM, ram.component());
+        assertEquals("dram@intel-rapl:1:0", ram.deviceId(), "two dram zones share a name: the folder tells them apart");
+    }
+
+    @Test
+    void onlyIntelRaplFoldersAreZones(@TempDir Path root) throws IOException {
+        zone(root, "intel-rapl:0", "package-0", 1_000_000);
+        zone(root, "intel-rapl-mmio:0", "package-0", 5_000_000);
+        zone(root, "intel-rapl:0/other:0", "dram", 5_000_000);
+        Rapl r = Rapl.discover(root);
+        assertEquals(List.of(root.resolve("intel-rapl:0")), r.packages().stream().map(RaplZone::dir).toList());
+        assertEquals(List.of(), r.dram());
+    }
+
+    @Test
+    void permissionDeniedOnSeveralZonesCountsTheOthers(@TempDir Path root) throws IOException {
+        twoSocketServer(root);
+        Rapl r = Rapl.discover(root, f -> {
+            if (f.getFileName().toString().equals("energy_uj")) {
+                throw new AccessDeniedException(f.toString());
+            }
+            return Files.readAllBytes(f);
+        });
+        // package-0, its dram, package-1, its dram: the first named, 3 more
+        assertTrue(r.problem().contains("intel-rapl:0/energy_uj and 3 more is readable by root only"), r.problem());
+        Rapl one = Rapl.discover(root, f -> {
+            if (f.toString().endsWith("intel-rapl:1/energy_uj")) {
+                throw new AccessDeniedException(f.toString());
+            }
+            if (f.getFileName().toString().equals("energy_uj") && !f.toString().contains("intel-rapl:1")) {
+                throw new java.nio.file.NoSuchFileException(f.toString());
+            }
+            return Files.readAllBytes(f);
+        });
+        assertTrue(one.problem().contains("intel-rapl:1/energy_uj is readable by root only"), one.problem());
     }
 }

@@ -6,11 +6,13 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class EnergyAccumulatorTest {
 
     /** A source that answers from a queue of readings. */
-    static final class Scripted implements EnergySource {
+    static class Scripted implements EnergySource {
         final Deque<Reading> readings = new ArrayDeque<>();
 
         @Override
@@ -111,5 +113,124 @@ class EnergyAccumulatorTest {
         assertEquals(10, a.energyJoules(), 1e-9);
         assertEquals(2, a.failedReads());
         assertEquals(4, a.samples());
+    }
+
+    @Test
+    void anUnchangedCounterAddsNothing() {
+        Scripted s = new Scripted();
+        double range = 262143.328850;
+        s.readings.add(Reading.counter(1000, range, Double.NaN, Double.NaN));
+        s.readings.add(Reading.counter(1000, range, Double.NaN, Double.NaN));
+        s.readings.add(Reading.counter(1000, range, Double.NaN, Double.NaN));
+        EnergyAccumulator a = new EnergyAccumulator(s);
+        a.sample(0);
+        a.sample(S);
+        a.sample(2 * S);
+        assertEquals(0.0, a.energyJoules(), 0.0, "an idle zone is not a wrap");
+        assertEquals(0.0, a.powerWatts(), 0.0);
+    }
+
+    @Test
+    void aCounterThatGoesBackWithoutARangeWasResetAndAddsNothing() {
+        Scripted s = new Scripted();
+        s.readings.add(Reading.counter(500, Double.POSITIVE_INFINITY, Double.NaN, Double.NaN));
+        s.readings.add(Reading.counter(20, Double.POSITIVE_INFINITY, Double.NaN, Double.NaN));
+        s.readings.add(Reading.counter(50, Double.POSITIVE_INFINITY, Double.NaN, Double.NaN));
+        EnergyAccumulator a = new EnergyAccumulator(s);
+        a.sample(0);
+        a.sample(S);
+        assertEquals(0.0, a.energyJoules(), 0.0);
+        a.sample(2 * S);
+        assertEquals(30.0, a.energyJoules(), 1e-9, "counting resumes from the reset value");
+    }
+
+    @Test
+    void twoCounterReadingsAtTheSameInstantLeaveThePowerAsItWas() {
+        Scripted s = new Scripted();
+        s.readings.add(Reading.counter(0, Double.POSITIVE_INFINITY, Double.NaN, Double.NaN));
+        s.readings.add(Reading.counter(40, Double.POSITIVE_INFINITY, Double.NaN, Double.NaN));
+        s.readings.add(Reading.counter(45, Double.POSITIVE_INFINITY, Double.NaN, Double.NaN));
+        EnergyAccumulator a = new EnergyAccumulator(s);
+        a.sample(0);
+        a.sample(2 * S);
+        a.sample(2 * S);
+        assertEquals(45.0, a.energyJoules(), 1e-9);
+        assertEquals(20.0, a.powerWatts(), 1e-9, "40 J over 2 s; no division by a zero interval");
+    }
+
+    @Test
+    void primingStartsThePowerIntegralAtTheRunsStart() {
+        Scripted s = new Scripted();
+        s.readings.add(Reading.power(100, Double.NaN));
+        s.readings.add(Reading.power(50, Double.NaN));
+        EnergyAccumulator a = new EnergyAccumulator(s);
+        a.prime(0);
+        a.prime(S); // only the first prime counts
+        a.sample(2 * S);
+        assertEquals(100.0 * 2, a.energyJoules(), 1e-9, "the first reading's power over the 2 s since the start");
+        a.sample(3 * S);
+        assertEquals(100.0 * 2 + (100 + 50) / 2.0 * 1, a.energyJoules(), 1e-9);
+    }
+
+    @Test
+    void withoutPrimingTheFirstReadingOnlySetsTheBaseline() {
+        Scripted s = new Scripted();
+        s.readings.add(Reading.power(100, Double.NaN));
+        EnergyAccumulator a = new EnergyAccumulator(s);
+        a.sample(5 * S);
+        assertEquals(0.0, a.energyJoules(), 0.0);
+        assertEquals(100.0, a.powerWatts(), 0.0);
+    }
+
+    @Test
+    void aFailedReadInTheMiddleIsBridgedByTheNextReading() {
+        Scripted s = new Scripted();
+        s.readings.add(Reading.power(10, Double.NaN));
+        s.readings.add(Reading.FAILED);
+        s.readings.add(Reading.power(30, Double.NaN));
+        EnergyAccumulator a = new EnergyAccumulator(s);
+        a.sample(0);
+        a.sample(S);
+        a.sample(2 * S);
+        assertEquals((10 + 30) / 2.0 * 2, a.energyJoules(), 1e-9);
+        assertEquals(1, a.failedReads());
+        assertEquals(30.0, a.powerWatts(), 0.0);
+    }
+
+    @Test
+    void utilisationIsTheLastReadingsAndTheMeanSkipsUnknownOnes() {
+        Scripted s = new Scripted();
+        EnergyAccumulator a = new EnergyAccumulator(s);
+        assertTrue(Double.isNaN(a.meanUtilization()));
+        assertTrue(Double.isNaN(a.utilization()));
+        assertTrue(Double.isNaN(a.powerWatts()));
+        s.readings.add(Reading.power(10, 0.2));
+        s.readings.add(Reading.power(10, Double.NaN));
+        s.readings.add(Reading.power(10, 0.6));
+        a.sample(0);
+        a.sample(S);
+        assertTrue(Double.isNaN(a.utilization()));
+        assertEquals(0.2, a.meanUtilization(), 1e-12);
+        a.sample(2 * S);
+        assertEquals(0.6, a.utilization(), 0.0);
+        assertEquals((0.2 + 0.6) / 2, a.meanUtilization(), 1e-12);
+        assertSame(s, a.source());
+    }
+
+    @Test
+    void theMethodFollowsTheSourceAfterEachSample() {
+        Method[] method = {Method.NVML_ENERGY_COUNTER};
+        Scripted s = new Scripted() {
+            @Override
+            public Method method() {
+                return method[0];
+            }
+        };
+        EnergyAccumulator a = new EnergyAccumulator(s);
+        assertSame(Method.NVML_ENERGY_COUNTER, a.method());
+        s.readings.add(Reading.power(10, Double.NaN));
+        method[0] = Method.NVML_POWER;
+        a.sample(0);
+        assertSame(Method.NVML_POWER, a.method());
     }
 }

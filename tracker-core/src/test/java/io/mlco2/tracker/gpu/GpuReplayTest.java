@@ -11,6 +11,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 
@@ -100,5 +101,38 @@ class GpuReplayTest {
         assertEquals(2, rc);
         assertTrue(err.toString(StandardCharsets.UTF_8).contains("t_ns"));
         java.nio.file.Files.delete(bad);
+    }
+
+    @Test
+    void thePhasesSpanTheTraceAndAddUpToTheTotal() throws Exception {
+        GpuReplay.Result r = GpuReplay.run(GpuSupportTest.h200Trace(), Duration.ofSeconds(1), Duration.ofSeconds(1), log);
+        io.mlco2.nvml.TraceNvml t = io.mlco2.nvml.TraceNvml.read(GpuSupportTest.h200Trace(), () -> 0L,
+                io.mlco2.nvml.TraceNvml.Options.defaults());
+        List<io.mlco2.nvml.TraceNvml.Phase> phases = t.phases();
+        double span = 0;
+        double counter = 0;
+        double measured = 0;
+        double power = 0;
+        double usage = 0;
+        for (int i = 0; i < phases.size(); i++) {
+            GpuReplay.Window w = r.phases().get(i);
+            long end = i + 1 < phases.size() ? phases.get(i + 1).startNanos() : t.endNanos();
+            assertEquals(phases.get(i).name(), w.name());
+            assertEquals((end - phases.get(i).startNanos()) / 1e9, w.spanSeconds(), 1e-9, w.name());
+            assertEquals((t.counterMillijoulesAt(end) - t.counterMillijoulesAt(phases.get(i).startNanos())) / 1000.0,
+                    w.counterJoules(), 1e-9, w.name());
+            assertEquals((w.measuredJoules() - w.counterJoules()) / w.counterJoules() * 100, w.errorPct(), 1e-9);
+            assertEquals((w.powerIntegratedJoules() - w.counterJoules()) / w.counterJoules() * 100, w.powerErrorPct(), 1e-9);
+            span += w.spanSeconds();
+            counter += w.counterJoules();
+            measured += w.measuredJoules();
+            power += w.powerIntegratedJoules();
+            usage += w.powerUsageIntegratedJoules();
+        }
+        assertEquals(span, r.total().spanSeconds(), 1e-9);
+        assertEquals(counter, r.total().counterJoules(), 1e-6);
+        assertEquals(measured, r.total().measuredJoules(), 1e-6);
+        assertEquals(power, r.total().powerIntegratedJoules(), 1e-6);
+        assertEquals(usage, r.total().powerUsageIntegratedJoules(), 1e-6);
     }
 }

@@ -48,4 +48,17 @@ class GpuSelectionTest {
     void anAmbiguousUuidPrefixSelectsNothing() {
         assertEquals(List.of(), GpuSelection.select(UUIDS, List.of("GPU-"), null).indices());
     }
+
+    @Test
+    void anIndexMustBeBelowTheCountAndMinusOneHidesAllWithoutANote() {
+        GpuSelection.Result past = GpuSelection.select(UUIDS, List.of(String.valueOf(UUIDS.size())), null);
+        assertEquals(List.of(), past.indices());
+        assertEquals(1, past.notes().size(), past.notes().toString());
+        assertEquals(List.of(UUIDS.size() - 1), GpuSelection.select(UUIDS, List.of(String.valueOf(UUIDS.size() - 1)), null).indices());
+        assertEquals(List.of(), GpuSelection.select(UUIDS, null, "-1").notes());
+        GpuSelection.Result unknown = GpuSelection.select(UUIDS, null, "1,GPU-zzzz,2");
+        assertEquals(List.of(1), unknown.indices());
+        assertEquals(1, unknown.notes().size());
+        assertTrue(unknown.notes().get(0).contains("'GPU-zzzz' names no GPU"), unknown.notes().toString());
+    }
 }

@@ -215,4 +215,230 @@ class NvmlGpuSourceTest {
         assertFalse(s.sharedWithOtherProcesses());
         assertEquals(1.0, s.thisProcessShare());
     }
+
+    @Test
+    void thisJvmsShareIsWeightedByTheEnergyOfEachInterval() throws NvmlException {
+        when(device.computeRunningProcesses()).thenReturn(List.of(new ProcessInfo(4242, 1, -1, -1),
+                new ProcessInfo(77, 1, -1, -1)));
+        // SM utilisation of this JVM (4242) and the other process at each counter read (every sample here)
+        int[][] sm = {{60, 20}, {60, 20}, {10, 30}};
+        // instant power (W) at each sample; the probe reads the field once before
+        long[] watts = {500, 500, 100};
+        long[] at = {0, 1000 * MS, 4000 * MS};
+        when(device.processUtilization(anyLong())).thenReturn(
+                List.of(new ProcessUtilization(4242, 1, sm[0][0], 0, 0, 0), new ProcessUtilization(77, 1, sm[0][1], 0, 0, 0)),
+                List.of(new ProcessUtilization(4242, 2, sm[1][0], 0, 0, 0), new ProcessUtilization(77, 2, sm[1][1], 0, 0, 0)),
+                List.of(new ProcessUtilization(4242, 3, sm[2][0], 0, 0, 0), new ProcessUtilization(77, 3, sm[2][1], 0, 0, 0)));
+        when(device.fieldValues(anyInt())).thenReturn(
+                List.of(new FieldValue(186, NvmlReturn.SUCCESS, 0, 1000 * watts[0])),
+                List.of(new FieldValue(186, NvmlReturn.SUCCESS, 0, 1000 * watts[0])),
+                List.of(new FieldValue(186, NvmlReturn.SUCCESS, 0, 1000 * watts[1])),
+                List.of(new FieldValue(186, NvmlReturn.SUCCESS, 0, 1000 * watts[2])));
+        NvmlGpuSource s = open(Duration.ZERO);
+        double weight = 0;
+        double weighted = 0;
+        for (int i = 0; i < at.length; i++) {
+            s.read(at[i]);
+            double share = (double) sm[i][0] / (sm[i][0] + sm[i][1]);
+            if (i > 0) { // the interval ending at this read is weighted by its energy, at the share seen at its end
+                double joules = watts[i] * ((at[i] - at[i - 1]) / 1e9);
+                weight += joules;
+                weighted += joules * share;
+            }
+            assertEquals(weight > 0 ? weighted / weight : share, s.thisProcessShare(), 1e-12, "after read " + i);
+        }
+        // 500 J at 0.75, then 300 J at 0.25
+        assertEquals((500 * 0.75 + 300 * 0.25) / 800, s.thisProcessShare(), 1e-12);
+    }
+
+    @Test
+    void aSharedGpuWhereThisJvmRunsNothingGivesItNoShare() throws NvmlException {
+        when(device.computeRunningProcesses()).thenReturn(List.of(new ProcessInfo(77, 1, -1, -1)));
+        when(device.processUtilization(anyLong())).thenReturn(List.of());
+        NvmlGpuSource s = open(Duration.ZERO);
+        s.read(0);
+        s.read(1000 * MS);
+        assertTrue(s.sharedWithOtherProcesses());
+        assertEquals(0.0, s.thisProcessShare(), 0.0);
+    }
+
+    @Test
+    void anIdleSharedGpuIsSplitEvenlyBetweenItsProcesses() throws NvmlException {
+        when(device.computeRunningProcesses()).thenReturn(List.of(new ProcessInfo(4242, 1, -1, -1),
+                new ProcessInfo(77, 1, -1, -1), new ProcessInfo(78, 1, -1, -1), new ProcessInfo(79, 1, -1, -1)));
+        when(device.processUtilization(anyLong())).thenReturn(List.of());
+        NvmlGpuSource s = open(Duration.ZERO);
+        s.read(0);
+        s.read(1000 * MS);
+        assertEquals(1.0 / 4, s.thisProcessShare(), 1e-12);
+        assertTrue(log().contains("also used by 3 other process"), log());
+    }
+
+    private static NvmlException nvml(NvmlReturn code) {
+        return new NvmlException("nvmlCall", code);
+    }
+
+    @Test
+    void describesTheDevice() {
+        NvmlGpuSource s = open(Duration.ofMillis(1500));
+        assertEquals("GPU-4e1393c6", s.uuid());
+        assertSame(GpuArchitecture.HOPPER, s.architecture());
+        assertEquals(1_500_000_000L, s.counterIntervalNanos());
+        assertFalse(s.lost());
+        assertEquals("nvml-field-186-power-instant", s.powerSignal().key());
+        assertEquals("GPU 0 NVIDIA H200 [nvml-energy-counter, power nvml-field-186-power-instant, tdp 700.0 W from "
+                + s.tdpSource() + "]", s.toString());
+    }
+
+    @Test
+    void aGpuLostAtTheProbeIsNeverRead() throws NvmlException {
+        when(device.totalEnergyMillijoules()).thenThrow(nvml(NvmlReturn.GPU_IS_LOST));
+        NvmlGpuSource s = open(Duration.ofSeconds(1));
+        assertTrue(s.lost());
+        assertSame(Reading.FAILED, s.read(0));
+        assertEquals(1, log().lines().filter(l -> l.contains("is lost")).count(), log());
+    }
+
+    @Test
+    void aGpuLostWhileReadingItsCounterKeepsItsEnergy() throws NvmlException {
+        NvmlGpuSource s = open(Duration.ZERO);
+        EnergyAccumulator acc = new EnergyAccumulator(s);
+        acc.sample(0);
+        energyMj += 5_000;
+        acc.sample(1000 * MS);
+        when(device.totalEnergyMillijoules()).thenThrow(nvml(NvmlReturn.GPU_IS_LOST));
+        acc.sample(2000 * MS);
+        assertTrue(s.lost());
+        assertEquals(5.0, acc.energyJoules(), 1e-9);
+        assertEquals(1, acc.failedReads());
+    }
+
+    @Test
+    void aLostFieldResultLosesTheGpu() throws NvmlException {
+        NvmlGpuSource s = open(Duration.ofSeconds(1));
+        when(device.fieldValues(anyInt())).thenReturn(List.of(new FieldValue(186, NvmlReturn.GPU_IS_LOST, 0, 0)));
+        assertSame(Reading.FAILED, s.read(0));
+        assertTrue(s.lost());
+    }
+
+    @Test
+    void anUnsupportedFieldResultSwitchesToPowerUsage() throws NvmlException {
+        NvmlGpuSource s = open(Duration.ofSeconds(1));
+        when(device.fieldValues(anyInt())).thenReturn(List.of(new FieldValue(186, NvmlReturn.NOT_SUPPORTED, 0, 0)));
+        Reading r = s.read(0);
+        assertEquals(480.0, r.powerWatts(), 1e-9, "this read already falls back to nvmlDeviceGetPowerUsage");
+        assertSame(NvmlGpuSource.PowerSignal.POWER_USAGE, s.powerSignal());
+        assertEquals("nvml-power-usage", s.powerSignal().key());
+    }
+
+    @Test
+    void aFailedFieldReadFallsBackToPowerUsageForThatReadOnly() throws NvmlException {
+        NvmlGpuSource s = open(Duration.ofSeconds(1));
+        when(device.fieldValues(anyInt())).thenThrow(nvml(NvmlReturn.TIMEOUT))
+                .thenReturn(List.of(new FieldValue(186, NvmlReturn.SUCCESS, 0, 350_000)));
+        assertEquals(480.0, s.read(0).powerWatts(), 1e-9);
+        assertSame(NvmlGpuSource.PowerSignal.INSTANT_FIELD, s.powerSignal());
+        assertEquals(350.0, s.read(1000 * MS).powerWatts(), 1e-9);
+    }
+
+    @Test
+    void aFieldReadThatLosesTheGpuStopsIt() throws NvmlException {
+        NvmlGpuSource s = open(Duration.ofSeconds(1));
+        when(device.fieldValues(anyInt())).thenThrow(nvml(NvmlReturn.GPU_IS_LOST));
+        assertSame(Reading.FAILED, s.read(0));
+        assertTrue(s.lost());
+    }
+
+    /** No counter and no field: energy from nvmlDeviceGetPowerUsage. */
+    private NvmlGpuSource powerUsageOnly() throws NvmlException {
+        when(device.totalEnergyMillijoules()).thenThrow(nvml(NvmlReturn.NOT_SUPPORTED));
+        when(device.fieldValues(anyInt())).thenThrow(nvml(NvmlReturn.NOT_SUPPORTED));
+        return open(Duration.ofSeconds(1));
+    }
+
+    @Test
+    void powerUsageThatIsNotSupportedLeavesNoMethod() throws NvmlException {
+        NvmlGpuSource s = powerUsageOnly();
+        when(device.powerUsageMilliwatts()).thenThrow(nvml(NvmlReturn.NOT_SUPPORTED));
+        Reading r = s.read(0);
+        assertTrue(Double.isNaN(r.powerWatts()));
+        assertSame(NvmlGpuSource.PowerSignal.NONE, s.powerSignal());
+        assertSame(Method.NONE, s.method());
+        assertTrue(Double.isNaN(s.read(1000 * MS).powerWatts()));
+        verify(device, times(1)).powerUsageMilliwatts();
+        assertEquals(1, log().lines().filter(l -> l.contains("power readings not supported")).count(), log());
+    }
+
+    @Test
+    void aFailedPowerUsageReadIsAGapAndALostOneStopsTheGpu() throws NvmlException {
+        NvmlGpuSource s = powerUsageOnly();
+        when(device.powerUsageMilliwatts()).thenThrow(nvml(NvmlReturn.TIMEOUT)).thenReturn(300_000L)
+                .thenThrow(nvml(NvmlReturn.GPU_IS_LOST));
+        assertTrue(Double.isNaN(s.read(0).powerWatts()));
+        assertFalse(s.lost());
+        assertEquals(300.0, s.read(1000 * MS).powerWatts(), 1e-9);
+        assertSame(Reading.FAILED, s.read(2000 * MS));
+        assertTrue(s.lost());
+        assertSame(Method.NVML_POWER, s.method());
+    }
+
+    @Test
+    void utilisationIsAProportionAndUnknownWhenUnsupported() throws NvmlException {
+        NvmlGpuSource s = open(Duration.ofSeconds(1));
+        when(device.utilization()).thenReturn(new Utilization(37, 0))
+                .thenThrow(nvml(NvmlReturn.TIMEOUT)).thenReturn(new Utilization(80, 0))
+                .thenThrow(nvml(NvmlReturn.NOT_SUPPORTED));
+        assertEquals(0.37, s.read(0).utilization(), 1e-12);
+        assertTrue(Double.isNaN(s.read(100 * MS).utilization()), "a failed read");
+        assertEquals(0.8, s.read(200 * MS).utilization(), 1e-12);
+        assertTrue(Double.isNaN(s.read(300 * MS).utilization()));
+        assertTrue(Double.isNaN(s.read(400 * MS).utilization()), "not asked again");
+        verify(device, times(4)).utilization();
+    }
+
+    @Test
+    void aUtilisationReadThatLosesTheGpuStopsIt() throws NvmlException {
+        NvmlGpuSource s = open(Duration.ofSeconds(1));
+        when(device.utilization()).thenThrow(nvml(NvmlReturn.GPU_IS_LOST));
+        assertSame(Reading.FAILED, s.read(0));
+        assertTrue(s.lost());
+    }
+
+    @Test
+    void processQueriesWithoutPermissionAreTurnedOffOnce() throws NvmlException {
+        when(device.computeRunningProcesses()).thenThrow(nvml(NvmlReturn.NO_PERMISSION));
+        NvmlGpuSource s = open(Duration.ZERO);
+        s.read(0);
+        s.read(1000 * MS);
+        verify(device, times(1)).computeRunningProcesses();
+        assertEquals(1.0, s.thisProcessShare(), 0.0);
+        assertEquals(1, log().lines().filter(l -> l.contains("per-process data unavailable")).count(), log());
+    }
+
+    @Test
+    void aProcessQueryThatLosesTheGpuStopsIt() throws NvmlException {
+        when(device.computeRunningProcesses()).thenThrow(nvml(NvmlReturn.GPU_IS_LOST));
+        NvmlGpuSource s = open(Duration.ZERO);
+        assertSame(Reading.FAILED, s.read(0));
+        assertTrue(s.lost());
+    }
+
+    @Test
+    void aZeroPowerLimitIsNoTdp() throws NvmlException {
+        when(device.name()).thenReturn("NVIDIA Imaginary X9");
+        when(device.powerManagementLimitMilliwatts()).thenReturn(0L);
+        when(device.defaultPowerLimitMilliwatts()).thenReturn(0L);
+        NvmlGpuSource s = open(Duration.ofSeconds(1));
+        assertTrue(Double.isNaN(s.tdpWatts()));
+        assertEquals("unknown", s.tdpSource());
+    }
+
+    @Test
+    void processQueriesThatAreNotSupportedAreTurnedOff() throws NvmlException {
+        when(device.computeRunningProcesses()).thenThrow(nvml(NvmlReturn.NOT_SUPPORTED));
+        NvmlGpuSource s = open(Duration.ZERO);
+        s.read(0);
+        s.read(1000 * MS);
+        verify(device, times(1)).computeRunningProcesses();
+    }
 }

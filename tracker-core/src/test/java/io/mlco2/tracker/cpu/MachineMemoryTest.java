@@ -1,0 +1,65 @@
+package io.mlco2.tracker.cpu;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledOnOs;
+import org.junit.jupiter.api.condition.OS;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** /proc/meminfo fields at the edges of the bytes read, and the machine's used memory against the file itself. */
+class MachineMemoryTest {
+
+    static byte[] ascii(String s) {
+        return s.getBytes(StandardCharsets.US_ASCII);
+    }
+
+    @Test
+    void aValueRunningToTheEndOfTheBytesIsReadWhole() {
+        byte[] b = ascii("MemTotal: 2048 kB\nMemFree:   1024"); // no trailing newline, array exactly the bytes read
+        assertEquals(1024, MachineMemory.field(b, b.length, "MemFree:"));
+        assertEquals(102, MachineMemory.field(b, b.length - 1, "MemFree:"), "only the bytes read count");
+        assertEquals(2048, MachineMemory.field(b, b.length, "MemTotal:"));
+    }
+
+    @Test
+    void aKeyWithoutDigitsHasNoValue() {
+        byte[] b = ascii("MemTotal: 2048 kB\nMemFree:");
+        assertEquals(-1, MachineMemory.field(b, b.length, "MemFree:"));
+        byte[] c = ascii("MemFree:    kB\n");
+        assertEquals(-1, MachineMemory.field(c, c.length, "MemFree:"));
+        byte[] d = ascii("MemFree:    ");
+        assertEquals(-1, MachineMemory.field(d, d.length, "MemFree:"));
+    }
+
+    @Test
+    void aKeyOnlyMatchesAtTheStartOfALine() {
+        byte[] b = ascii("XMemFree: 5\nMemFree: 7\n");
+        assertEquals(7, MachineMemory.field(b, b.length, "MemFree:"));
+        byte[] c = ascii("Mem\nMemFree: 3\n");
+        assertEquals(3, MachineMemory.field(c, c.length, "MemFree:"));
+    }
+
+    @Test
+    @EnabledOnOs(OS.LINUX)
+    void usedMemoryIsTotalMinusFreeOfProcMeminfoInBytes() throws Exception {
+        long used = MachineMemory.usedBytes();
+        long total = -1;
+        long free = -1;
+        for (String line : Files.readAllLines(Path.of("/proc/meminfo"))) {
+            String[] f = line.trim().split("\\s+");
+            if (f[0].equals("MemTotal:")) {
+                total = Long.parseLong(f[1]) * 1024;
+            } else if (f[0].equals("MemFree:")) {
+                free = Long.parseLong(f[1]) * 1024;
+            }
+        }
+        // free memory moves between the two reads: within 2 % of the machine's memory
+        assertEquals((double) (total - free), (double) used, total * 0.02, "used " + used + " of " + total);
+        assertTrue(MachineMemory.usedBytes() <= total);
+    }
+}
