@@ -165,8 +165,8 @@ class CarbonIntensitiesTest {
         // the figures in the sentence: the cleanest region's intensity, and 12.5 kWh there and here, 3 digits
         double there = Double.parseDouble(cleanest.get("impact"));
         String g = there == Math.rint(there) ? String.valueOf((long) there) : String.format(Locale.ROOT, "%.1f", there);
-        assertTrue(m.text().contains("(" + g + " gCO2e/kWh) the same 12.5 kWh would have emitted "
-                + String.format(Locale.ROOT, "%.3g", 12.5 * there / 1000) + " kgCO2e instead of "
+        assertTrue(m.text().contains("(" + g + " gCO2eq/kWh) the same 12.5 kWh would have emitted "
+                + String.format(Locale.ROOT, "%.3g", 12.5 * there / 1000) + " kgCO2eq instead of "
                 + String.format(Locale.ROOT, "%.3g", 12.5 * here / 1000) + " kg."), m.text());
     }
 

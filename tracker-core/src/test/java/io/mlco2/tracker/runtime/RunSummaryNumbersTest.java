@@ -3,10 +3,12 @@ package io.mlco2.tracker.runtime;
 import io.mlco2.tracker.base.Log;
 import io.mlco2.tracker.carbon.GridIntensity;
 import io.mlco2.tracker.config.Config;
+import io.mlco2.tracker.cpu.HostInfo;
 import io.mlco2.tracker.energy.Component;
 import io.mlco2.tracker.energy.EnergySource;
 import io.mlco2.tracker.energy.Method;
 import io.mlco2.tracker.energy.Reading;
+import io.mlco2.tracker.energy.SourceGroup;
 import io.mlco2.tracker.report.ComponentEnergy;
 import io.mlco2.tracker.report.RunSummary;
 import org.junit.jupiter.api.Test;
@@ -84,7 +86,7 @@ class RunSummaryNumbersTest {
                 Map.of(), Map.of(), log);
         GridIntensity g = new GridIntensity("FR", "France", "France", "FRA", "", "", "", 100, "test", false);
         HostInfo host = new HostInfo("Fake CPU", 1, 4, 16_000_000_000L, "Linux", "h", null);
-        Tracker t = new Tracker(config, log, host, g, sources, null, clock::get, clock.get(), Instant.EPOCH, List.of());
+        Tracker t = new Tracker(config, log, host, g, List.of(SourceGroup.of(sources)), clock::get, clock.get(), Instant.EPOCH, List.of());
         t.addSection("forecast", () -> Map.of("planned_epochs", 7));
         for (int i = 0; i <= seconds; i++) {
             t.sample();
@@ -151,7 +153,7 @@ class RunSummaryNumbersTest {
                 Map.of(), Map.of(), log);
         GridIntensity g = new GridIntensity("FR", "France", "France", "FRA", "", "", "", 100, "test", false);
         HostInfo host = new HostInfo("Fake CPU", 1, 4, 16_000_000_000L, "Linux", "h", null);
-        Tracker t = new Tracker(config, log, host, g, List.of(new Source(Component.CPU, "cpu", 10, 0.5)), null,
+        Tracker t = new Tracker(config, log, host, g, List.of(SourceGroup.of(List.of(new Source(Component.CPU, "cpu", 10, 0.5)))),
                 clock::get, clock.get(), Instant.EPOCH, List.of());
         t.sample();
         clock.addAndGet(S);

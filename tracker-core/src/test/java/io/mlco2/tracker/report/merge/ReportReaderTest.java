@@ -149,6 +149,5 @@ class ReportReaderTest {
         assertEquals("'a", ReportReader.unformula("'a"));
         assertEquals("'", ReportReader.unformula("'"));
         assertEquals("x'=", ReportReader.unformula("x'="));
-        assertEquals("run.json", ReportReader.summaryName("run"));
     }
 }
