@@ -149,6 +149,11 @@ class HostInfoTest {
     void aPrefetchedDetectionIsTheOneDetectReturns() {
         HostInfo direct = HostInfo.detect(QUIET);
         HostInfo.prefetch(QUIET);
+        for (Thread t : Thread.getAllStackTraces().keySet()) {
+            if (t.getName().equals("mlco2-init-host")) {
+                assertTrue(t.isDaemon(), "the prefetch never keeps the JVM alive");
+            }
+        }
         HostInfo prefetched = assertTimeoutPreemptively(Duration.ofSeconds(60), () -> HostInfo.detect(QUIET),
                 "the prefetch thread runs the detection");
         assertNotNull(prefetched);
