@@ -1,6 +1,8 @@
 package io.mlco2.tracker.cpu;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledOnOs;
+import org.junit.jupiter.api.condition.OS;
 import org.junit.jupiter.api.io.TempDir;
 import oshi.hardware.CentralProcessor;
 
@@ -10,6 +12,7 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.when;
@@ -147,5 +150,64 @@ class CpuLoadsTest {
         CpuLoad load = CpuLoads.machine(() -> cpu, null, 2, 0);
         load.sinceLastCall(S);
         assertTrue(Double.isNaN(load.sinceLastCall(2 * S)));
+    }
+
+    @Test
+    void ticksWhoseDeltasSumToZeroAreUnknown(@TempDir Path dir) throws Exception {
+        Path f = dir.resolve("stat");
+        Files.writeString(f, stat(100, 0, 100, 800, 0, 0, 0, 0));
+        try (ProcStat p = ProcStat.open(f)) {
+            CpuLoad load = CpuLoads.machine(null, p, 2, 0);
+            load.sinceLastCall(S);
+            Files.writeString(f, stat(90, 0, 100, 810, 0, 0, 0, 0)); // a counter went back: no time in total
+            assertTrue(Double.isNaN(load.sinceLastCall(2 * S)));
+        }
+    }
+
+    @Test
+    void afterOshiTicksOfAnotherLengthProcStatReadsAgain(@TempDir Path dir) throws Exception {
+        long[] t1 = {200, 0, 200, 1600, 0, 0, 0, 0};
+        long[] t2 = {230, 0, 240, 1650, 10, 0, 0, 0}; // 70 busy of 130
+        Path f = dir.resolve("stat");
+        Files.writeString(f, stat(100, 0, 100, 800, 0, 0, 0, 0));
+        CentralProcessor cpu = mock(CentralProcessor.class);
+        when(cpu.getSystemCpuLoadTicks()).thenAnswer(inv -> new long[] {1, 0, 1, 8, 0, 0, 0});
+        try (ProcStat p = ProcStat.open(f)) {
+            CpuLoad load = CpuLoads.machine(() -> cpu, p, 2, 0);
+            load.sinceLastCall(S);
+            Files.writeString(f, "garbage\n");
+            assertTrue(Double.isNaN(load.sinceLastCall(2 * S)), "OSHI's 7 ticks against /proc/stat's 8");
+            Files.writeString(f, stat(t1));
+            assertTrue(Double.isNaN(load.sinceLastCall(3 * S)), "/proc/stat's 8 against OSHI's 7");
+            Files.writeString(f, stat(t2));
+            assertEquals(busy(t1, t2), load.sinceLastCall(4 * S), 1e-12, "two /proc/stat readings in a row");
+            assertEquals(70.0 / 130, busy(t1, t2), 1e-12);
+        }
+    }
+
+    @Test
+    void theMachineProbeOfThisHostAnswersAProportion() {
+        CpuLoad load = CpuLoads.machine(null, Runtime.getRuntime().availableProcessors(), System.nanoTime() - S);
+        assertNotNull(load);
+        double first = load.sinceLastCall(System.nanoTime());
+        assertTrue(Double.isNaN(first) || first >= 0 && first <= 1, "first " + first);
+    }
+
+    @Test
+    @EnabledOnOs(OS.LINUX)
+    void thisJvmsLoadOverALongWallTimeIsItsCpuTimeOverThatTime() {
+        long wallNanos = 1_000_000L * S; // a long wall time keeps the load below 1, so the CPU time can be recovered
+        long before;
+        long after;
+        double load;
+        try (ProcSelfStat self = ProcSelfStat.open()) {
+            assertNotNull(self);
+            long now = System.nanoTime();
+            before = self.cpuNanos();
+            load = CpuLoads.process(1, now - wallNanos).sinceLastCall(now);
+            after = self.cpuNanos();
+        }
+        double cpuNanos = load * wallNanos;
+        assertTrue(cpuNanos >= before - 1 && cpuNanos <= after + 1, before + " <= " + cpuNanos + " <= " + after);
     }
 }

@@ -62,4 +62,41 @@ class MachineMemoryTest {
         assertEquals((double) (total - free), (double) used, total * 0.02, "used " + used + " of " + total);
         assertTrue(MachineMemory.usedBytes() <= total);
     }
+
+    @Test
+    void aLastLineWithoutTheKeyRunningToTheEndOfTheArrayIsNoValue() {
+        byte[] b = ascii("MemTotal: 2048 kB\nMemAvailable: 1"); // no newline, array exactly the bytes read
+        assertEquals(-1, MachineMemory.field(b, b.length, "MemFree:"));
+        byte[] c = ascii("Mem");
+        assertEquals(-1, MachineMemory.field(c, c.length, "MemFree:"), "fewer bytes left than the key");
+    }
+
+    /** MemTotal - MemFree of /proc/meminfo in bytes, parsed here. */
+    private static long[] totalAndUsed() throws Exception {
+        long total = -1;
+        long free = -1;
+        for (String line : Files.readAllLines(Path.of("/proc/meminfo"))) {
+            String[] f = line.trim().split("\\s+");
+            if (f[0].equals("MemTotal:")) {
+                total = Long.parseLong(f[1]) * 1024;
+            } else if (f[0].equals("MemFree:")) {
+                free = Long.parseLong(f[1]) * 1024;
+            }
+        }
+        return new long[] {total, total - free};
+    }
+
+    @Test
+    @EnabledOnOs(OS.LINUX)
+    void memoryInUseIsTheMachinesUsedMemoryInBytesAndGb() throws Exception {
+        long[] tu = totalAndUsed();
+        long total = tu[0];
+        long used = tu[1];
+        long inUse = MachineMemory.inUseBytes();
+        assertTrue(inUse > 0, "in use " + inUse);
+        // free memory moves between the two reads: within 2 % of the machine's memory
+        assertEquals((double) used, (double) inUse, total * 0.02, "in use " + inUse + " of " + total);
+        double gb = MachineMemory.inUseGb();
+        assertEquals(used / 1e9, gb, total * 0.02 / 1e9, "in use " + gb + " GB of " + total + " bytes");
+    }
 }

@@ -77,4 +77,32 @@ class ProcSelfStatTest {
         cpu[0] = -1;
         assertTrue(Double.isNaN(load.sinceLastCall(3_000_000_000L)), "an unreadable clock");
     }
+
+    @Test
+    void theParenthesisMayBeFirstAndWithoutOneThereAreNoTicks() {
+        assertEquals(7 + 8, ticks(") S 1 1 1 0 -1 0 0 0 0 0 7 8 0\n"), "an empty line start before ')'");
+        assertEquals(-1, ticks("x S 1 1 1 0 -1 0 0 0 0 0 7 8 0\n"), "enough fields but no ')'");
+    }
+
+    @Test
+    void theTickDigitsAreZeroToNine() {
+        assertEquals(90 + 909, ticks("1 (j) S 1 1 1 0 -1 0 0 0 0 0 90 909 0\n"));
+        assertEquals(-1, ticks("1 (j) S 1 1 1 0 -1 0 0 0 0 0 1: 2 0\n"), "':' follows '9'");
+        assertEquals(-1, ticks("1 (j) S 1 1 1 0 -1 0 0 0 0 0 1 /2 0\n"), "'/' precedes '0'");
+    }
+
+    @Test
+    void aProcessWithoutCpuTimeYetReadsZeroAndAnEmptyFileNothing(@TempDir Path dir) throws Exception {
+        Path zero = Files.writeString(dir.resolve("stat"), "9 (j) R 1 1 1 0 -1 0 0 0 0 0 0 0 0 0 20 0 1 0\n");
+        try (ProcSelfStat p = ProcSelfStat.open(zero)) {
+            assertNotNull(p, "zero ticks are a reading");
+            assertEquals(0, p.cpuNanos());
+            assertEquals(0, p.getAsLong());
+            Files.writeString(zero, "9 (j) R 1 1 1 0 -1 0 0 0 0 0 12 3 0 0 20 0 1 0\n");
+            assertEquals((12 + 3) * 10_000_000L, p.getAsLong(), "15 ticks of 10 ms, re-read from the file");
+            Files.writeString(zero, "");
+            assertEquals(-1, p.cpuNanos(), "an empty read");
+        }
+        assertNull(ProcSelfStat.open(Files.writeString(dir.resolve("empty"), "")));
+    }
 }

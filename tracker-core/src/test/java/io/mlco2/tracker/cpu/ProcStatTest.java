@@ -100,4 +100,15 @@ class ProcStatTest {
             assertFalse(p.read(t), "not the aggregate line");
         }
     }
+
+    @Test
+    void ticksStartingWithZeroOrNineAreRead(@TempDir Path dir) throws Exception {
+        Path f = Files.writeString(dir.resolve("stat"), "cpu  9 0 90 0 0 9 0 0 0 0\n");
+        try (ProcStat p = ProcStat.open(f)) {
+            assertNotNull(p);
+            long[] t = new long[ProcStat.TICKS];
+            assertTrue(p.read(t));
+            assertArrayEquals(new long[] {9, 0, 90, 0, 0, 9, 0, 0}, t);
+        }
+    }
 }
