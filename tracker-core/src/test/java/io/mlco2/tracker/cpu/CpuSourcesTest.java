@@ -1,0 +1,150 @@
+package io.mlco2.tracker.cpu;
+
+import io.mlco2.tracker.base.Log;
+import io.mlco2.tracker.energy.Component;
+import io.mlco2.tracker.energy.EnergySource;
+import io.mlco2.tracker.energy.Method;
+import io.mlco2.tracker.energy.Reading;
+import io.mlco2.tracker.energy.SourceGroup;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Which CPU and memory sources a run gets: RAPL's zones where they read, else the models. */
+class CpuSourcesTest {
+
+    static final long GB = 1_000_000_000L;
+    /** Green Algorithms' memoryPower, W/GB: the oracle, written here independently. */
+    static final double W_PER_GB = 0.3725;
+
+    private final ByteArrayOutputStream logged = new ByteArrayOutputStream();
+    private final Log log = new Log(new PrintStream(logged, true, StandardCharsets.UTF_8), Log.Level.DEBUG);
+    private final List<String> notes = new ArrayList<>();
+
+    static HostInfo host(long totalMemoryBytes) {
+        return new HostInfo("Test CPU", 2, 8, totalMemoryBytes, "Linux-test", "node-1", null);
+    }
+
+    static List<Method> methods(SourceGroup g) {
+        List<Method> m = new ArrayList<>();
+        for (EnergySource s : g.sources()) {
+            m.add(s.method());
+        }
+        return m;
+    }
+
+    static List<String> deviceIds(SourceGroup g) {
+        List<String> ids = new ArrayList<>();
+        for (EnergySource s : g.sources()) {
+            ids.add(s.deviceId());
+        }
+        return ids;
+    }
+
+    @Test
+    void usableRaplGivesOneCpuSourcePerPackage(@TempDir Path root) throws IOException {
+        Rapl rapl = Rapl.discover(RaplTest.twoSocketServer(root));
+        SourceGroup g = CpuSources.cpu(rapl, false, host(64 * GB), 150, "cpu table", 0L, log, notes);
+        assertEquals(List.of(Method.RAPL, Method.RAPL), methods(g));
+        for (EnergySource s : g.sources()) {
+            assertEquals(Component.CPU, s.component());
+            assertEquals("Test CPU", s.hardwareName());
+            assertEquals(150.0, s.tdpWatts(), 0.0);
+        }
+        assertEquals(List.of(), notes);
+        assertTrue(logged.toString(StandardCharsets.UTF_8).contains("2 package zone(s)"));
+    }
+
+    @Test
+    void raplUnderProcessTrackingSaysTheEnergyIsTheMachines(@TempDir Path root) throws IOException {
+        Rapl rapl = Rapl.discover(RaplTest.twoSocketServer(root));
+        SourceGroup g = CpuSources.cpu(rapl, true, host(64 * GB), 150, "cpu table", 0L, log, notes);
+        assertEquals(List.of(Method.RAPL, Method.RAPL), methods(g));
+        assertEquals(1, notes.size(), notes.toString());
+        assertTrue(notes.get(0).startsWith("tracking-mode=process"), notes.get(0));
+    }
+
+    @Test
+    void withoutRaplTheCpuIsTheLoadModelOverAllPackages(@TempDir Path root) {
+        Rapl rapl = Rapl.discover(root.resolve("absent"));
+        SourceGroup g = CpuSources.cpu(rapl, false, host(64 * GB), 150, "cpu table", System.nanoTime(), log, notes);
+        assertEquals(List.of(Method.CPU_LOAD_MODEL), methods(g));
+        EnergySource s = g.sources().get(0);
+        assertEquals(Component.CPU, s.component());
+        assertEquals("Test CPU", s.hardwareName());
+        assertEquals(2 * 150.0, s.tdpWatts(), 0.0);
+        assertEquals("cpu table", s.tdpSource());
+        assertEquals(List.of("CPU: " + rapl.problem()), notes);
+        assertTrue(logged.toString(StandardCharsets.UTF_8).contains("load model"));
+    }
+
+    @Test
+    void processTrackingWithoutRaplIsAlsoTheLoadModel(@TempDir Path root) {
+        Rapl rapl = Rapl.discover(root.resolve("absent"));
+        SourceGroup g = CpuSources.cpu(rapl, true, host(64 * GB), 100, "t", System.nanoTime(), log, notes);
+        assertEquals(List.of(Method.CPU_LOAD_MODEL), methods(g));
+        assertEquals(200.0, g.sources().get(0).tdpWatts(), 0.0);
+        assertEquals(List.of("CPU: " + rapl.problem()), notes);
+    }
+
+    @Test
+    void dramZonesAreTheMemorysSourcesOfTheMachine(@TempDir Path root) throws IOException {
+        Rapl rapl = Rapl.discover(RaplTest.twoSocketServer(root));
+        SourceGroup g = CpuSources.ram(rapl, false, host(64 * GB));
+        assertEquals(List.of(Method.RAPL, Method.RAPL), methods(g));
+        for (EnergySource s : g.sources()) {
+            assertEquals(Component.RAM, s.component());
+            assertEquals("DRAM", s.hardwareName());
+        }
+    }
+
+    @Test
+    void processTrackingChargesTheResidentSetEvenWithDramZones(@TempDir Path root) throws IOException {
+        Rapl rapl = Rapl.discover(RaplTest.twoSocketServer(root));
+        SourceGroup g = CpuSources.ram(rapl, true, host(64 * GB));
+        assertEquals(List.of(Method.RAM_MODEL), methods(g));
+        assertEquals(List.of("process"), deviceIds(g));
+        Reading r = g.sources().get(0).read(0);
+        long rss = ProcessMemory.residentBytes();
+        if (rss > 0) { // this JVM's resident set (it moves a little between the two reads), far below 64 GB
+            assertTrue(r.powerWatts() > 0 && r.powerWatts() < 64 * W_PER_GB, r.toString());
+            assertEquals(rss / 1e9 * W_PER_GB, r.powerWatts(), 0.5 * W_PER_GB);
+        }
+    }
+
+    @Test
+    void raplWithoutDramZonesFallsBackToTheModelOfTheInstalledMemory(@TempDir Path root) throws IOException {
+        RaplTest.zone(root, "intel-rapl:0", "package-0", 1_000_000);
+        Rapl rapl = Rapl.discover(root);
+        assertTrue(rapl.usable());
+        SourceGroup g = CpuSources.ram(rapl, false, host(64 * GB));
+        assertEquals(List.of(Method.RAM_MODEL), methods(g));
+        assertEquals(List.of("machine"), deviceIds(g));
+        assertEquals(64 * W_PER_GB, g.sources().get(0).read(0).powerWatts(), 1e-9);
+    }
+
+    @Test
+    void withoutRaplTheMachineModelChargesTheInstalledMemoryAndReportsTheUsedShare(@TempDir Path root) {
+        Rapl rapl = Rapl.discover(root.resolve("absent"));
+        long installed = 1000 * GB; // more than this machine has: the used share must stay below 1
+        SourceGroup g = CpuSources.ram(rapl, false, host(installed));
+        assertEquals(List.of("machine"), deviceIds(g));
+        Reading r = g.sources().get(0).read(0);
+        assertEquals(1000 * W_PER_GB, r.powerWatts(), 1e-9);
+        long inUse = MachineMemory.inUseBytes();
+        if (inUse >= 0) {
+            assertEquals((double) inUse / installed, r.utilization(), 0.01);
+            assertTrue(r.utilization() < 1.0, r.toString());
+        }
+    }
+}
