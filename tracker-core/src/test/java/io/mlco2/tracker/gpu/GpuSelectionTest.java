@@ -54,6 +54,8 @@ class GpuSelectionTest {
         GpuSelection.Result past = GpuSelection.select(UUIDS, List.of(String.valueOf(UUIDS.size())), null);
         assertEquals(List.of(), past.indices());
         assertEquals(1, past.notes().size(), past.notes().toString());
+        assertTrue(past.notes().get(0).contains("'" + UUIDS.size() + "' names no GPU (there are " + UUIDS.size() + ")"),
+                past.notes().toString());
         assertEquals(List.of(UUIDS.size() - 1), GpuSelection.select(UUIDS, List.of(String.valueOf(UUIDS.size() - 1)), null).indices());
         assertEquals(List.of(), GpuSelection.select(UUIDS, null, "-1").notes());
         GpuSelection.Result unknown = GpuSelection.select(UUIDS, null, "1,GPU-zzzz,2");
