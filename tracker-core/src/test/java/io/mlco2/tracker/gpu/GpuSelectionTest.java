@@ -63,4 +63,16 @@ class GpuSelectionTest {
         assertEquals(1, unknown.notes().size());
         assertTrue(unknown.notes().get(0).contains("'GPU-zzzz' names no GPU"), unknown.notes().toString());
     }
+
+    @Test
+    void anEmptyCudaEntryEndsTheListAndAnIndexTooLongForAnIntNamesNoGpu() {
+        GpuSelection.Result gap = GpuSelection.select(UUIDS, null, "1,,2");
+        assertEquals(List.of(1), gap.indices());
+        assertEquals(List.of(), gap.notes());
+        String huge = "99999999999";
+        GpuSelection.Result r = GpuSelection.select(UUIDS, List.of(huge), null);
+        assertEquals(List.of(), r.indices());
+        assertEquals(1, r.notes().size());
+        assertTrue(r.notes().get(0).contains("'" + huge + "' names no GPU"), r.notes().toString());
+    }
 }
