@@ -135,4 +135,23 @@ class GpuReplayTest {
         assertEquals(power, r.total().powerIntegratedJoules(), 1e-6);
         assertEquals(usage, r.total().powerUsageIntegratedJoules(), 1e-6);
     }
+
+    /** One sample per interval from the trace's start, plus one at each phase boundary not on that grid. */
+    @Test
+    void samplesEveryIntervalAndAtEachPhaseBoundary() throws Exception {
+        Duration interval = Duration.ofMillis(700);
+        GpuReplay.Result r = GpuReplay.run(GpuSupportTest.h200Trace(), interval, Duration.ofSeconds(1), log);
+        io.mlco2.nvml.TraceNvml t = io.mlco2.nvml.TraceNvml.read(GpuSupportTest.h200Trace(), () -> 0L,
+                io.mlco2.nvml.TraceNvml.Options.defaults());
+        java.util.TreeSet<Long> instants = new java.util.TreeSet<>();
+        long start = t.phases().get(0).startNanos();
+        for (long at = start; at < t.endNanos(); at += interval.toNanos()) {
+            instants.add(at);
+        }
+        for (io.mlco2.nvml.TraceNvml.Phase p : t.phases()) {
+            instants.add(p.startNanos());
+        }
+        instants.add(t.endNanos());
+        assertEquals(instants.size(), r.samples());
+    }
 }

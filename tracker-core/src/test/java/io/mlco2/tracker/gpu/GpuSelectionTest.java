@@ -54,11 +54,25 @@ class GpuSelectionTest {
         GpuSelection.Result past = GpuSelection.select(UUIDS, List.of(String.valueOf(UUIDS.size())), null);
         assertEquals(List.of(), past.indices());
         assertEquals(1, past.notes().size(), past.notes().toString());
+        assertTrue(past.notes().get(0).contains("'" + UUIDS.size() + "' names no GPU (there are " + UUIDS.size() + ")"),
+                past.notes().toString());
         assertEquals(List.of(UUIDS.size() - 1), GpuSelection.select(UUIDS, List.of(String.valueOf(UUIDS.size() - 1)), null).indices());
         assertEquals(List.of(), GpuSelection.select(UUIDS, null, "-1").notes());
         GpuSelection.Result unknown = GpuSelection.select(UUIDS, null, "1,GPU-zzzz,2");
         assertEquals(List.of(1), unknown.indices());
         assertEquals(1, unknown.notes().size());
         assertTrue(unknown.notes().get(0).contains("'GPU-zzzz' names no GPU"), unknown.notes().toString());
+    }
+
+    @Test
+    void anEmptyCudaEntryEndsTheListAndAnIndexTooLongForAnIntNamesNoGpu() {
+        GpuSelection.Result gap = GpuSelection.select(UUIDS, null, "1,,2");
+        assertEquals(List.of(1), gap.indices());
+        assertEquals(List.of(), gap.notes());
+        String huge = "99999999999";
+        GpuSelection.Result r = GpuSelection.select(UUIDS, List.of(huge), null);
+        assertEquals(List.of(), r.indices());
+        assertEquals(1, r.notes().size());
+        assertTrue(r.notes().get(0).contains("'" + huge + "' names no GPU"), r.notes().toString());
     }
 }

@@ -441,4 +441,36 @@ class NvmlGpuSourceTest {
         s.read(1000 * MS);
         verify(device, times(1)).computeRunningProcesses();
     }
+
+    @Test
+    void anUnexpectedExceptionFailsTheReadWithOneWarning() throws NvmlException {
+        when(device.utilization()).thenThrow(new IllegalStateException("driver bug"));
+        NvmlGpuSource s = open(Duration.ofSeconds(1));
+        assertSame(Reading.FAILED, s.read(0));
+        assertSame(Reading.FAILED, s.read(10 * MS));
+        String warning = "WARN: GPU 0 read failed: ";
+        assertTrue(log().contains(warning), log());
+        assertEquals(log().indexOf(warning), log().lastIndexOf(warning), "said once: " + log());
+    }
+
+    @Test
+    void aTransientCounterFailureIsWarnedAndTheDeviceKeptOn() throws NvmlException {
+        when(device.totalEnergyMillijoules())
+                .thenThrow(new NvmlException("nvmlDeviceGetTotalEnergyConsumption", NvmlReturn.UNKNOWN));
+        NvmlGpuSource s = open(Duration.ofSeconds(1));
+        s.read(0);
+        assertTrue(log().contains("WARN: GPU 0: energy counter read failed (nvmlDeviceGetTotalEnergyConsumption"), log());
+        assertFalse(s.lost());
+    }
+
+    @Test
+    void aFailedPowerReadIsLoggedAtDebugAndGivesNoPower() throws NvmlException {
+        when(device.totalEnergyMillijoules())
+                .thenThrow(new NvmlException("nvmlDeviceGetTotalEnergyConsumption", NvmlReturn.NOT_SUPPORTED));
+        when(device.fieldValues(anyInt())).thenReturn(List.of(new FieldValue(186, NvmlReturn.UNKNOWN, 0, Double.NaN)));
+        when(device.powerUsageMilliwatts()).thenThrow(new NvmlException("nvmlDeviceGetPowerUsage", NvmlReturn.UNKNOWN));
+        NvmlGpuSource s = open(Duration.ofSeconds(1));
+        assertTrue(Double.isNaN(s.read(0).powerWatts()));
+        assertTrue(log().contains("DEBUG: GPU 0: power read failed (nvmlDeviceGetPowerUsage"), log());
+    }
 }
