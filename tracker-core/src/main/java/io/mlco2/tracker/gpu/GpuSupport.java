@@ -90,9 +90,17 @@ public final class GpuSupport implements SourceGroup {
             String uuid = "";
             try {
                 d = nvml.device(i);
-                uuid = d.uuid();
             } catch (NvmlException e) {
                 log.warn("GPU " + i + " skipped: " + e.getMessage());
+            }
+            if (d != null) {
+                try {
+                    uuid = d.uuid();
+                } catch (NvmlException e) {
+                    // Its energy is still measurable: tracked, but mlco2.gpu.ids can name it by index only.
+                    log.warn("GPU " + i + ": its UUID could not be read (" + e.getMessage() + "); tracked without it,"
+                            + " selectable by index only");
+                }
             }
             devices.add(d);
             uuids.add(uuid);

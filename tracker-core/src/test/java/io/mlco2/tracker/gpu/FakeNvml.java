@@ -43,8 +43,13 @@ final class FakeNvml implements Nvml {
             return name;
         }
 
+        boolean failingUuid;
+
         @Override
-        public String uuid() {
+        public String uuid() throws NvmlException {
+            if (failingUuid) {
+                throw new NvmlException("nvmlDeviceGetUUID", NvmlReturn.UNKNOWN);
+            }
             return uuid;
         }
 
