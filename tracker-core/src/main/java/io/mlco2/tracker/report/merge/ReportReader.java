@@ -178,16 +178,14 @@ public final class ReportReader {
             int n = EmissionsCsv.HEADER.size();
             String folder = f.getParent() == null ? "" : String.valueOf(f.getParent().getFileName());
             String line;
-            int lineNo = 1;
-            int[] lines = {1};
-            while ((line = record(r, lines)) != null) {
-                lineNo = lines[0];
+            int[] lineNo = {1}; // the current record's last line, advanced by record()
+            while ((line = record(r, lineNo)) != null) {
                 if (line.isBlank()) {
                     continue;
                 }
                 List<String> v = Csv.parseLine(line);
                 if (v.size() != n) {
-                    problems.add(f + ":" + lineNo + ": " + v.size() + " fields instead of " + n + " (truncated?); row skipped");
+                    problems.add(f + ":" + lineNo[0] + ": " + v.size() + " fields instead of " + n + " (truncated?); row skipped");
                     continue;
                 }
                 String runId = unformula(v.get(2));
@@ -205,7 +203,7 @@ public final class ReportReader {
                     runs.add(new NodeRun(runId, unformula(v.get(1)), "?/" + folder, v.get(0), duration, cpu, gpu, ram,
                             kg, region, Double.NaN, "", f, null));
                 } catch (NumberFormatException e) {
-                    problems.add(f + ":" + lineNo + ": a number does not parse (" + e.getMessage() + "); row skipped");
+                    problems.add(f + ":" + lineNo[0] + ": a number does not parse (" + e.getMessage() + "); row skipped");
                 }
             }
         } catch (IOException | RuntimeException e) {
