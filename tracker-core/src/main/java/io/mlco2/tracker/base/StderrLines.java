@@ -6,7 +6,6 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 
@@ -69,13 +68,10 @@ final class StderrLines implements Log.Sink, Runnable {
         while (true) {
             byte[] next;
             try {
-                next = queue.poll(1, TimeUnit.SECONDS);
+                next = queue.take(); // no wake-up while there is nothing to write
             } catch (InterruptedException e) {
                 continue; // Only the JVM's end stops the writer.
             } catch (Throwable t) {
-                continue;
-            }
-            if (next == null) {
                 continue;
             }
             try {
