@@ -144,13 +144,19 @@ public final class ReportReader {
         StringBuilder methods = new StringBuilder();
         n.path("methods").fields().forEachRemaining(m -> methods.append(methods.length() == 0 ? "" : " ")
                 .append(m.getKey()).append('=').append(m.getValue().asText()));
-        Path samples = SamplesCsv.fileFor(f.getParent(), runId);
+        Path samples = sibling(f, SamplesCsv.SUFFIX);
         return new NodeRun(runId, n.path("project_name").asText(""), n.path("hostname").asText("unknown"),
                 n.path("start").asText(""), number(n, "duration_s", false),
                 number(e, "cpu", true), number(e, "gpu", true), number(e, "ram", true),
                 number(n, "emissions_kg", true), n.path("region").asText(""),
                 number(n, "carbon_intensity_g_per_kwh", false), methods.toString(), f,
                 Files.isRegularFile(samples) ? samples : null);
+    }
+
+    /** The file of the same JVM with {@code suffix}: the JSON's own stem, whatever the run id inside it says. */
+    static Path sibling(Path json, String suffix) {
+        String name = json.getFileName().toString();
+        return json.resolveSibling(name.substring(0, name.length() - ".json".length()) + suffix);
     }
 
     private static double number(JsonNode n, String field, boolean required) throws IOException {
