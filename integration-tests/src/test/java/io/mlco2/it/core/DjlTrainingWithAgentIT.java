@@ -85,7 +85,7 @@ class DjlTrainingWithAgentIT {
     @Order(2)
     void emissionsCsvHasCodeCarbonsHeaderAndOneRow() throws Exception {
         List<String> lines = Reports.lines(out.resolve("emissions.csv"));
-        assertEquals(Reports.goldenHeader(), lines.get(0));
+        assertEquals(Reports.goldenHeader() + ",node_id", lines.get(0), "CodeCarbon's columns, then the node");
         assertEquals(2, lines.size(), String.join("\n", lines));
         Map<String, String> row = Reports.rows(out.resolve("emissions.csv")).get(0);
         assertEquals("mnist", row.get("project_name"));
@@ -125,6 +125,8 @@ class DjlTrainingWithAgentIT {
     void summaryJsonHasTheKeysTheIssueNames() throws Exception {
         Map<String, String> row = Reports.rows(out.resolve("emissions.csv")).get(0);
         JsonNode j = Reports.json(Reports.file(out, row.get("run_id"), ".json"));
+        assertTrue(j.get("complete").asBoolean(), "a normal end: " + j);
+        assertTrue(j.get("node").get("pid").asLong() > 0, j.toString());
         for (String k : List.of("run_id", "project_name", "duration_s", "energy_kwh", "methods", "region",
                 "carbon_intensity_g_per_kwh", "pue", "emissions_kg", "tdp_estimate", "measured_over_estimate")) {
             assertTrue(j.has(k), "missing " + k + " in " + j);

@@ -94,6 +94,7 @@ public final class Reports {
     }
 
     /** The golden CodeCarbon header (a byte-identical copy of CodeCarbon's test data). */
+    /** CodeCarbon's own 38-column header (the agent's file adds {@code node_id} after it). */
     public static String goldenHeader() throws IOException {
         try (var in = Reports.class.getResourceAsStream("/codecarbon_emissions_valid_headers.csv")) {
             String s = new String(in.readAllBytes(), StandardCharsets.UTF_8);

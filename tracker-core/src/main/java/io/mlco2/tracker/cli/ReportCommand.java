@@ -68,7 +68,7 @@ public final class ReportCommand implements Command {
         }
         int code = result.runs().isEmpty() ? 1 : 0;
         if (result.runs().isEmpty()) {
-            err.println("no run found (looked for <run_id>.json and emissions.csv under " + dirs + ")");
+            err.println("no run found (looked for <run_id>.<node_id>.json and emissions.csv under " + dirs + ")");
         }
         if (html != null) {
             try {

@@ -116,6 +116,12 @@ public final class Tracker implements RunContext {
         Path dir = Path.of(config.get(Config.OUTPUT_DIR));
         try {
             ReportFiles.ensureDir(dir);
+        } catch (Throwable t) {
+            // The exit's reports say it in one line, with the folder's name.
+            log.debug("no start summary: cannot create " + dir.toAbsolutePath() + " (" + Log.describe(t) + ")");
+            return;
+        }
+        try {
             SummaryJson.write(summaries.build(notes, sections, false), dir);
         } catch (Throwable t) {
             log.warn("could not write the start summary in " + dir.toAbsolutePath() + " (" + Log.describe(t)
