@@ -7,6 +7,7 @@ import io.mlco2.tracker.config.Config;
 import io.mlco2.tracker.cpu.HostInfo;
 import io.mlco2.tracker.energy.EnergyAccumulator;
 import io.mlco2.tracker.energy.EnergySource;
+import io.mlco2.tracker.energy.ProcessFraction;
 import io.mlco2.tracker.energy.SourceGroup;
 import io.mlco2.tracker.report.ReportFiles;
 import io.mlco2.tracker.report.RunSummary;
@@ -48,11 +49,18 @@ public final class Tracker implements RunContext {
     private final Map<String, Supplier<Object>> sections = new LinkedHashMap<>();
     private final List<AutoCloseable> closeables = new CopyOnWriteArrayList<>();
     private final Sampler sampler;
+    private final HostLease lease;
     private final RunSummaryBuilder summaries;
     private volatile RunSummary finalSummary;
 
     Tracker(Config config, Log log, HostInfo host, GridIntensity intensity, List<SourceGroup> groups,
             LongSupplier nanoClock, long startNanos, Instant startWall, List<String> notes) {
+        this(config, log, host, intensity, groups, nanoClock, startNanos, startWall, notes, HostLease.alone(log));
+    }
+
+    /** As above, the run's {@code lease} (not yet opened) deciding what its machine-level sources count. */
+    Tracker(Config config, Log log, HostInfo host, GridIntensity intensity, List<SourceGroup> groups,
+            LongSupplier nanoClock, long startNanos, Instant startWall, List<String> notes, HostLease lease) {
         this.config = config;
         this.log = log;
         this.host = host;
@@ -62,17 +70,28 @@ public final class Tracker implements RunContext {
         this.startWall = startWall;
         this.runId = config.get(Config.RUN_ID) != null ? config.get(Config.RUN_ID) : newRunId();
         this.notes.addAll(notes);
+        this.lease = lease;
+        List<String> leaseNotes = new ArrayList<>();
+        lease.open(runId, config.get(Config.RUN_ID) == null, leaseNotes);
+        this.notes.addAll(leaseNotes);
         List<EnergyAccumulator> acc = new ArrayList<>();
         for (SourceGroup g : this.groups) {
             for (EnergySource s : g.sources()) {
-                EnergyAccumulator a = new EnergyAccumulator(s);
+                ProcessFraction share = null;
+                try {
+                    share = g.processFraction(s);
+                } catch (Throwable t) {
+                    log.debug("process share of " + s.deviceId() + ": " + Log.describe(t));
+                }
+                EnergyAccumulator a = new EnergyAccumulator(s, share, lease);
                 a.prime(startNanos);
                 acc.add(a);
             }
         }
         this.accumulators = List.copyOf(acc);
-        this.sampler = new Sampler(this, accumulators, nanoClock, log);
+        this.sampler = new Sampler(this, accumulators, lease, nanoClock, log);
         this.summaries = new RunSummaryBuilder(this, this.groups, nanoClock);
+        sections.put("host_share", new HostShareSection(this, nanoClock));
         writers.add(new CoreReport("summary json", log));
         csv = new CoreReport("emissions.csv", log);
     }
@@ -106,6 +125,7 @@ public final class Tracker implements RunContext {
         sampler.finalSample(config.get(Config.SHUTDOWN_TIMEOUT).dividedBy(2));
         RunSummary s = summary();
         finalSummary = s;
+        lease.close(); // after the last sample: another JVM of the run may count the machine from now on
         log.always(RunSummaryBuilder.line(s)); // first: whatever befalls the files, the user has the figures
         writeReports(s);
         for (SourceGroup g : groups) {
@@ -220,6 +240,22 @@ public final class Tracker implements RunContext {
     @Override
     public Log log() {
         return log;
+    }
+
+    /** The {@code host_share} section of the summary (a class, not a lambda: made on the start-up path). */
+    private static final class HostShareSection implements Supplier<Object> {
+        private final Tracker tracker;
+        private final LongSupplier nanoClock;
+
+        HostShareSection(Tracker tracker, LongSupplier nanoClock) {
+            this.tracker = tracker;
+            this.nanoClock = nanoClock;
+        }
+
+        @Override
+        public Object get() {
+            return tracker.lease.section(tracker.accumulators, tracker.startNanos, nanoClock.getAsLong());
+        }
     }
 
     /**
