@@ -55,6 +55,7 @@ final class HostLease implements HostLeaseState, AutoCloseable {
 
     private final String configuredDir;
     private final boolean process;
+    private final boolean alone;
     private final Log log;
     private volatile State state = State.HELD;
     private volatile long wholeFromNanos = Long.MIN_VALUE;
@@ -69,14 +70,19 @@ final class HostLease implements HostLeaseState, AutoCloseable {
      * @param process       {@code tracking-mode=process}: no lease, always the share
      */
     HostLease(String configuredDir, boolean process, Log log) {
+        this(configuredDir, process, false, log);
+    }
+
+    private HostLease(String configuredDir, boolean process, boolean alone, Log log) {
         this.configuredDir = configuredDir;
         this.process = process;
+        this.alone = alone;
         this.log = log;
     }
 
     /** A lease for a JVM known to be alone: held from the start, without a file (tests, replay). */
     static HostLease alone(Log log) {
-        return new HostLease(null, false, log);
+        return new HostLease(null, false, true, log);
     }
 
     /**
@@ -91,11 +97,13 @@ final class HostLease implements HostLeaseState, AutoCloseable {
             wholeFromNanos = Long.MAX_VALUE;
             return;
         }
-        if (uniqueRunId && configuredDir == null) {
+        if (alone || (uniqueRunId && configuredDir == null)) {
             return; // held: no other JVM can have this run id
         }
+        String user = System.getProperty("user.name", "user");
         try {
-            dir = leaseDir();
+            dir = Path.of(configuredDir != null ? configuredDir : "/tmp/mlco2-" + SummaryJson.safeFileName(user));
+            makeLeaseDir(user);
             file = dir.resolve(SummaryJson.safeFileName(runId) + ".lock");
             channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
             if (tryLock()) {
@@ -112,7 +120,7 @@ final class HostLease implements HostLeaseState, AutoCloseable {
         } catch (IOException | RuntimeException e) {
             closeChannel();
             state = State.NONE;
-            String why = "no host lease for run " + runId + " (" + (dir == null ? "lease dir" : file) + ": "
+            String why = "no host lease for run " + runId + " (" + (file != null ? file : dir != null ? dir : configuredDir) + ": "
                     + Log.describe(e) + "; mlco2.host.lease-dir accepts a directory path on this host's local disk)";
             log.warn(why + ": this JVM counts the whole machine, so with other JVMs of this run on this host the"
                     + " machine's energy may be counted more than once");
@@ -120,10 +128,9 @@ final class HostLease implements HostLeaseState, AutoCloseable {
         }
     }
 
-    /** The lease dir, created {@code 0700} where missing; the default one must be this user's own. */
-    private Path leaseDir() throws IOException {
-        String user = System.getProperty("user.name", "user");
-        Path d = Path.of(configuredDir != null ? configuredDir : "/tmp/mlco2-" + SummaryJson.safeFileName(user));
+    /** Creates the lease dir {@code 0700} where missing; the default one must be this user's own. */
+    private void makeLeaseDir(String user) throws IOException {
+        Path d = dir;
         if (!Files.isDirectory(d)) {
             try {
                 Files.createDirectories(d, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
@@ -137,7 +144,6 @@ final class HostLease implements HostLeaseState, AutoCloseable {
                 throw new IOException("it belongs to " + owner + ", not to " + user);
             }
         }
-        return d;
     }
 
     /** One non-blocking lock attempt; false when another JVM (or another run of this one) holds it. */
