@@ -59,7 +59,11 @@ public final class Config {
     public static final Key<Double> PUE = key("mlco2.pue", Parsers.doubleIn(1.0, 10.0),
             "a number between 1.0 and 10.0", "1.0", "Power usage effectiveness multiplied into emissions.");
     public static final Key<String> TRACKING_MODE = key("mlco2.tracking-mode", Parsers.oneOf("machine", "process"),
-            "machine or process", "machine", "CPU/RAM models: the whole machine's load, or this JVM's share.");
+            "machine or process", "machine",
+            "The whole machine's energy (one JVM per run and host counts it), or always this JVM's share.");
+    public static final Key<String> HOST_LEASE_DIR = key("mlco2.host.lease-dir", Parsers.string(),
+            "a directory path on this host's local disk", null,
+            "Where the JVMs of one run on a host elect the one that counts the machine (default: /tmp/mlco2-<user name>).");
     public static final Key<Double> CPU_TDP_WATTS = key("mlco2.cpu.tdp-watts", Parsers.doubleIn(1, 2000),
             "a number of watts between 1 and 2000", null, "CPU TDP for the load model (default: from the bundled table).");
     public static final Key<String> RAPL_ROOT = key("mlco2.rapl.root", Parsers.string(),

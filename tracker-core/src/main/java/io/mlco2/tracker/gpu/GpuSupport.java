@@ -7,6 +7,7 @@ import io.mlco2.tracker.config.Config;
 import io.mlco2.tracker.energy.Energy;
 import io.mlco2.tracker.energy.EnergyAccumulator;
 import io.mlco2.tracker.energy.EnergySource;
+import io.mlco2.tracker.energy.ProcessFraction;
 import io.mlco2.tracker.energy.SourceGroup;
 import io.mlco2.tracker.base.Log;
 
@@ -162,6 +163,39 @@ public final class GpuSupport implements SourceGroup {
     public void beforeFinalSample() {
         for (NvmlGpuSource g : gpus) {
             g.requestCounterRead();
+        }
+    }
+
+    /** This JVM's share of a GPU by its per-process utilisation, for the intervals without the host lease. */
+    @Override
+    public ProcessFraction processFraction(EnergySource s) {
+        return s instanceof NvmlGpuSource g ? new GpuShare(g) : null;
+    }
+
+    /**
+     * {@link #processFraction}: {@link NvmlGpuSource#ownShareNow()}; where NVML cannot say (no energy counter,
+     * per-process queries unsupported), 0 and one line: the GPU's energy is then the lease holder's only.
+     */
+    private static final class GpuShare implements ProcessFraction {
+        private final NvmlGpuSource gpu;
+
+        GpuShare(NvmlGpuSource gpu) {
+            this.gpu = gpu;
+        }
+
+        @Override
+        public void begin(long monotonicNanos) {
+        }
+
+        @Override
+        public double sinceLastCall(long monotonicNanos) {
+            double f = gpu.ownShareNow();
+            if (Double.isNaN(f)) {
+                Log.get().once("gpu-host-share-" + gpu.deviceId(), Log.Level.INFO, "GPU " + gpu.deviceId()
+                        + ": this JVM's share of the device is unknown (NVML gives no per-process data here); while"
+                        + " another JVM of the run counts the machine, this JVM counts 0 of it");
+            }
+            return f;
         }
     }
 

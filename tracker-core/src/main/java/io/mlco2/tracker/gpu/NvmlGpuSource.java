@@ -388,6 +388,14 @@ public final class NvmlGpuSource implements EnergySource {
     }
 
     /** How often the counter is read, ns. */
+    /**
+     * This JVM's share of the device at the last per-process query (read with the energy counter), for the
+     * intervals in which another JVM of the run counts the whole GPU; {@code NaN} when unknown.
+     */
+    public double ownShareNow() {
+        return share.ownShareNow();
+    }
+
     public long counterIntervalNanos() {
         return counterIntervalNanos;
     }

@@ -8,6 +8,7 @@ import io.mlco2.nvml.NvmlReturn;
 import io.mlco2.nvml.ProcessInfo;
 import io.mlco2.nvml.ProcessUtilization;
 import io.mlco2.nvml.Utilization;
+import io.mlco2.tracker.config.Config;
 import io.mlco2.tracker.energy.EnergyAccumulator;
 import io.mlco2.tracker.energy.Method;
 import io.mlco2.tracker.energy.Reading;
@@ -23,6 +24,7 @@ import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.mockito.ArgumentMatchers.anyInt;
@@ -205,6 +207,37 @@ class NvmlGpuSourceTest {
         assertTrue(s.sharedWithOtherProcesses());
         assertEquals(0.75, s.thisProcessShare(), 1e-9);
         assertTrue(log().contains("also used by 1 other process"), log());
+    }
+
+    @Test
+    void withoutTheHostLeaseThisJvmCountsItsUtilizationShareOfTheGpusEnergyOrNothingWhenItIsNotOnTheGpu()
+            throws NvmlException {
+        // Another JVM of the run holds the lease. This JVM has 60 of the 80 SM-% (0.75) while 4 J per 100 ms flow.
+        when(device.computeRunningProcesses()).thenReturn(List.of(new ProcessInfo(4242, 1, -1, -1),
+                new ProcessInfo(77, 1, -1, -1)));
+        when(device.processUtilization(anyLong())).thenReturn(List.of(
+                new ProcessUtilization(4242, 10, 60, 0, 0, 0), new ProcessUtilization(77, 11, 20, 0, 0, 0)));
+        NvmlGpuSource s = open(Duration.ZERO);
+        GpuSupport group = GpuSupport.open(Config.load("", java.util.Map.of(), java.util.Map.of(), log), log,
+                new FakeNvml(0), java.util.Map.of(), 4242);
+        EnergyAccumulator acc = new EnergyAccumulator(s, group.processFraction(s), from -> false);
+        acc.prime(0);
+        for (int i = 0; i <= 10; i++) {
+            acc.sample(i * 100 * MS);
+            energyMj += 4_000;
+        }
+        assertEquals(0.75 * 10 * 4, acc.energyJoules(), 1e-9);
+        assertEquals(acc.energyJoules(), acc.shareEnergyJoules());
+
+        // Only the other process is on the GPU now: its idle or busy power is the holder's, this JVM counts 0.
+        when(device.computeRunningProcesses()).thenReturn(List.of(new ProcessInfo(77, 1, -1, -1)));
+        when(device.processUtilization(anyLong())).thenReturn(List.of(new ProcessUtilization(77, 12, 20, 0, 0, 0)));
+        for (int i = 11; i <= 15; i++) {
+            acc.sample(i * 100 * MS);
+            energyMj += 4_000;
+        }
+        assertEquals(0.75 * 10 * 4, acc.energyJoules(), 1e-9);
+        assertNull(group.processFraction(mock(io.mlco2.tracker.energy.EnergySource.class)));
     }
 
     @Test
