@@ -64,6 +64,19 @@ public final class FileSdTarget implements AutoCloseable {
         return (host.contains(":") ? "[" + host + "]" : host) + ":" + port;
     }
 
+    /** {@link #write(Path, String, NodeIdentity, String, int, Log)} with the folder as configured. */
+    public static FileSdTarget write(String dir, String runId, NodeIdentity node, String bindHost, int port, Log log) {
+        Path path;
+        try {
+            path = Path.of(dir.trim());
+        } catch (RuntimeException e) {
+            log.warn("mlco2.metrics.prometheus.file-sd-dir=" + dir + " is not a directory path (" + Log.describe(e)
+                    + "); no file_sd target written, the endpoint on port " + port + " serves on");
+            return null;
+        }
+        return write(path, runId, node, bindHost, port, log);
+    }
+
     /**
      * Writes the target file for an endpoint on {@code bindHost:port}; {@code null} (and one line) when the folder
      * cannot be created or written. The endpoint serves either way.

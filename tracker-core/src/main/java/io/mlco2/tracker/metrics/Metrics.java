@@ -11,7 +11,6 @@ import io.mlco2.tracker.runtime.RunContext;
 
 import java.io.IOException;
 import java.net.BindException;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -97,7 +96,7 @@ public final class Metrics {
             PrometheusEndpoint endpoint = startPrometheus(binder, host, port == null ? 0 : port, log);
             if (endpoint != null) {
                 if (fileSd) {
-                    FileSdTarget target = FileSdTarget.write(Path.of(fileSdDir.trim()), run.runId(), node, host,
+                    FileSdTarget target = FileSdTarget.write(fileSdDir, run.runId(), node, host,
                             endpoint.port(), log);
                     if (target != null) {
                         run.addCloseable(target); // before the endpoint: deleted first at exit
@@ -107,18 +106,18 @@ public final class Metrics {
             }
         }
         Duration shutdown = config.get(Config.SHUTDOWN_TIMEOUT);
+        if (pushgateway != null && !pushgateway.isBlank()) {
+            PushgatewayExit push = PushgatewayExit.create(binder, pushgateway.trim(), project, run.runId(),
+                    node.nodeId(), shutdown.dividedBy(4), log);
+            if (push != null) {
+                run.addCloseable(push); // before the OTLP registry's last push, which may take longer
+            }
+        }
         if (otlp != null && !otlp.isBlank()) {
             OtlpMeterRegistry registry = startOtlp(binder, otlp.trim(), config.get(Config.OTLP_STEP),
                     shutdown.dividedBy(2), resourceAttributes(project, node), log);
             if (registry != null) {
                 run.addCloseable(registry::close);
-            }
-        }
-        if (pushgateway != null && !pushgateway.isBlank()) {
-            PushgatewayExit push = PushgatewayExit.create(binder, pushgateway.trim(), project, run.runId(),
-                    node.nodeId(), shutdown.dividedBy(4), log);
-            if (push != null) {
-                run.addCloseable(push);
             }
         }
     }

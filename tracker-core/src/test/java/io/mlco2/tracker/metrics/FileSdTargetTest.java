@@ -88,4 +88,12 @@ class FileSdTargetTest {
         assertEquals(1, out.lines().count(), out);
         assertTrue(out.contains("mlco2.metrics.prometheus.file-sd-dir=" + notADir), out);
     }
+
+    @Test
+    void aValueThatIsNoPathIsOneLineNamingIt() {
+        assertNull(FileSdTarget.write("bad\u0000dir", "run", new NodeIdentity("h", 1, null, null), "127.0.0.1", 1001, log));
+        String out = logged.toString();
+        assertEquals(1, out.lines().count(), out);
+        assertTrue(out.contains("mlco2.metrics.prometheus.file-sd-dir=bad"), out);
+    }
 }
