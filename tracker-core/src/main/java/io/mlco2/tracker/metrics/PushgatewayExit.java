@@ -62,29 +62,35 @@ public final class PushgatewayExit implements AutoCloseable {
         String address = host + (uri.getPort() >= 0 ? ":" + uri.getPort() : "") + path;
         Metrics.quietMicrometerLogging();
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        binder.bindTo(registry);
-        // Built from the client's defaults, not PrometheusProperties.get(): the application's prometheus.properties
-        // or io.prometheus.* system properties are its own exporters' settings, not the agent's.
-        PushGateway.Builder builder = PushGateway.builder(PrometheusProperties.builder().build())
-                .scheme("https".equalsIgnoreCase(scheme) ? Scheme.HTTPS : Scheme.HTTP)
-                .format(Format.PROMETHEUS_TEXT) // the text format every gateway version reads
-                .address(address)
-                .job(job)
-                .groupingKey("run_id", runId)
-                .groupingKey("node", nodeId)
-                .registry(registry.getPrometheusRegistry())
-                .connectionTimeout(timeout)
-                .readTimeout(timeout);
-        String userInfo = uri.getUserInfo();
-        if (userInfo != null) {
-            int colon = userInfo.indexOf(':');
-            builder.basicAuth(colon < 0 ? userInfo : userInfo.substring(0, colon),
-                    colon < 0 ? "" : userInfo.substring(colon + 1));
-        }
-        PushGateway gateway = builder.build();
         String shown = scheme.toLowerCase(java.util.Locale.ROOT) + "://" + address; // never the password
-        log.debug("metrics pushed to the Pushgateway " + shown + " at exit");
-        return new PushgatewayExit(gateway, registry, shown, log);
+        try {
+            binder.bindTo(registry);
+            // Built from the client's defaults, not PrometheusProperties.get(): the application's
+            // prometheus.properties or io.prometheus.* system properties are its own exporters' settings.
+            PushGateway.Builder builder = PushGateway.builder(PrometheusProperties.builder().build())
+                    .scheme("https".equalsIgnoreCase(scheme) ? Scheme.HTTPS : Scheme.HTTP)
+                    .format(Format.PROMETHEUS_TEXT) // the text format every gateway version reads
+                    .address(address)
+                    .job(job)
+                    .groupingKey("run_id", runId)
+                    .groupingKey("node", nodeId)
+                    .registry(registry.getPrometheusRegistry())
+                    .connectionTimeout(timeout)
+                    .readTimeout(timeout);
+            String userInfo = uri.getUserInfo();
+            if (userInfo != null) {
+                int colon = userInfo.indexOf(':');
+                builder.basicAuth(colon < 0 ? userInfo : userInfo.substring(0, colon),
+                        colon < 0 ? "" : userInfo.substring(colon + 1));
+            }
+            PushGateway gateway = builder.build();
+            log.debug("metrics pushed to the Pushgateway " + shown + " at exit");
+            return new PushgatewayExit(gateway, registry, shown, log);
+        } catch (RuntimeException | LinkageError e) {
+            registry.close();
+            log.warn("Pushgateway push not set up for " + shown + " (" + Log.describe(e) + "); no push at exit");
+            return null;
+        }
     }
 
     /** Pushes the meters' final values, then closes the registry. Never throws. */
@@ -95,7 +101,7 @@ public final class PushgatewayExit implements AutoCloseable {
             log.debug("metrics pushed to " + url);
         } catch (Throwable t) {
             log.warn("Push to the Pushgateway " + url + " at exit failed (" + Log.describe(t)
-                    + "); the reports are written, the gateway does not have this run's last values");
+                    + "); the gateway lacks this run's final values, the reports have them");
         } finally {
             registry.close();
         }
