@@ -102,6 +102,7 @@ public final class NvmlGpuSource implements EnergySource {
 
     private final ProcessShare share;
     private final boolean averageFieldAllowed;
+    private boolean fieldValuesUnsupported;
     private final WindowedPowerEnergy averaged = new WindowedPowerEnergy(AVERAGE_WINDOW_NANOS);
 
     private long reads;
@@ -199,9 +200,11 @@ public final class NvmlGpuSource implements EnergySource {
         } catch (NvmlException e) {
             if (e.code().isNotSupported()) {
                 powerSignal = PowerSignal.POWER_USAGE;
+                fieldValuesUnsupported = true;
             }
         } catch (RuntimeException e) {
             powerSignal = PowerSignal.POWER_USAGE;
+            fieldValuesUnsupported = true;
         }
         if (counterState == CounterState.OFF) {
             useAverageFieldIfAny();
@@ -211,7 +214,7 @@ public final class NvmlGpuSource implements EnergySource {
 
     /** Without the counter: switches to the 1 s average field where the device answers it. */
     private void useAverageFieldIfAny() {
-        if (!averageFieldAllowed || lost || powerSignal == PowerSignal.NONE) {
+        if (!averageFieldAllowed || lost || fieldValuesUnsupported || powerSignal == PowerSignal.NONE) {
             return;
         }
         try {
@@ -336,6 +339,7 @@ public final class NvmlGpuSource implements EnergySource {
                 }
                 if (e.code().isNotSupported()) {
                     powerSignal = PowerSignal.POWER_USAGE;
+                    fieldValuesUnsupported = true;
                 }
             }
             // this read falls back to power usage (the 1 s average too where field 185 exists); the field is tried
