@@ -79,6 +79,20 @@ class PowerOnlyAccuracyTest {
         assertTrue(instantMisses >= traces.size() / 2, "the instant reading aliases on most of these loads");
     }
 
+    /** Sampling faster than the window: the readings overlap, and the whole run stays within 1 % too. */
+    @Test
+    void shorterIntervalsKeepTheWholeRunWithinOnePercent(@TempDir Path dir) throws Exception {
+        for (Duration interval : new Duration[] {Duration.ofMillis(100), Duration.ofMillis(500)}) {
+            GpuReplay.Result h200 = GpuReplay.run(GpuSupportTest.h200Trace(), interval, SECOND, log);
+            assertTrue(Math.abs(h200.total().powerErrorPct()) < 1, interval + " h200 " + h200.total());
+            for (SyntheticTrace t : synthetic()) {
+                GpuReplay.Result r = GpuReplay.run(t.write(dir), interval, SECOND, log);
+                double err = pct(r.total().powerIntegratedJoules(), t.exactJoules(0, t.boundarySeconds(t.phases.size())));
+                assertTrue(Math.abs(err) < 1, interval + " " + t.name + " " + err + " %");
+            }
+        }
+    }
+
     /** The oracle itself: a steady load's energy is its power times its duration. */
     @Test
     void theSyntheticOracleIsPowerTimesTimeForASteadyLoad() throws Exception {
