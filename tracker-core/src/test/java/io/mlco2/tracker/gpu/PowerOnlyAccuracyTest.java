@@ -1,11 +1,14 @@
 package io.mlco2.tracker.gpu;
 
+import io.mlco2.nvml.TraceNvml;
 import io.mlco2.tracker.base.Log;
+import io.mlco2.tracker.energy.EnergyAccumulator;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -89,6 +92,53 @@ class PowerOnlyAccuracyTest {
                 GpuReplay.Result r = GpuReplay.run(t.write(dir), interval, SECOND, log);
                 double err = pct(r.total().powerIntegratedJoules(), t.exactJoules(0, t.boundarySeconds(t.phases.size())));
                 assertTrue(Math.abs(err) < 1, interval + " " + t.name + " " + err + " %");
+            }
+        }
+    }
+
+    /**
+     * What {@code boundary_uncertainty_s} promises: the agent samples on its own grid and places an epoch boundary
+     * linearly between the samples around it; the energy up to the boundary is then off by at most that many seconds
+     * of the load's swing (full - idle), wherever the boundary falls between two samples.
+     */
+    @Test
+    void aBoundaryPlacedBetweenSamplesIsOffByNoMoreThanTheReportedUncertainty(@TempDir Path dir) throws Exception {
+        for (SyntheticTrace t : synthetic()) {
+            Path csv = t.write(dir);
+            for (int offsetMs = 0; offsetMs < 1000; offsetMs += 125) {
+                GpuReplay.VirtualClock clock = new GpuReplay.VirtualClock();
+                try (TraceNvml nvml = TraceNvml.read(csv, clock, TraceNvml.Options.defaults().withoutCounter())) {
+                    long start = nvml.startNanos();
+                    clock.nanos = start;
+                    NvmlGpuSource source = NvmlGpuSource.open(nvml.device(0), SECOND, -1, log);
+                    EnergyAccumulator acc = new EnergyAccumulator(source);
+                    List<Long> at = new ArrayList<>();
+                    at.add(start);
+                    for (long now = start + (offsetMs == 0 ? 1000 : offsetMs) * 1_000_000L; now <= nvml.endNanos();
+                         now += 1_000_000_000L) {
+                        at.add(now);
+                    }
+                    List<Double> joules = new ArrayList<>();
+                    for (long now : at) {
+                        clock.nanos = now;
+                        acc.sample(now);
+                        joules.add(acc.energyJoules());
+                    }
+                    double allowed = source.boundaryUncertaintySeconds() * (t.fullWatts - t.idleWatts);
+                    for (int i = 1; i < t.phases.size(); i++) {
+                        long b = start + Math.round(t.boundarySeconds(i) * 1e9);
+                        int k = 1;
+                        while (at.get(k) < b) {
+                            k++;
+                        }
+                        long t0 = at.get(k - 1);
+                        long t1 = at.get(k);
+                        double placed = joules.get(k - 1) + (joules.get(k) - joules.get(k - 1)) * (b - t0) / (t1 - t0);
+                        double truth = t.exactJoules(0, t.boundarySeconds(i));
+                        assertTrue(Math.abs(placed - truth) <= allowed, t.name + " boundary " + i + " offset "
+                                + offsetMs + " ms: off by " + (placed - truth) + " J, allowed " + allowed + " J");
+                    }
+                }
             }
         }
     }
