@@ -31,7 +31,7 @@ import java.util.Optional;
  * <p>Without a counter the energy comes from power. Where the device has the 1 s average power field (185, Ampere
  * and later), each reading is counted over the second it averages ({@link WindowedPowerEnergy},
  * {@link Method#NVML_POWER_AVERAGE}): a reading taken at one instant once per interval aliases against load that
- * switches faster than the interval (the instant field is itself a ~100 ms-old snapshot), while the average already
+ * switches faster than the interval (NVML refreshes the instant field every ~100 ms), while the average already
  * holds every burst of its second; counting it over its own window, instead of a trapezoid, keeps its one-second
  * lag from moving energy across epoch boundaries. Elsewhere (older GPUs, whose power usage is instantaneous) the
  * instant field or power usage is integrated as a trapezoid ({@link Method#NVML_POWER}).
@@ -133,8 +133,10 @@ public final class NvmlGpuSource implements EnergySource {
         return open(device, counterInterval, pid, log, true);
     }
 
-    /** As {@link #open(NvmlDevice, Duration, long, Log)}; without the counter, {@code averageFieldAllowed} false
-     * integrates the instant reading even where the average field exists ({@code replay} compares both). */
+    /**
+     * As {@link #open(NvmlDevice, Duration, long, Log)}; without the counter, {@code averageFieldAllowed} false
+     * integrates the instant reading even where the average field exists ({@code replay} compares both).
+     */
     static NvmlGpuSource open(NvmlDevice device, Duration counterInterval, long pid, Log log,
                               boolean averageFieldAllowed) {
         String name = orElse(device::name, "");
