@@ -103,7 +103,7 @@ public final class NvmlGpuSource implements EnergySource {
     private final ProcessShare share;
     private final boolean averageFieldAllowed;
     private boolean fieldValuesUnsupported;
-    private final WindowedPowerEnergy averaged = new WindowedPowerEnergy(AVERAGE_WINDOW_NANOS);
+    private WindowedPowerEnergy averaged; // made when the average field is used: nothing to load on the counter path
 
     private long reads;
     private long firstReadNanos;
@@ -222,6 +222,7 @@ public final class NvmlGpuSource implements EnergySource {
         try {
             FieldValue f = device.fieldValues(Nvml.FI_POWER_AVERAGE).get(0);
             if (f.result().isSuccess()) {
+                averaged = new WindowedPowerEnergy(AVERAGE_WINDOW_NANOS);
                 powerSignal = PowerSignal.AVERAGE_FIELD;
             } else if (f.result().isDeviceLost()) {
                 lose(new NvmlException("nvmlDeviceGetFieldValues", f.result()));
