@@ -206,8 +206,9 @@ public final class GpuSupport implements SourceGroup {
     }
 
     /**
-     * Per GPU: whole-device energy, and this JVM's share of it when other processes use the device (from NVML's
-     * per-process utilisation, method {@code nvml-process-utilization}).
+     * Per GPU: whole-device energy, how far an epoch boundary can be off where it is power-based
+     * ({@code boundary_uncertainty_s}, null with the counter), and this JVM's share of it when other processes use
+     * the device (from NVML's per-process utilisation, method {@code nvml-process-utilization}).
      */
     @Override
     public Object section(List<EnergyAccumulator> accumulators) {
@@ -221,6 +222,8 @@ public final class GpuSupport implements SourceGroup {
             d.put("uuid", g.uuid());
             d.put("name", g.hardwareName());
             d.put("method", a.method().key());
+            double boundary = g.boundaryUncertaintySeconds();
+            d.put("boundary_uncertainty_s", Double.isNaN(boundary) ? null : boundary);
             d.put("energy_kwh", a.energyJoules() / Energy.JOULES_PER_KWH);
             d.put("tdp_w", Double.isNaN(g.tdpWatts()) ? null : g.tdpWatts());
             d.put("tdp_source", g.tdpSource());

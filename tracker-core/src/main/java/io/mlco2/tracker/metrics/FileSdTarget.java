@@ -4,7 +4,7 @@ import io.mlco2.tracker.base.Log;
 import io.mlco2.tracker.base.NodeIdentity;
 import io.mlco2.tracker.format.Json;
 import io.mlco2.tracker.report.ReportFiles;
-import io.mlco2.tracker.report.SummaryJson;
+import io.mlco2.tracker.report.ReportFiles;
 
 import java.io.IOException;
 import java.net.InetAddress;
@@ -34,7 +34,7 @@ public final class FileSdTarget implements AutoCloseable {
 
     /** {@code <run_id>.<node_id>.json}, the run id made file-name safe as the reports' names are. */
     static String fileName(String runId, String nodeId) {
-        return SummaryJson.safeFileName(runId) + "." + nodeId + ".json";
+        return ReportFiles.stem(runId, nodeId) + ".json";
     }
 
     /** The file's text: one target group, the target {@code host:port} and the labels {@code run_id} and {@code node}. */

@@ -2,6 +2,7 @@ package io.mlco2.tracker.gpu;
 
 import io.mlco2.nvml.FieldValue;
 import io.mlco2.nvml.GpuArchitecture;
+import io.mlco2.nvml.Nvml;
 import io.mlco2.nvml.NvmlDevice;
 import io.mlco2.nvml.NvmlException;
 import io.mlco2.nvml.NvmlReturn;
@@ -114,9 +115,38 @@ class NvmlGpuSourceTest {
     }
 
     @Test
-    void withoutACounterItIntegratesTheInstantField() throws NvmlException {
+    void withoutACounterItCountsEachAverageReadingOverTheSecondBeforeIt() throws NvmlException {
+        when(device.totalEnergyMillijoules()).thenThrow(nvml(NvmlReturn.NOT_SUPPORTED));
+        long[] averageW = {100, 300, 500, 200, 200};
+        when(device.fieldValues(Nvml.FI_POWER_AVERAGE)).thenReturn(
+                List.of(new FieldValue(185, NvmlReturn.SUCCESS, 0, 1000 * averageW[0])), // the probe
+                List.of(new FieldValue(185, NvmlReturn.SUCCESS, 0, 1000 * averageW[0])),
+                List.of(new FieldValue(185, NvmlReturn.SUCCESS, 0, 1000 * averageW[1])),
+                List.of(new FieldValue(185, NvmlReturn.SUCCESS, 0, 1000 * averageW[2])),
+                List.of(new FieldValue(185, NvmlReturn.SUCCESS, 0, 1000 * averageW[3])),
+                List.of(new FieldValue(185, NvmlReturn.SUCCESS, 0, 1000 * averageW[4])));
+        NvmlGpuSource s = open(Duration.ofSeconds(1));
+        assertSame(Method.NVML_POWER_AVERAGE, s.method());
+        assertEquals("nvml-power-average", s.method().key());
+        assertSame(NvmlGpuSource.PowerSignal.AVERAGE_FIELD, s.powerSignal());
+        EnergyAccumulator acc = new EnergyAccumulator(s);
+        double expected = 0;
+        for (int i = 0; i < averageW.length; i++) {
+            acc.sample(i * 1000 * MS);
+            expected += i == 0 ? 0 : averageW[i]; // a reading is the mean of the second before it: its watts x 1 s
+            assertEquals(expected, acc.energyJoules(), 1e-9, "after " + i + " s");
+            assertEquals(averageW[i], acc.powerWatts(), 1e-9);
+        }
+        verify(device, times(1)).fieldValues(Nvml.FI_POWER_INSTANT); // the probe only
+        assertEquals(0.25 + 0.1, s.boundaryUncertaintySeconds(), 1e-9, "a quarter of 1 s plus NVML's 0.1 s refresh");
+    }
+
+    @Test
+    void withoutACounterOrTheAverageFieldItIntegratesTheInstantField() throws NvmlException {
         when(device.totalEnergyMillijoules()).thenThrow(new NvmlException("nvmlDeviceGetTotalEnergyConsumption",
                 NvmlReturn.NOT_SUPPORTED));
+        when(device.fieldValues(Nvml.FI_POWER_AVERAGE)).thenReturn(
+                List.of(new FieldValue(185, NvmlReturn.NOT_SUPPORTED, 0, 0)));
         NvmlGpuSource s = open(Duration.ofSeconds(1));
         assertSame(Method.NVML_POWER, s.method());
         assertSame(NvmlGpuSource.PowerSignal.INSTANT_FIELD, s.powerSignal());
@@ -124,6 +154,7 @@ class NvmlGpuSourceTest {
         acc.sample(0);
         acc.sample(2000 * MS);
         assertEquals(1000.0, acc.energyJoules(), 1e-9);
+        assertEquals(2.0 / 2 + 0.1, s.boundaryUncertaintySeconds(), 1e-9, "half a 2 s interval plus the refresh");
     }
 
     @Test
@@ -150,8 +181,9 @@ class NvmlGpuSourceTest {
         acc.sample(100 * MS);
         acc.sample(200 * MS);
         acc.sample(300 * MS);
-        assertSame(Method.NVML_POWER, s.method());
-        assertEquals(1, log().lines().filter(l -> l.contains("energy counter not supported")).count(), log());
+        assertSame(Method.NVML_POWER_AVERAGE, s.method());
+        assertEquals(1, log().lines().filter(l -> l.contains("energy counter not supported")
+                && l.contains("nvml-field-185-power-average")).count(), log());
         assertTrue(acc.energyJoules() > 0);
     }
 
