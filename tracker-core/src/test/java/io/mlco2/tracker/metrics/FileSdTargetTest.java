@@ -68,7 +68,9 @@ class FileSdTargetTest {
         FileSdTarget t = FileSdTarget.write(dir, "../x y", new NodeIdentity("h", 5, null, null), "127.0.0.1", 9, log);
         assertNotNull(t);
         assertEquals(dir, t.file().getParent());
-        assertEquals("run.._x_y.h-5.json", t.file().getFileName().toString());
+        // the name the run's reports have: <safe run id>.<node id>, here with ".json"
+        assertEquals(io.mlco2.tracker.report.ReportFiles.file(dir, "../x y", "h-5", ".json"), t.file());
+        assertFalse(t.file().getFileName().toString().contains("/"));
         assertEquals("../x y", new ObjectMapper().readTree(t.file().toFile()).get(0).get("labels").get("run_id").asText());
     }
 
