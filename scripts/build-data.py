@@ -483,7 +483,15 @@ def cpu_power_tables(shared):
               ccf_coefficients(shared), "coefficient rows")
     write_tsv("specpower-bands.tsv", ["architecture", "servers", "idle_p10", "idle_p90", "full_p10", "full_p90"],
               specpower_bands(shared, archs), "architectures")
-    write_tsv("teads-instances.tsv", TEADS_FIELDS, teads_instances(shared), "EC2 instance types")
+    teads = teads_instances(shared)
+    write_tsv("teads-instances.tsv", TEADS_FIELDS, teads, "EC2 instance types")
+    # The memory model's band: Teads' RAM watts per GB of the EC2 instances, 10th percentile at idle to 90th at
+    # 100 % (nearest rank)
+    idle = sorted(t["ram_watts_idle"] / t["memory_gb"] for t in teads if t["memory_gb"] > 0)
+    full = sorted(t["ram_watts_100"] / t["memory_gb"] for t in teads if t["memory_gb"] > 0)
+    write_tsv("ram-band.tsv", ["instances", "idle_p10_watts_per_gb", "full_p90_watts_per_gb"],
+              [{"instances": len(idle), "idle_p10_watts_per_gb": idle[int(0.1 * (len(idle) - 1))],
+                "full_p90_watts_per_gb": full[int(0.9 * (len(full) - 1))]}], "band")
     write_tsv("cpu-platforms.tsv", ["model", "threads_per_package", "source"], cpu_platforms(shared), "CPUs")
     # byte-identical copies the tests compute their expected watts from
     d = os.path.join(shared, "ccf-coefficients")

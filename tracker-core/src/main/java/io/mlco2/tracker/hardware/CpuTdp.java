@@ -13,6 +13,11 @@ import java.util.Optional;
  */
 public record CpuTdp(double tdpWatts, String source) {
 
+    /** {@link #source()} of a TDP the user set. */
+    public static final String CONFIGURED = "mlco2.cpu.tdp-watts";
+    /** How {@link #source()} of the default TDP begins. */
+    public static final String DEFAULT = "default";
+
     /**
      * {@code configuredWatts} ({@code mlco2.cpu.tdp-watts}) when set, else the bundled table's match for
      * {@code cpuModel}, else {@link TdpTables#DEFAULT_CPU_TDP_WATTS} (said in the log and in {@code notes}).
@@ -20,7 +25,7 @@ public record CpuTdp(double tdpWatts, String source) {
      */
     public static CpuTdp resolve(Double configuredWatts, String cpuModel, Log log, List<String> notes) {
         if (configuredWatts != null) {
-            return new CpuTdp(configuredWatts, "mlco2.cpu.tdp-watts");
+            return new CpuTdp(configuredWatts, CONFIGURED);
         }
         Optional<TdpMatch> m;
         try {
@@ -36,6 +41,6 @@ public record CpuTdp(double tdpWatts, String source) {
         log.warn("CPU '" + cpuModel + "' is not in the bundled TDP table: using the default "
                 + watts + " W per package (set mlco2.cpu.tdp-watts to correct it)");
         notes.add("CPU TDP unknown for '" + cpuModel + "': default " + watts + " W used");
-        return new CpuTdp(watts, "default (CPU model not in the table)");
+        return new CpuTdp(watts, DEFAULT + " (CPU model not in the table)");
     }
 }

@@ -26,6 +26,8 @@ class CpuSourcesTest {
     static final long GB = 1_000_000_000L;
     /** Green Algorithms' memoryPower, W/GB: the oracle, written here independently. */
     static final double W_PER_GB = 0.3725;
+    static final CpuPowerModel MODEL = CpuPowerModel.perVcpu(8, 1, 4, "row", "8 threads", 0.5, 2, "band", 300, "tdp share");
+    static final ModelBand BAND = new ModelBand(0.4, 2.7, "ram band");
 
     private final ByteArrayOutputStream logged = new ByteArrayOutputStream();
     private final Log log = new Log(new PrintStream(logged, true, StandardCharsets.UTF_8), Log.Level.DEBUG);
@@ -54,7 +56,7 @@ class CpuSourcesTest {
     @Test
     void usableRaplGivesOneCpuSourcePerPackage(@TempDir Path root) throws IOException {
         Rapl rapl = Rapl.discover(RaplTest.twoSocketServer(root));
-        SourceGroup g = CpuSources.cpu(rapl, false, host(64 * GB), 150, "cpu table", 0L, log, notes);
+        SourceGroup g = CpuSources.cpu(rapl, false, host(64 * GB), 150, "cpu table", null, HardwareShare.NONE, 0L, log, notes);
         assertEquals(List.of(Method.RAPL, Method.RAPL), methods(g));
         for (EnergySource s : g.sources()) {
             assertEquals(Component.CPU, s.component());
@@ -68,7 +70,7 @@ class CpuSourcesTest {
     @Test
     void raplUnderProcessTrackingSaysTheEnergyIsTheMachines(@TempDir Path root) throws IOException {
         Rapl rapl = Rapl.discover(RaplTest.twoSocketServer(root));
-        SourceGroup g = CpuSources.cpu(rapl, true, host(64 * GB), 150, "cpu table", 0L, log, notes);
+        SourceGroup g = CpuSources.cpu(rapl, true, host(64 * GB), 150, "cpu table", null, HardwareShare.NONE, 0L, log, notes);
         assertEquals(List.of(Method.RAPL, Method.RAPL), methods(g));
         assertEquals(1, notes.size(), notes.toString());
         assertTrue(notes.get(0).startsWith("tracking-mode=process"), notes.get(0));
@@ -77,13 +79,14 @@ class CpuSourcesTest {
     @Test
     void withoutRaplTheCpuIsTheLoadModelOverAllPackages(@TempDir Path root) {
         Rapl rapl = Rapl.discover(root.resolve("absent"));
-        SourceGroup g = CpuSources.cpu(rapl, false, host(64 * GB), 150, "cpu table", System.nanoTime(), log, notes);
+        SourceGroup g = CpuSources.cpu(rapl, false, host(64 * GB), 150, "cpu table", MODEL, HardwareShare.NONE, System.nanoTime(), log, notes);
         assertEquals(List.of(Method.CPU_LOAD_MODEL), methods(g));
         EnergySource s = g.sources().get(0);
         assertEquals(Component.CPU, s.component());
         assertEquals("Test CPU", s.hardwareName());
-        assertEquals(2 * 150.0, s.tdpWatts(), 0.0);
-        assertEquals("cpu table", s.tdpSource());
+        assertEquals(MODEL.tdpWatts(), s.tdpWatts(), 0.0, "the model's share of the TDP");
+        assertEquals(MODEL.tdpSource(), s.tdpSource());
+        assertEquals(CpuSources.CPU_SECTION, g.sectionKey());
         assertEquals(List.of("CPU: " + rapl.problem()), notes);
         assertTrue(logged.toString(StandardCharsets.UTF_8).contains("load model"));
     }
@@ -91,16 +94,16 @@ class CpuSourcesTest {
     @Test
     void processTrackingWithoutRaplIsAlsoTheLoadModel(@TempDir Path root) {
         Rapl rapl = Rapl.discover(root.resolve("absent"));
-        SourceGroup g = CpuSources.cpu(rapl, true, host(64 * GB), 100, "t", System.nanoTime(), log, notes);
+        SourceGroup g = CpuSources.cpu(rapl, true, host(64 * GB), 100, "t", MODEL, HardwareShare.NONE, System.nanoTime(), log, notes);
         assertEquals(List.of(Method.CPU_LOAD_MODEL), methods(g));
-        assertEquals(200.0, g.sources().get(0).tdpWatts(), 0.0);
+        assertEquals(MODEL.tdpWatts(), g.sources().get(0).tdpWatts(), 0.0);
         assertEquals(List.of("CPU: " + rapl.problem()), notes);
     }
 
     @Test
     void dramZonesAreTheMemorysSourcesOfTheMachine(@TempDir Path root) throws IOException {
         Rapl rapl = Rapl.discover(RaplTest.twoSocketServer(root));
-        SourceGroup g = CpuSources.ram(rapl, false, host(64 * GB));
+        SourceGroup g = CpuSources.ram(rapl, false, host(64 * GB), HardwareShare.NONE, BAND);
         assertEquals(List.of(Method.RAPL, Method.RAPL), methods(g));
         for (EnergySource s : g.sources()) {
             assertEquals(Component.RAM, s.component());
@@ -111,7 +114,7 @@ class CpuSourcesTest {
     @Test
     void processTrackingChargesTheResidentSetEvenWithDramZones(@TempDir Path root) throws IOException {
         Rapl rapl = Rapl.discover(RaplTest.twoSocketServer(root));
-        SourceGroup g = CpuSources.ram(rapl, true, host(64 * GB));
+        SourceGroup g = CpuSources.ram(rapl, true, host(64 * GB), HardwareShare.NONE, BAND);
         assertEquals(List.of(Method.RAM_MODEL), methods(g));
         assertEquals(List.of("process"), deviceIds(g));
         Reading r = g.sources().get(0).read(0);
@@ -127,7 +130,7 @@ class CpuSourcesTest {
         RaplTest.zone(root, "intel-rapl:0", "package-0", 1_000_000);
         Rapl rapl = Rapl.discover(root);
         assertTrue(rapl.usable());
-        SourceGroup g = CpuSources.ram(rapl, false, host(64 * GB));
+        SourceGroup g = CpuSources.ram(rapl, false, host(64 * GB), HardwareShare.NONE, BAND);
         assertEquals(List.of(Method.RAM_MODEL), methods(g));
         assertEquals(List.of("machine"), deviceIds(g));
         assertEquals(64 * W_PER_GB, g.sources().get(0).read(0).powerWatts(), 1e-9);
@@ -137,7 +140,7 @@ class CpuSourcesTest {
     void withoutRaplTheMachineModelChargesTheInstalledMemoryAndReportsTheUsedShare(@TempDir Path root) {
         Rapl rapl = Rapl.discover(root.resolve("absent"));
         long installed = 1000 * GB; // more than this machine has: the used share must stay below 1
-        SourceGroup g = CpuSources.ram(rapl, false, host(installed));
+        SourceGroup g = CpuSources.ram(rapl, false, host(installed), HardwareShare.NONE, BAND);
         assertEquals(List.of("machine"), deviceIds(g));
         Reading r = g.sources().get(0).read(0);
         assertEquals(1000 * W_PER_GB, r.powerWatts(), 1e-9);
