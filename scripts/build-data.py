@@ -497,7 +497,7 @@ def cpu_power_tables(shared):
     d = os.path.join(shared, "ccf-coefficients")
     for f in ["output__coefficients-%s-use.csv" % c for c in ("aws", "gcp", "azure")] + [
             "data__aws-instances.csv", "data__aws-instances-cpus.csv", "data__SPECpower-2026-03-09.csv",
-            "data__intel-cascadelake.csv", "data__amd-epyc-gen2.csv", "data__amd-epyc-gen3.csv"]:
+            "data__intel-cascadelake.csv", "data__intel-skylake.csv", "data__amd-epyc-gen2.csv", "data__amd-epyc-gen3.csv"]:
         with open(os.path.join(d, f), "rb") as src, open(os.path.join(TEST_OUT, "ccf-" + f), "wb") as dst:
             dst.write(src.read())
     with open(os.path.join(shared, "green-algorithms", "TDP_cpu.csv"), "rb") as src, \
