@@ -150,4 +150,84 @@ class CpuSourcesTest {
             assertTrue(r.utilization() < 1.0, r.toString());
         }
     }
+
+    @Test
+    void aModelledCpuHasASectionNamingItsDataShareAndBand(@TempDir Path root) {
+        Rapl rapl = Rapl.discover(root.resolve("absent"));
+        SourceGroup g = CpuSources.cpu(rapl, false, host(64 * GB), 150, "cpu table", MODEL,
+                new HardwareShare(true, "cpuinfo hypervisor flag", "", "", Double.NaN, 0, -1), 0L, log, notes);
+        io.mlco2.tracker.energy.EnergyAccumulator a = new io.mlco2.tracker.energy.EnergyAccumulator(g.sources().get(0));
+        io.mlco2.tracker.energy.EnergyAccumulator other = new io.mlco2.tracker.energy.EnergyAccumulator(
+                CpuSources.ram(rapl, false, host(GB), HardwareShare.NONE, BAND).sources().get(0));
+        a.sample(0);
+        a.sample(3_600_000_000_000L); // one hour
+        other.sample(0);
+        other.sample(3_600_000_000_000L);
+        @SuppressWarnings("unchecked")
+        java.util.Map<String, Object> m = (java.util.Map<String, Object>) g.section(List.of(other, a));
+        double kwh = a.energyJoules() / 3.6e6;
+        assertTrue(kwh > 0);
+        assertEquals("cpu-load-model", m.get("method"));
+        assertEquals(MODEL.describe(), m.get("model"));
+        assertEquals("row", m.get("data"));
+        assertEquals("8 threads", m.get("share"));
+        assertEquals("VM (cpuinfo hypervisor flag)", m.get("hardware"));
+        assertEquals(kwh, (double) m.get("energy_kwh"), 1e-12, "its own source's energy only");
+        assertEquals(kwh * 0.5, (double) m.get("energy_kwh_low"), 1e-12);
+        assertEquals(kwh * 2, (double) m.get("energy_kwh_high"), 1e-12);
+        assertEquals("band", m.get("band"));
+    }
+
+    @Test
+    void inAContainerWithACpuLimitTheLoadIsThisJvmsOverItsVcpus() {
+        CpuLoadModelSourceTest.Loads jvm = new CpuLoadModelSourceTest.Loads(1.0 / 32, 0.5, Double.NaN, 0.01);
+        CpuLoad share = new CpuSources.ShareLoad(jvm, 32);
+        assertEquals(1.0, share.sinceLastCall(0), 1e-12, "2 of 64 CPUs busy: its 2 vCPUs are full");
+        assertEquals(1.0, share.sinceLastCall(1), 0.0, "clamped");
+        assertTrue(Double.isNaN(share.sinceLastCall(2)));
+        assertEquals(0.32, share.sinceLastCall(3), 1e-12);
+    }
+
+    @Test
+    void aContainerWithACpuLimitIsModelledOverItsShare(@TempDir Path root) {
+        Rapl rapl = Rapl.discover(root.resolve("absent"));
+        HardwareShare docker = new HardwareShare(false, "", "", "", 2, 0, 4 * GB);
+        SourceGroup g = CpuSources.cpu(rapl, false, host(64 * GB), 150, "cpu table", MODEL, docker, System.nanoTime(), log, notes);
+        Reading r = g.sources().get(0).read(System.nanoTime());
+        assertTrue(r.utilization() >= 0 && r.utilization() <= 1, r.toString());
+        assertEquals(MODEL.watts(r.utilization()), r.powerWatts(), 1e-9);
+        @SuppressWarnings("unchecked")
+        java.util.Map<String, Object> m = (java.util.Map<String, Object>) g.section(List.of());
+        assertEquals("bare metal, container limit 2 of 8 CPUs", m.get("hardware"));
+    }
+
+    @Test
+    void theRamOfAContainerIsItsLimitAndItsSectionSaysSo(@TempDir Path root) {
+        Rapl rapl = Rapl.discover(root.resolve("absent"));
+        HardwareShare docker = new HardwareShare(false, "", "", "", 2, 0, 4 * GB);
+        SourceGroup g = CpuSources.ram(rapl, false, host(64 * GB), docker, BAND);
+        assertEquals(4 * W_PER_GB, g.sources().get(0).read(0).powerWatts(), 1e-9);
+        assertEquals("4.0 GB RAM", g.sources().get(0).hardwareName());
+        @SuppressWarnings("unchecked")
+        java.util.Map<String, Object> m = (java.util.Map<String, Object>) g.section(List.of());
+        assertEquals(CpuSources.RAM_SECTION, g.sectionKey());
+        assertEquals("ram-model", m.get("method"));
+        assertEquals("4.0 GB (container limit)", m.get("share"));
+        assertEquals("green-algorithms:0.3725 W/GB", m.get("data"));
+        assertEquals("green-algorithms:0.3725 W/GB, 4.0 GB (container limit)", m.get("model"));
+        assertEquals("ram band", m.get("band"));
+        HardwareShare vm = new HardwareShare(true, "x", "", "", Double.NaN, 0, -1);
+        @SuppressWarnings("unchecked")
+        java.util.Map<String, Object> v = (java.util.Map<String, Object>) CpuSources.ram(rapl, false, host(24 * GB), vm, BAND)
+                .section(List.of());
+        assertEquals("24.0 GB (the VM's)", v.get("share"));
+        @SuppressWarnings("unchecked")
+        java.util.Map<String, Object> b = (java.util.Map<String, Object>) CpuSources.ram(rapl, false, host(24 * GB),
+                HardwareShare.NONE, BAND).section(List.of());
+        assertEquals("24.0 GB (installed)", b.get("share"));
+        @SuppressWarnings("unchecked")
+        java.util.Map<String, Object> p = (java.util.Map<String, Object>) CpuSources.ram(rapl, true, host(24 * GB),
+                docker, BAND).section(List.of());
+        assertEquals("this JVM's resident set of 4.0 GB", p.get("share"));
+    }
 }
