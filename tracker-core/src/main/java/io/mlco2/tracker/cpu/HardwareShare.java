@@ -217,11 +217,12 @@ public record HardwareShare(boolean virtualMachine, String evidence, String clou
 
     /** cgroup v2 {@code cpu.max}: {@code "200000 100000"} is 2 CPUs; {@code "max 100000"} or bad text is none. */
     static double cpuMax(String text) {
-        String[] f = text.trim().split("\\s+");
-        if (f.length != 2 || f[0].equals("max")) {
+        String t = text.trim();
+        int space = t.indexOf(' '); // no regular expression: this runs on the agent's start-up path
+        if (space < 0 || t.startsWith("max")) {
             return Double.NaN;
         }
-        return ratio(f[0], f[1]);
+        return ratio(t.substring(0, space), t.substring(space + 1).trim());
     }
 
     /** cgroup v1 quota and period in microseconds; a quota of -1 is none. */

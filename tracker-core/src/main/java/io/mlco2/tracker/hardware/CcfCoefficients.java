@@ -173,10 +173,15 @@ public final class CcfCoefficients {
         if (at >= 0) {
             s = s.substring(0, at);
         }
+        // split at white space and commas by hand: no regular expression on the agent's start-up path
         List<String> out = new ArrayList<>();
-        for (String t : s.split("[\\s,]+")) {
-            if (!t.isEmpty()) {
-                out.add(t);
+        int from = 0;
+        for (int i = 0; i <= s.length(); i++) {
+            if (i == s.length() || Character.isWhitespace(s.charAt(i)) || s.charAt(i) == ',') {
+                if (i > from) {
+                    out.add(s.substring(from, i));
+                }
+                from = i + 1;
             }
         }
         return out;
