@@ -68,13 +68,12 @@ public final class CpuPowerModel {
     /** The share's watts at {@code load} (clamped to 0..1; an unknown load counts as idle). */
     public double watts(double load) {
         double u = Double.isNaN(load) ? 0 : Math.max(0, Math.min(1, load));
-        for (int i = 1; i < loads.length; i++) {
-            if (u <= loads[i]) {
-                double f = (u - loads[i - 1]) / (loads[i] - loads[i - 1]);
-                return watts[i - 1] + f * (watts[i] - watts[i - 1]);
-            }
+        int i = 1;
+        while (u > loads[i]) { // the last load is 1: the segment is found
+            i++;
         }
-        return watts[watts.length - 1];
+        double f = (u - loads[i - 1]) / (loads[i] - loads[i - 1]);
+        return watts[i - 1] + f * (watts[i] - watts[i - 1]);
     }
 
     public double vcpus() {

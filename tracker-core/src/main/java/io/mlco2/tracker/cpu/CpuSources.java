@@ -27,7 +27,8 @@ public final class CpuSources {
     /**
      * CPU: one RAPL source per package zone ({@code tdpWatts} per package), else the load model {@code model} for
      * the {@code share} of the hardware (in a container with a CPU limit the machine's load is the host's, so the
-     * load is this JVM's CPU time over its vCPUs); why RAPL was not used goes to {@code notes}.
+     * load is this JVM's CPU time over its vCPUs); why RAPL was not used goes to {@code notes}. {@code model} may
+     * be {@code null} only where RAPL is usable (it is resolved only where it is needed).
      */
     public static SourceGroup cpu(Rapl rapl, boolean process, HostInfo host, double tdpWatts, String tdpSource,
                                   CpuPowerModel model, HardwareShare share, long startNanos, Log log, List<String> notes) {
@@ -43,20 +44,26 @@ public final class CpuSources {
         } else {
             log.info("CPU energy from the load model (" + model.describe() + "): " + rapl.problem());
             notes.add("CPU: " + rapl.problem());
-            int logical = host.logicalProcessors();
-            CpuLoad load;
-            if (share.cpuLimited(logical)) {
-                load = new ShareLoad(CpuLoads.process(logical, startNanos), logical / share.vcpus(logical));
-            } else {
-                load = process || host.processor() == null
-                        ? CpuLoads.process(logical, startNanos)
-                        : CpuLoads.machine(host.processor(), logical, startNanos);
-            }
-            CpuLoadModelSource source = new CpuLoadModelSource(load, host.cpuModel(), model);
+            CpuLoadModelSource source = new CpuLoadModelSource(load(process, host, share, startNanos), host.cpuModel(), model);
             return new ModelGroup(source, CPU_SECTION, model.describe(), model.data(), model.share(),
-                    new ModelBand(model.lowFactor(), model.highFactor(), model.band()), share.describe(logical));
+                    new ModelBand(model.lowFactor(), model.highFactor(), model.band()),
+                    share.describe(host.logicalProcessors()));
         }
         return SourceGroup.of(sources);
+    }
+
+    /**
+     * The load model's load: under a container's CPU limit, this JVM's CPU time over its vCPUs; else the machine's
+     * (this JVM's under process tracking, or where OSHI failed).
+     */
+    static CpuLoad load(boolean process, HostInfo host, HardwareShare share, long startNanos) {
+        int logical = host.logicalProcessors();
+        if (share.cpuLimited(logical)) {
+            return new ShareLoad(CpuLoads.process(logical, startNanos), logical / share.vcpus(logical));
+        }
+        return process || host.processor() == null
+                ? CpuLoads.process(logical, startNanos)
+                : CpuLoads.machine(host.processor(), logical, startNanos);
     }
 
     /**
@@ -96,6 +103,10 @@ public final class CpuSources {
         ShareLoad(CpuLoad load, double scale) {
             this.load = load;
             this.scale = scale;
+        }
+
+        double scale() {
+            return scale;
         }
 
         @Override

@@ -75,8 +75,10 @@ public record HardwareShare(boolean virtualMachine, String evidence, String clou
                 memory = minLimit(memory, bytes(read(dir.resolve("memory.max"))));
             }
         } else {
-            for (Path dir : upwards(fs.resolve(controllerDir(fs, "cpu")), path(v1, "cpu"))) {
-                quota = min(quota, cfsQuota(read(dir.resolve("cpu.cfs_quota_us")), read(dir.resolve("cpu.cfs_period_us"))));
+            for (String mount : CPU_MOUNTS) {
+                for (Path dir : upwards(fs.resolve(mount), path(v1, "cpu"))) {
+                    quota = min(quota, cfsQuota(read(dir.resolve("cpu.cfs_quota_us")), read(dir.resolve("cpu.cfs_period_us"))));
+                }
             }
             for (Path dir : upwards(fs.resolve("cpuset"), path(v1, "cpuset"))) {
                 cpuset = minPositive(cpuset, cpuCount(read(dir.resolve("cpuset.cpus"))));
@@ -188,13 +190,8 @@ public record HardwareShare(boolean virtualMachine, String evidence, String clou
         return "/";
     }
 
-    /** The v1 mount of {@code controller}: {@code cpu}, or a joint one such as {@code cpu,cpuacct}. */
-    private static String controllerDir(Path fs, String controller) {
-        if (Files.isDirectory(fs.resolve(controller))) {
-            return controller;
-        }
-        return Files.isDirectory(fs.resolve("cpu,cpuacct")) ? "cpu,cpuacct" : controller;
-    }
+    /** Where cgroup v1 mounts the cpu controller: alone, or joint with cpuacct (a missing one reads nothing). */
+    private static final String[] CPU_MOUNTS = {"cpu", "cpu,cpuacct", "cpuacct,cpu"};
 
     /**
      * The folders from {@code mount/path} up to {@code mount} (a limit may sit on a parent cgroup; inside a
@@ -208,8 +205,7 @@ public record HardwareShare(boolean virtualMachine, String evidence, String clou
         }
         while (!p.isEmpty()) {
             dirs.add(mount.resolve(p));
-            int slash = p.lastIndexOf('/');
-            p = slash < 0 ? "" : p.substring(0, slash);
+            p = p.substring(0, Math.max(0, p.lastIndexOf('/')));
         }
         dirs.add(mount);
         return dirs;
@@ -217,12 +213,11 @@ public record HardwareShare(boolean virtualMachine, String evidence, String clou
 
     /** cgroup v2 {@code cpu.max}: {@code "200000 100000"} is 2 CPUs; {@code "max 100000"} or bad text is none. */
     static double cpuMax(String text) {
-        String t = text.trim();
-        int space = t.indexOf(' '); // no regular expression: this runs on the agent's start-up path
-        if (space < 0 || t.startsWith("max")) {
+        String[] f = text.trim().split(" "); // one character: no regular expression (start-up path)
+        if (f.length != 2 || f[0].equals("max")) {
             return Double.NaN;
         }
-        return ratio(t.substring(0, space), t.substring(space + 1).trim());
+        return ratio(f[0], f[1]);
     }
 
     /** cgroup v1 quota and period in microseconds; a quota of -1 is none. */
@@ -249,17 +244,12 @@ public record HardwareShare(boolean virtualMachine, String evidence, String clou
             }
             try {
                 int dash = part.indexOf('-');
-                if (dash < 0) {
-                    Integer.parseInt(part.trim());
-                    n++;
-                } else {
-                    int from = Integer.parseInt(part.substring(0, dash).trim());
-                    int to = Integer.parseInt(part.substring(dash + 1).trim());
-                    if (to < from) {
-                        return 0;
-                    }
-                    n += to - from + 1;
+                int from = Integer.parseInt((dash < 0 ? part : part.substring(0, dash)).trim());
+                int to = dash < 0 ? from : Integer.parseInt(part.substring(dash + 1).trim());
+                if (to < from) {
+                    return 0;
                 }
+                n += to - from + 1;
             } catch (NumberFormatException e) {
                 return 0;
             }
@@ -285,7 +275,7 @@ public record HardwareShare(boolean virtualMachine, String evidence, String clou
         return a <= 0 ? b : b <= 0 ? a : Math.min(a, b);
     }
 
-    private static long minLimit(long a, long b) {
+    static long minLimit(long a, long b) {
         return a <= 0 ? b : b <= 0 ? a : Math.min(a, b);
     }
 

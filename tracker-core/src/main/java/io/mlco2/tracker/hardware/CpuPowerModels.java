@@ -109,27 +109,24 @@ public final class CpuPowerModels {
                 w[i] *= f;
             }
             String platformArch = ccf.architecture(instance.platformCpu());
-            double[] band = platformArch != null ? archFactors(ccf, platformArch) : null;
-            double[] spread = band != null ? band : averageFactors(ccf.rows());
+            double[] spread = archFactors(ccf, platformArch);
             return new CpuPowerModel(TeadsInstances.LOADS.clone(), w, vcpus, "teads:" + instance.type(),
                     CpuPowerModel.count(vcpus) + " of " + instance.platformVcpus() + " vCPUs ("
                             + instance.platformCpu() + ")",
                     Fmt.fixed(w[0], 2) + "-" + Fmt.fixed(w[3], 2) + " W at 0-100 % (10 %: " + Fmt.fixed(w[1], 2)
                             + ", 50 %: " + Fmt.fixed(w[2], 2) + ")",
-                    spread[0], spread[1], band != null ? bandText(ccf, platformArch) : averageBandText(ccf.rows().size()),
-                    tdpShare, tdpSource);
+                    spread[0], spread[1], bandText(ccf, platformArch), tdpShare, tdpSource);
         }
         if (tdpConfigured || (tdpKnown && !vm)) {
             double maxPerThread = tdp.tdpWatts() / threads;
             CcfCoefficients.Row r = arch == null ? null : row(ccf, cloud, arch);
             double idleRatio = r != null ? r.minWattsPerVcpu() / r.maxWattsPerVcpu() : averageIdleRatio(ccf.rows());
-            double[] f = r != null ? archFactors(ccf, arch) : averageFactors(ccf.rows());
+            double[] f = archFactors(ccf, arch);
             return CpuPowerModel.perVcpu(vcpus, maxPerThread * idleRatio, maxPerThread,
                     "tdp:" + Fmt.fixed(tdp.tdpWatts(), 0) + " W (" + tdp.source() + ") / " + threads
                             + " threads, idle " + Fmt.fixed(idleRatio * 100, 0) + " % ("
                             + (r != null ? "ccf:" + r.cloud() + ":" + arch : "ccf average") + ")",
-                    shareText, f[0], f[1], r != null ? bandText(ccf, arch) : averageBandText(ccf.rows().size()),
-                    tdpShare, tdpSource);
+                    shareText, f[0], f[1], bandText(ccf, arch), tdpShare, tdpSource);
         }
         if (arch != null) {
             CcfCoefficients.Row r = row(ccf, cloud, arch);
@@ -161,8 +158,17 @@ public final class CpuPowerModels {
      */
     public static ModelBand ramBand(double wattsPerGb) {
         try {
-            String[] f = io.mlco2.tracker.format.Tsv.rows(io.mlco2.tracker.format.Tsv.resourceText(CpuPowerModels.class,
-                    "/io/mlco2/tracker/data/ram-band.tsv"), 3, "ram-band.tsv").get(0);
+            return ramBand(wattsPerGb, io.mlco2.tracker.format.Tsv.resourceText(CpuPowerModels.class,
+                    "/io/mlco2/tracker/data/ram-band.tsv"));
+        } catch (RuntimeException e) {
+            return ModelBand.exact("none: the band's table is unreadable");
+        }
+    }
+
+    /** {@link #ramBand(double)} from the text of {@code ram-band.tsv}; a malformed text is none. */
+    static ModelBand ramBand(double wattsPerGb, String tsv) {
+        try {
+            String[] f = io.mlco2.tracker.format.Tsv.rows(tsv, 3, "ram-band.tsv").get(0);
             return new ModelBand(Double.parseDouble(f[1]) / wattsPerGb, Double.parseDouble(f[2]) / wattsPerGb,
                     "Teads EC2 RAM watts per GB (" + f[0] + " instance types): 10th percentile at idle ("
                             + Fmt.fixed(Double.parseDouble(f[1]), 2) + ") to 90th at full load ("
@@ -175,8 +181,7 @@ public final class CpuPowerModels {
     /** The provider of {@code region} ({@code aws:us-east-1} is {@code aws}) when CCF has its file, else {@code dmi}. */
     static String cloud(String region, String dmi) {
         if (region != null) {
-            int colon = region.indexOf(':');
-            String p = colon > 0 ? region.substring(0, colon).trim().toLowerCase(Locale.ROOT) : "";
+            String p = region.substring(0, Math.max(0, region.indexOf(':'))).trim().toLowerCase(Locale.ROOT);
             if (p.equals("aws") || p.equals("gcp") || p.equals("azure")) {
                 return p;
             }
@@ -184,29 +189,20 @@ public final class CpuPowerModels {
         return dmi == null ? "" : dmi;
     }
 
-    /** {@code arch}'s row in {@code cloud}'s file, else in AWS's (the one with every architecture), else any. */
+    /** {@code arch}'s row in {@code cloud}'s file, else in AWS's (the one with every architecture), else null. */
     static CcfCoefficients.Row row(CcfCoefficients ccf, String cloud, String arch) {
         CcfCoefficients.Row r = cloud.isEmpty() ? null : ccf.row(cloud, arch);
-        if (r == null) {
-            r = ccf.row("aws", arch);
-        }
-        if (r == null) {
-            for (CcfCoefficients.Row any : ccf.rows()) {
-                if (any.architecture().equals(arch)) {
-                    return any;
-                }
-            }
-        }
-        return r;
+        return r != null ? r : ccf.row("aws", arch);
     }
 
     /**
      * The band of {@code arch} as factors of its AWS coefficients: the lower of the SPECpower servers' 10th
-     * percentile over the coefficient at idle and at full load, and the higher of their 90th percentiles.
+     * percentile over the coefficient at idle and at full load, and the higher of their 90th percentiles; for an
+     * unknown architecture ({@code null}) or one without servers, {@link #averageFactors} of all rows.
      */
     static double[] archFactors(CcfCoefficients ccf, String arch) {
-        CcfCoefficients.Band b = ccf.band(arch);
-        CcfCoefficients.Row r = row(ccf, "aws", arch);
+        CcfCoefficients.Band b = arch == null ? null : ccf.band(arch);
+        CcfCoefficients.Row r = arch == null ? null : row(ccf, "aws", arch);
         if (b == null || r == null) {
             return averageFactors(ccf.rows());
         }
@@ -215,8 +211,8 @@ public final class CpuPowerModels {
             Math.max(b.idleP90() / r.minWattsPerVcpu(), b.fullP90() / r.maxWattsPerVcpu())};
     }
 
-    private static String bandText(CcfCoefficients ccf, String arch) {
-        CcfCoefficients.Band b = ccf.band(arch);
+    static String bandText(CcfCoefficients ccf, String arch) {
+        CcfCoefficients.Band b = arch == null ? null : ccf.band(arch);
         return b == null ? averageBandText(ccf.rows().size())
                 : "SPECpower: " + b.servers() + " " + arch + " servers, 10th-90th percentile of watts per thread";
     }
@@ -246,7 +242,7 @@ public final class CpuPowerModels {
         return new double[] {Math.min(minLow / minMean, maxLow / maxMean), Math.max(minHigh / minMean, maxHigh / maxMean)};
     }
 
-    private static double averageIdleRatio(List<CcfCoefficients.Row> rows) {
+    static double averageIdleRatio(List<CcfCoefficients.Row> rows) {
         double min = 0;
         double max = 0;
         for (CcfCoefficients.Row r : rows) {

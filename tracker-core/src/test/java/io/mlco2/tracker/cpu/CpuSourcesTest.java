@@ -230,4 +230,20 @@ class CpuSourcesTest {
                 docker, BAND).section(List.of());
         assertEquals("this JVM's resident set of 4.0 GB", p.get("share"));
     }
+
+    @Test
+    void theLoadIsTheContainersShareElseTheMachinesElseThisJvms() {
+        java.util.function.Supplier<oshi.hardware.CentralProcessor> oshi = () -> null;
+        HostInfo withOshi = new HostInfo("Test CPU", 1, 64, 64 * GB, "Linux-test", "node-1", oshi);
+        HardwareShare docker = new HardwareShare(false, "", "", "", 2, 0, -1);
+        CpuLoad limited = CpuSources.load(false, withOshi, docker, 0L);
+        assertTrue(limited instanceof CpuSources.ShareLoad, limited.getClass().getName());
+        assertEquals(32.0, ((CpuSources.ShareLoad) limited).scale(), 0.0, "64 CPUs seen, 2 its own");
+        Class<?> machine = CpuLoads.machine(oshi, 64, 0L).getClass();
+        Class<?> jvm = CpuLoads.process(64, 0L).getClass();
+        assertTrue(machine != jvm);
+        assertEquals(machine, CpuSources.load(false, withOshi, HardwareShare.NONE, 0L).getClass());
+        assertEquals(jvm, CpuSources.load(true, withOshi, HardwareShare.NONE, 0L).getClass());
+        assertEquals(jvm, CpuSources.load(false, host(GB), HardwareShare.NONE, 0L).getClass(), "no OSHI: this JVM's");
+    }
 }

@@ -221,8 +221,35 @@ class HardwareShareTest {
     }
 
     @Test
+    void cgroupV1CpuJointWithCpuacctIsRead(@TempDir Path root) throws IOException {
+        file(root, "proc/self/cgroup", "1:cpu,cpuacct:/\n");
+        file(root, "sys/fs/cgroup/cpu,cpuacct/cpu.cfs_quota_us", "200000\n");
+        file(root, "sys/fs/cgroup/cpu,cpuacct/cpu.cfs_period_us", "100000\n");
+        assertEquals(2.0, HardwareShare.detect(root).cpuQuotaVcpus(), 0.0);
+    }
+
+    @Test
+    void theRealMachineIsReadWithoutThrowing() {
+        HardwareShare s = HardwareShare.detect();
+        assertTrue(s.vcpus(Runtime.getRuntime().availableProcessors()) >= 1);
+    }
+
+    @Test
+    void aZeroQuotaOrMemoryLimitIsNone() {
+        HardwareShare zero = new HardwareShare(false, "", "", "", 0, 0, 0);
+        assertEquals(8.0, zero.vcpus(8), 0.0);
+        assertFalse(zero.memoryLimited(16 * GB));
+        assertEquals(5, HardwareShare.minLimit(0, 5));
+        assertEquals(5, HardwareShare.minLimit(5, 0));
+        assertEquals(3, HardwareShare.minLimit(5, 3));
+        assertEquals(-1, HardwareShare.minLimit(-1, -1));
+    }
+
+    @Test
     void cpuMaxAndQuotaParsing() {
         assertEquals(2.0, HardwareShare.cpuMax("200000 100000"), 0.0);
+        assertTrue(Double.isNaN(HardwareShare.cpuMax("0 100000")));
+        assertTrue(Double.isNaN(HardwareShare.cpuMax("1 2 3")));
         assertTrue(Double.isNaN(HardwareShare.cpuMax("max 100000")));
         assertTrue(Double.isNaN(HardwareShare.cpuMax("200000")));
         assertTrue(Double.isNaN(HardwareShare.cpuMax("x 100000")));
@@ -235,6 +262,7 @@ class HardwareShareTest {
     void cpusetListsAndMemoryValues() {
         assertEquals(7, HardwareShare.cpuCount("0-3,8,10-11"));
         assertEquals(1, HardwareShare.cpuCount("5"));
+        assertEquals(1, HardwareShare.cpuCount("5-5"));
         assertEquals(0, HardwareShare.cpuCount(""));
         assertEquals(0, HardwareShare.cpuCount("3-1"));
         assertEquals(0, HardwareShare.cpuCount("a-b"));
@@ -258,6 +286,7 @@ class HardwareShareTest {
         assertEquals(List.of(m.resolve("a/b"), m.resolve("a"), m), HardwareShare.upwards(m, "/a/b"));
         assertEquals(List.of(m), HardwareShare.upwards(m, "/"));
         assertEquals(List.of(m), HardwareShare.upwards(m, null));
+        assertEquals(List.of(m.resolve("a"), m), HardwareShare.upwards(m, "a"));
     }
 
     @Test

@@ -105,6 +105,7 @@ class CpuPowerModelsTest {
         assertEquals("2 vCPUs of a VM", m.share());
         assertTrue(m.describe().startsWith("ccf:average of 37 rows (aws, gcp, azure), 2 vCPUs of a VM, "), m.describe());
         assertTrue(notes.get(0).contains("'AMD EPYC' names no architecture"), notes.toString());
+        assertEquals("the lowest and highest of the " + (int) avg[2] + " coefficient rows averaged", m.band());
         // the full-load figure is within the rows' own spread, far from a whole socket's 85 W
         assertTrue(m.watts(1) < 2 * 9 && m.watts(1) > 2 * 1.5, "" + m.watts(1));
         // the TDP estimate counts the same 2 vCPUs of a package of the median AWS platform's threads
@@ -273,7 +274,12 @@ class CpuPowerModelsTest {
         HardwareShare share = HardwareShare.detect(fixture("kvm", root));
         CpuPowerModel m = resolve(share, "AMD EPYC", 2, 1, new CpuTdp(120, CpuTdp.CONFIGURED), null);
         assertTrue(m.data().startsWith("tdp:120 W (mlco2.cpu.tdp-watts)"), m.data());
+        assertTrue(m.data().endsWith("(ccf average)"), m.data());
         assertEquals(m.tdpWatts(), m.watts(1), 1e-9, "full load: the TDP of the share");
+        double[] avg = ccfAverage("aws", "gcp", "azure");
+        assertEquals(m.tdpWatts() * avg[0] / avg[1], m.watts(0), 1e-9, "idle: the average rows' min over max");
+        assertEquals(CpuPowerModels.averageFactors(CcfCoefficients.bundled().rows())[0], m.lowFactor(), 0.0);
+        assertTrue(m.band().startsWith("the lowest and highest of the 37"), m.band());
     }
 
     @Test
@@ -431,5 +437,89 @@ class CpuPowerModelsTest {
         Path f = root.resolve(relative);
         Files.createDirectories(f.getParent());
         Files.writeString(f, text);
+    }
+
+    // ---- the pieces, on rows made up here -------------------------------------------------------------------
+
+    static CcfCoefficients made(List<CcfCoefficients.Row> rows, List<CcfCoefficients.Band> bands, List<String[]> platforms) {
+        return new CcfCoefficients(rows, List.<String[]>of(new String[] {"x 1", "Arch"}), bands, platforms);
+    }
+
+    @Test
+    void theBandOfAnAverageIsItsLowestAndHighestRowOverTheMean() {
+        // min mean 2, max mean 6: low min(1/2, 4/6) = 0.5 (idle), high max(3/2, 8/6) = 1.5 (idle)
+        double[] idle = CpuPowerModels.averageFactors(List.of(new CcfCoefficients.Row("a", "A", 1, 4),
+                new CcfCoefficients.Row("a", "B", 2, 6), new CcfCoefficients.Row("a", "C", 3, 8)));
+        assertEquals(0.5, idle[0], 1e-12);
+        assertEquals(1.5, idle[1], 1e-12);
+        // min mean 2, max mean 6: low min(1/2, 2/6) = 1/3 (full), high max(3/2, 10/6) = 5/3 (full)
+        double[] full = CpuPowerModels.averageFactors(List.of(new CcfCoefficients.Row("a", "A", 1, 2),
+                new CcfCoefficients.Row("a", "B", 3, 10)));
+        assertEquals(1.0 / 3, full[0], 1e-12);
+        assertEquals(5.0 / 3, full[1], 1e-12);
+        assertEquals((1 + 3) / (2.0 + 10), CpuPowerModels.averageIdleRatio(List.of(new CcfCoefficients.Row("a", "A", 1, 2),
+                new CcfCoefficients.Row("a", "B", 3, 10))), 1e-12);
+    }
+
+    @Test
+    void theBandOfAnArchitectureTakesTheWiderOfIdleAndFull() {
+        // coefficient 1 W idle, 10 W full; servers: idle 0.9-1.2, full 5-11: low min(0.9, 0.5), high max(1.2, 1.1)
+        CcfCoefficients ccf = made(List.of(new CcfCoefficients.Row("aws", "Arch", 1, 10)),
+                List.of(new CcfCoefficients.Band("Arch", 9, 0.9, 1.2, 5, 11)), List.of());
+        double[] f = CpuPowerModels.archFactors(ccf, "Arch");
+        assertEquals(0.5, f[0], 1e-12);
+        assertEquals(1.2, f[1], 1e-12);
+        // idle 0.2-3, full 9-20: low min(0.2, 0.9), high max(3, 2)
+        CcfCoefficients other = made(List.of(new CcfCoefficients.Row("aws", "Arch", 1, 10)),
+                List.of(new CcfCoefficients.Band("Arch", 9, 0.2, 3, 9, 20)), List.of());
+        assertEquals(0.2, CpuPowerModels.archFactors(other, "Arch")[0], 1e-12);
+        assertEquals(3.0, CpuPowerModels.archFactors(other, "Arch")[1], 1e-12);
+        // no servers, or no architecture: the average's band
+        CcfCoefficients none = made(List.of(new CcfCoefficients.Row("aws", "Arch", 1, 10),
+                new CcfCoefficients.Row("aws", "B", 3, 30)), List.of(), List.of());
+        double[] avg = CpuPowerModels.averageFactors(none.rows());
+        assertEquals(avg[0], CpuPowerModels.archFactors(none, "Arch")[0], 0.0);
+        assertEquals(avg[1], CpuPowerModels.archFactors(none, null)[1], 0.0);
+        assertEquals("the lowest and highest of the 2 coefficient rows averaged", CpuPowerModels.bandText(none, "Arch"));
+        assertEquals("the lowest and highest of the 2 coefficient rows averaged", CpuPowerModels.bandText(none, null));
+        assertEquals("SPECpower: 9 Arch servers, 10th-90th percentile of watts per thread", CpuPowerModels.bandText(other, "Arch"));
+    }
+
+    @Test
+    void theMedianThreadsPerPackageIsOfCcfsPlatformsOnly() {
+        CcfCoefficients ccf = made(List.of(), List.of(), List.of(new String[] {"A", "10", "ccf aws-instances-cpus"},
+                new String[] {"B", "2", "ccf aws-instances-cpus"}, new String[] {"C", "30", "ccf aws-instances-cpus"},
+                new String[] {"D", "400", "green-algorithms TDP_cpu"}));
+        assertEquals(10, ccf.medianThreadsPerPackage());
+        assertEquals(1, made(List.of(), List.of(), List.of()).medianThreadsPerPackage());
+        assertEquals("400", ccf.threadsPerPackage("Some D")[0]);
+        assertEquals("green-algorithms TDP_cpu: D", ccf.threadsPerPackage("Some D")[1]);
+    }
+
+    @Test
+    void nameWordsAreSplitAtSpacesAndCommasWithoutEmptyOnes() {
+        assertEquals(List.of("intel", "xeon", "gold", "6148", "cpu"), CcfCoefficients.tokens("Intel(R) Xeon(R) Gold 6148 CPU @ 2.40GHz"));
+        assertEquals(List.of("a", "b", "c"), CcfCoefficients.tokens("  A ,, b\tc "));
+        assertEquals(List.of(), CcfCoefficients.tokens(null));
+    }
+
+    @Test
+    void aMalformedRamBandTableIsNoBand() {
+        assertEquals(1.0, CpuPowerModels.ramBand(0.3725, "x\ty\n").lowFactor(), 0.0);
+        assertEquals("none: the band's table is unreadable", CpuPowerModels.ramBand(0.3725, "").source());
+        assertEquals(0.5, CpuPowerModels.ramBand(2, "9\t1\t4\n").lowFactor(), 1e-12);
+        assertEquals(2.0, CpuPowerModels.ramBand(2, "9\t1\t4\n").highFactor(), 1e-12);
+    }
+
+    @Test
+    void anInternalErrorIsOneLineAndTheTdpCurve() {
+        // a malformed figure (one number where the configuration gives two) stands for any internal error
+        CpuPowerModel m = CpuPowerModels.resolve(List.of(5.0), null, null, "x", 8, 2, HardwareShare.NONE,
+                new CpuTdp(100, "t"), log, notes);
+        assertEquals(0.0, m.watts(0), 0.0);
+        assertEquals(200.0, m.watts(1), 1e-9, "2 packages of 100 W over 8 CPUs");
+        assertEquals(200.0, m.tdpWatts(), 1e-9);
+        assertEquals("tdp", m.data());
+        assertTrue(logged.toString(StandardCharsets.UTF_8).contains("internal error"), logged.toString(StandardCharsets.UTF_8));
     }
 }
