@@ -31,13 +31,14 @@ public final class CcfCoefficients {
     }
 
     private final List<Row> rows;
-    private final List<String[]> models;
+    /** {@code cpu-architectures.tsv}'s text: "model words TAB architecture" lines, scanned, not parsed. */
+    private final String models;
     private final List<Band> bands;
     private final List<String[]> platforms;
 
-    CcfCoefficients(List<Row> rows, List<String[]> models, List<Band> bands, List<String[]> platforms) {
+    CcfCoefficients(List<Row> rows, String models, List<Band> bands, List<String[]> platforms) {
         this.rows = List.copyOf(rows);
-        this.models = List.copyOf(models);
+        this.models = models;
         this.bands = List.copyOf(bands);
         this.platforms = List.copyOf(platforms);
     }
@@ -58,9 +59,7 @@ public final class CcfCoefficients {
             bands.add(new Band(f[0], Integer.parseInt(f[1]), Double.parseDouble(f[2]), Double.parseDouble(f[3]),
                     Double.parseDouble(f[4]), Double.parseDouble(f[5])));
         }
-        return new CcfCoefficients(rows,
-                Tsv.rows(Tsv.resourceText(CcfCoefficients.class, DATA + "cpu-architectures.tsv"), 2, "cpu-architectures.tsv"),
-                bands,
+        return new CcfCoefficients(rows, Tsv.resourceText(CcfCoefficients.class, DATA + "cpu-architectures.tsv"), bands,
                 Tsv.rows(Tsv.resourceText(CcfCoefficients.class, DATA + "cpu-platforms.tsv"), 3, "cpu-platforms.tsv"));
     }
 
@@ -106,8 +105,37 @@ public final class CcfCoefficients {
      * is (a hidden model such as {@code AMD EPYC Processor}).
      */
     public String architecture(String cpuModel) {
-        String[] best = longest(tokens(cpuModel), models);
-        return best == null ? null : best[1];
+        // The lines are scanned in place (no split, no row objects): this runs on the agent's start-up path.
+        String q = " " + String.join(" ", tokens(cpuModel)) + " ";
+        int bestStart = -1;
+        int bestLength = 0;
+        int pos = 0;
+        while (pos < models.length()) {
+            int eol = models.indexOf('\n', pos);
+            eol = eol < 0 ? models.length() : eol;
+            int tab = models.indexOf('\t', pos);
+            if (models.charAt(pos) != '#' && tab > pos && tab < eol && tab - pos > bestLength && wordsIn(q, pos, tab - pos)) {
+                bestStart = pos;
+                bestLength = tab - pos;
+            }
+            pos = eol + 1;
+        }
+        if (bestStart < 0) {
+            return null;
+        }
+        int tab = bestStart + bestLength;
+        int eol = models.indexOf('\n', tab);
+        return models.substring(tab + 1, eol < 0 ? models.length() : eol);
+    }
+
+    /** Whether {@code models[start, start + length)} is in {@code q} (" words ") between spaces. */
+    private boolean wordsIn(String q, int start, int length) {
+        for (int p = 1; p + length < q.length(); p++) {
+            if (q.charAt(p - 1) == ' ' && q.charAt(p + length) == ' ' && q.regionMatches(p, models, start, length)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**

@@ -442,7 +442,7 @@ class CpuPowerModelsTest {
     // ---- the pieces, on rows made up here -------------------------------------------------------------------
 
     static CcfCoefficients made(List<CcfCoefficients.Row> rows, List<CcfCoefficients.Band> bands, List<String[]> platforms) {
-        return new CcfCoefficients(rows, List.<String[]>of(new String[] {"x 1", "Arch"}), bands, platforms);
+        return new CcfCoefficients(rows, "# made up\nx 1\tArch\n", bands, platforms);
     }
 
     @Test
