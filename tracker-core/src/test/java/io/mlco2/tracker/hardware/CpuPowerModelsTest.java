@@ -522,4 +522,20 @@ class CpuPowerModelsTest {
         assertEquals("tdp", m.data());
         assertTrue(logged.toString(StandardCharsets.UTF_8).contains("internal error"), logged.toString(StandardCharsets.UTF_8));
     }
+
+    @Test
+    void theArchitectureScanTakesTheFirstOfEquallyLongWordsAndReadsEveryLine() {
+        CcfCoefficients tie = new CcfCoefficients(List.of(), "a 1\tFirst\nb 1\tSecond\nlonger 1\tLast", List.of(), List.of());
+        assertEquals("First", tie.architecture("CPU a 1 b 1"));
+        assertEquals("Last", tie.architecture("the longer 1"), "the last line, without a line break");
+        assertNull(tie.architecture("a 10"));
+        assertNull(tie.architecture("1"));
+        CcfCoefficients platforms = made(List.of(), List.of(), List.of(new String[] {"EPYC 7763", "10", "ccf"},
+                new String[] {"AMD EPYC 7763", "20", "ga"}, new String[] {"EPYC 7764", "30", "ccf"}));
+        assertEquals("20", platforms.threadsPerPackage("AMD EPYC 7763 64-Core Processor")[0], "the longest found");
+        assertEquals("10", platforms.threadsPerPackage("EPYC 7763")[0]);
+        CcfCoefficients reversed = made(List.of(), List.of(), List.of(new String[] {"AMD EPYC 7763", "20", "ga"},
+                new String[] {"EPYC 7763", "10", "ccf"}));
+        assertEquals("20", reversed.threadsPerPackage("AMD EPYC 7763 64-Core Processor")[0]);
+    }
 }
