@@ -355,6 +355,158 @@ def write_tsv(name, fields, records, what):
     print("wrote %s (%d %s)" % (os.path.relpath(path, ROOT), len(records), what))
 
 
+# ---- CPU power models where there is no counter (docs/MODELS.md) ----------------------------------------------
+# Cloud Carbon Footprint's microarchitecture lists (ccf-coefficients/data__<vendor>-<family>.csv) -> the
+# architecture names of its coefficient files. Arm lists (amd-neoverse-n1) are left out: no coefficient row names them.
+CCF_ARCH_FILES = {
+    "intel-broadwell": "Broadwell", "intel-cascadelake": "Cascade Lake", "intel-coffeelake": "Coffee Lake",
+    "intel-emeraldrapids": "Emerald Rapids", "intel-graniterapids": "Granite Rapids", "intel-haswell": "Haswell",
+    "intel-icelake": "Ice Lake", "intel-ivybridge": "Ivy Bridge", "intel-sandybridge": "Sandy Bridge",
+    "intel-sapphirerapids": "Sapphire Rapids", "intel-skylake": "Skylake", "intel-skylake-server": "Skylake",
+    "intel-skylake-client": "Skylake", "amd-epyc-gen1": "EPYC 1st Gen", "amd-epyc-gen2": "EPYC 2nd Gen",
+    "amd-epyc-gen3": "EPYC 3rd Gen", "amd-epyc-gen4": "EPYC 4th Gen", "amd-epyc-gen5": "EPYC 5th Gen",
+}
+TEADS_FIELDS = ["instance_type", "vcpus", "platform_vcpus", "platform_cpu", "memory_gb",
+                "pkg_watts_idle", "pkg_watts_10", "pkg_watts_50", "pkg_watts_100",
+                "ram_watts_idle", "ram_watts_10", "ram_watts_50", "ram_watts_100"]
+
+
+def cpu_name_tokens(name):
+    """The tokens the agent's CpuArchitectures compares (lower case, without (R)/(TM) and what follows '@')."""
+    name = re.sub(r"\((r|tm)\)", " ", name.lower()).split("@")[0]
+    return [t for t in re.split(r"[\s,]+", name) if t]
+
+
+def ccf_architectures(shared):
+    """Every CPU model of CCF's lists with its architecture; a model in two lists must name one architecture."""
+    d = os.path.join(shared, "ccf-coefficients")
+    out, seen = [], {}
+    for key in sorted(CCF_ARCH_FILES):
+        arch = CCF_ARCH_FILES[key]
+        with open(os.path.join(d, "data__%s.csv" % key), encoding="utf-8") as f:
+            for line in f:
+                model = line.strip()
+                t = " ".join(cpu_name_tokens(model))
+                if not t or not re.search(r"[0-9]", t):
+                    continue
+                if t in seen:
+                    if seen[t] != arch:
+                        sys.exit("CPU %r is in two CCF architectures: %s, %s" % (model, seen[t], arch))
+                    continue
+                seen[t] = arch
+                out.append({"model": t, "architecture": arch})
+    return out
+
+
+def ccf_coefficients(shared):
+    rows = []
+    for cloud in ("aws", "gcp", "azure"):
+        for r in dict_rows(os.path.join(shared, "ccf-coefficients", "output__coefficients-%s-use.csv" % cloud)):
+            rows.append({"cloud": cloud, "architecture": r["Architecture"],
+                         "min_watts_per_vcpu": float(r["Min Watts"]), "max_watts_per_vcpu": float(r["Max Watts"])})
+    return rows
+
+
+def specpower_bands(shared, archs):
+    """Per architecture, the 10th and 90th percentiles (nearest rank) of the SPECpower servers' watts per thread at
+    active idle and at 100 %, the servers matched to an architecture through CCF's lists (longest model found)."""
+    by_tokens = {tuple(a["model"].split(" ")): a["architecture"] for a in archs}
+    per = {}
+    for r in dict_rows(os.path.join(shared, "ccf-coefficients", "data__SPECpower-2026-03-09.csv")):
+        arch = architecture_of(r["CPU Description"], by_tokens)
+        threads = float(r["Total Threads"] or 0)
+        if arch is None or threads <= 0:
+            continue
+        per.setdefault(arch, []).append((float(r["avg. watts @ active idle"]) / threads,
+                                         float(r["avg. watts @ 100%"]) / threads))
+    out = []
+    for arch in sorted(per):
+        v = per[arch]
+        idle = sorted(x[0] for x in v)
+        full = sorted(x[1] for x in v)
+        q = lambda xs, p: xs[int(p * (len(xs) - 1))]
+        out.append({"architecture": arch, "servers": len(v), "idle_p10": q(idle, 0.1), "idle_p90": q(idle, 0.9),
+                    "full_p10": q(full, 0.1), "full_p90": q(full, 0.9)})
+    return out
+
+
+def architecture_of(cpu_name, by_tokens):
+    q = cpu_name_tokens(cpu_name)
+    best = None
+    for t, arch in by_tokens.items():
+        n = len(t)
+        for i in range(len(q) - n + 1):
+            if tuple(q[i:i + n]) == t and (best is None or len(" ".join(t)) > best[0]):
+                best = (len(" ".join(t)), arch)
+    return None if best is None else best[1]
+
+
+def teads_instances(shared):
+    """Teads' EC2 rows (decimal commas read as points)."""
+    num = lambda s: float(s.replace(",", "."))
+    out = []
+    for r in dict_rows(os.path.join(shared, "ccf-coefficients", "data__aws-instances.csv")):
+        try:
+            row = {"instance_type": r["Instance type"], "vcpus": int(r["Instance vCPU"]),
+                   "platform_vcpus": int(r["Platform Total Number of vCPU"]), "platform_cpu": r["Platform CPU Name"],
+                   "memory_gb": num(r["Instance Memory (in GB)"])}
+            for k, col in (("pkg", "PkgWatt"), ("ram", "RAMWatt")):
+                for p, c in (("idle", "Idle"), ("10", "10%"), ("50", "50%"), ("100", "100%")):
+                    row["%s_watts_%s" % (k, p)] = num(r["%s @ %s" % (col, c)])
+        except (ValueError, KeyError):
+            continue  # a row without numbers (none at this commit)
+        out.append(row)
+    return out
+
+
+def cpu_platforms(shared):
+    """Threads per package of known server CPUs: CCF's AWS platforms (vCPUs / sockets), then Green Algorithms'
+    TDP_cpu.csv (2 threads per core)."""
+    out = []
+    for r in dict_rows(os.path.join(shared, "ccf-coefficients", "data__aws-instances-cpus.csv")):
+        out.append({"model": r["CPU Name"], "threads_per_package": int(r["Total Number of vCPU per socket"]),
+                    "source": "ccf aws-instances-cpus"})
+    for r in dict_rows(os.path.join(shared, "green-algorithms", "TDP_cpu.csv"), skip_first_row=True):
+        try:
+            cores = int(float(r["n_cores"]))
+        except ValueError:
+            continue
+        if cores > 0 and not any(o["model"] == r["model"] for o in out):
+            out.append({"model": r["model"], "threads_per_package": 2 * cores, "source": "green-algorithms TDP_cpu"})
+    return out
+
+
+def cpu_power_tables(shared):
+    archs = ccf_architectures(shared)
+    write_tsv("cpu-architectures.tsv", ["model", "architecture"], archs, "CPU models")
+    write_tsv("ccf-coefficients.tsv", ["cloud", "architecture", "min_watts_per_vcpu", "max_watts_per_vcpu"],
+              ccf_coefficients(shared), "coefficient rows")
+    write_tsv("specpower-bands.tsv", ["architecture", "servers", "idle_p10", "idle_p90", "full_p10", "full_p90"],
+              specpower_bands(shared, archs), "architectures")
+    teads = teads_instances(shared)
+    write_tsv("teads-instances.tsv", TEADS_FIELDS, teads, "EC2 instance types")
+    # The memory model's band: Teads' RAM watts per GB of the EC2 instances, 10th percentile at idle to 90th at
+    # 100 % (nearest rank)
+    idle = sorted(t["ram_watts_idle"] / t["memory_gb"] for t in teads if t["memory_gb"] > 0)
+    full = sorted(t["ram_watts_100"] / t["memory_gb"] for t in teads if t["memory_gb"] > 0)
+    write_tsv("ram-band.tsv", ["instances", "idle_p10_watts_per_gb", "full_p90_watts_per_gb"],
+              [{"instances": len(idle), "idle_p10_watts_per_gb": idle[int(0.1 * (len(idle) - 1))],
+                "full_p90_watts_per_gb": full[int(0.9 * (len(full) - 1))]}], "band")
+    write_tsv("cpu-platforms.tsv", ["model", "threads_per_package", "source"], cpu_platforms(shared), "CPUs")
+    # byte-identical copies the tests compute their expected watts from
+    d = os.path.join(shared, "ccf-coefficients")
+    for f in ["output__coefficients-%s-use.csv" % c for c in ("aws", "gcp", "azure")] + [
+            "data__aws-instances.csv", "data__aws-instances-cpus.csv", "data__SPECpower-2026-03-09.csv",
+            "data__intel-cascadelake.csv", "data__intel-skylake.csv", "data__amd-epyc-gen2.csv", "data__amd-epyc-gen3.csv"]:
+        with open(os.path.join(d, f), "rb") as src, open(os.path.join(TEST_OUT, "ccf-" + f), "wb") as dst:
+            dst.write(src.read())
+    with open(os.path.join(shared, "green-algorithms", "TDP_cpu.csv"), "rb") as src, \
+            open(os.path.join(TEST_OUT, "green-algorithms-TDP_cpu.csv"), "wb") as dst:
+        dst.write(src.read())
+    print("copied CCF's coefficients, Teads' EC2 table, SPECpower and Green Algorithms' TDP_cpu.csv to",
+          os.path.relpath(TEST_OUT, ROOT))
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--shared", default=os.path.join(ROOT, "..", "shared", "data"))
@@ -395,6 +547,7 @@ def main():
                 open(os.path.join(TEST_OUT, "mlco2-impact-" + f), "wb") as dst:
             dst.write(src.read())
     print("copied the calculator's impact.csv and gpus.csv to", os.path.relpath(TEST_OUT, ROOT))
+    cpu_power_tables(shared)
 
 
 if __name__ == "__main__":

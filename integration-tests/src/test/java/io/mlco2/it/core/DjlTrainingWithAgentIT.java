@@ -138,6 +138,7 @@ class DjlTrainingWithAgentIT {
         assertEquals("none", j.get("methods").get("gpu").asText(), "no GPU on CI machines");
         assertEquals("ram-model", j.get("methods").get("ram").asText());
         assertEquals(0.0, j.get("energy_kwh").get("gpu").asDouble());
+        cpuModelNamesItsDataAndShareAndStaysInTheCoefficientsSpread(j);
         assertEquals("FR", j.get("region").asText());
         JsonNode est = j.get("tdp_estimate");
         double estKwh = est.get("energy_kwh").asDouble();
@@ -147,6 +148,37 @@ class DjlTrainingWithAgentIT {
         double measuredCpuGpu = j.get("energy_kwh").get("cpu").asDouble() + j.get("energy_kwh").get("gpu").asDouble();
         assertEquals(measuredCpuGpu / estKwh, j.get("measured_over_estimate").asDouble(), 1e-9);
         assertTrue(first.stderr().contains("[mlco2] run " + row.get("run_id")), "summary line on stderr: " + first.stderr());
+    }
+
+    /**
+     * The modelled CPU's section names its data row and share, its band holds the figure, and where the figure
+     * comes from CCF's coefficients the mean power lies within the lowest idle and the highest full-load watts per
+     * vCPU of CCF's files (read here from their raw copies) for this machine's CPUs, not a socket's TDP.
+     */
+    static void cpuModelNamesItsDataAndShareAndStaysInTheCoefficientsSpread(JsonNode j) throws Exception {
+        JsonNode m = j.get("cpu_power_model");
+        assertTrue(m != null && !m.get("data").asText().isEmpty() && !m.get("share").asText().isEmpty(), "" + j);
+        double kwh = m.get("energy_kwh").asDouble();
+        assertEquals(j.get("energy_kwh").get("cpu").asDouble(), kwh, kwh * 1e-9);
+        assertTrue(m.get("energy_kwh_low").asDouble() <= kwh && kwh <= m.get("energy_kwh_high").asDouble(), "" + m);
+        if (m.get("data").asText().startsWith("ccf:")) {
+            double lowest = Double.MAX_VALUE;
+            double highest = 0;
+            for (String cloud : List.of("aws", "gcp", "azure")) {
+                List<String> lines = Files.readAllLines(Path.of("../tracker-core/src/test/resources/io/mlco2/tracker/data/raw/"
+                        + "ccf-output__coefficients-" + cloud + "-use.csv"));
+                for (String line : lines.subList(1, lines.size())) {
+                    String[] f = line.split(",");
+                    lowest = Math.min(lowest, Double.parseDouble(f[2]));
+                    highest = Math.max(highest, Double.parseDouble(f[3]));
+                }
+            }
+            int vcpus = j.get("hardware").get("cpu_count").asInt();
+            double watts = j.get("mean_power_w").get("cpu").asDouble();
+            // at least one vCPU's idle floor; at most every logical CPU at the highest full-load figure
+            assertTrue(watts >= lowest && watts <= vcpus * highest,
+                    watts + " W for " + vcpus + " vCPUs, outside " + lowest + "-" + highest + " W per vCPU: " + m);
+        }
     }
 
     @Test

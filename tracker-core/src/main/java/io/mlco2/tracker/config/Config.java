@@ -66,6 +66,12 @@ public final class Config {
             "Where the JVMs of one run on a host elect the one that counts the machine (default: /tmp/mlco2-<user name>).");
     public static final Key<Double> CPU_TDP_WATTS = key("mlco2.cpu.tdp-watts", Parsers.doubleIn(1, 2000),
             "a number of watts between 1 and 2000", null, "CPU TDP for the load model (default: from the bundled table).");
+    public static final Key<List<Double>> CPU_WATTS_PER_VCPU = key("mlco2.cpu.watts-per-vcpu", Parsers.range(0, 100),
+            "two numbers of watts from 0 to 100, idle then full load (0.7,4.1)", null,
+            "Per-vCPU CPU power at idle and at full load for the load model (default: from the bundled data).");
+    public static final Key<String> CLOUD_INSTANCE_TYPE = key("mlco2.cloud.instance-type", Parsers.string(),
+            "an EC2 instance type such as c5.2xlarge", null,
+            "The cloud instance type, where DMI does not show it (default: DMI product_name on EC2).");
     public static final Key<String> RAPL_ROOT = key("mlco2.rapl.root", Parsers.string(),
             "a directory path", "/sys/class/powercap", "Root of the Linux powercap tree (RAPL).");
     public static final Key<List<String>> GPU_IDS = key("mlco2.gpu.ids", Parsers.list(),

@@ -19,7 +19,7 @@ public final class Parsers {
     private Parsers() {
     }
 
-    private enum Kind { STRING, DURATION, DOUBLE, INT, BOOL, ONE_OF, LIST }
+    private enum Kind { STRING, DURATION, DOUBLE, INT, BOOL, ONE_OF, LIST, RANGE }
 
     /** A parser: its kind and bounds. */
     private static final class Parser<T> implements Function<String, T> {
@@ -48,6 +48,7 @@ public final class Parsers {
                 case BOOL -> bool(s);
                 case ONE_OF -> oneOf(s, choices);
                 case LIST -> list(s);
+                case RANGE -> range(s, min, max);
             };
         }
     }
@@ -199,6 +200,26 @@ public final class Parsers {
             throw new IllegalArgumentException("empty list");
         }
         return List.copyOf(out);
+    }
+
+    /**
+     * Two numbers {@code low,high} with {@code minInclusive <= low <= high <= maxInclusive}, e.g. {@code 0.7,4.1}.
+     */
+    public static Function<String, List<Double>> range(double minInclusive, double maxInclusive) {
+        return new Parser<>(Kind.RANGE, null, minInclusive, maxInclusive, null);
+    }
+
+    private static List<Double> range(String s, double minInclusive, double maxInclusive) {
+        String[] parts = s.split(",", -1);
+        if (parts.length != 2) {
+            throw new IllegalArgumentException("not two numbers");
+        }
+        double low = doubleIn(parts[0], minInclusive, maxInclusive);
+        double high = doubleIn(parts[1], minInclusive, maxInclusive);
+        if (low > high) {
+            throw new IllegalArgumentException("the first is above the second");
+        }
+        return List.of(low, high);
     }
 
     public static String format(Duration d) {

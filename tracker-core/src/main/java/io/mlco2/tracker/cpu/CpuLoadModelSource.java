@@ -6,23 +6,25 @@ import io.mlco2.tracker.energy.Method;
 import io.mlco2.tracker.energy.Reading;
 
 /**
- * CPU power modelled as {@code TDP x packages x load}, the model CodeCarbon uses when RAPL is unreadable. Used
- * only where no hardware counter is available; the report names the method {@code cpu-load-model}.
+ * CPU power modelled from the load where no hardware counter is available: the {@link CpuPowerModel}'s curve
+ * (idle floor to full load) for this JVM's share of the hardware. The report names the method
+ * {@code cpu-load-model}, and the model's data row, share and band.
  */
 public final class CpuLoadModelSource implements EnergySource {
 
     private final CpuLoad load;
     private final String hardwareName;
-    private final double tdpWattsPerPackage;
-    private final int packages;
-    private final String tdpSource;
+    private final CpuPowerModel model;
 
-    public CpuLoadModelSource(CpuLoad load, String hardwareName, double tdpWattsPerPackage, int packages, String tdpSource) {
+    /** @param load the load of the model's share (its vCPUs), 0 to 1 */
+    public CpuLoadModelSource(CpuLoad load, String hardwareName, CpuPowerModel model) {
         this.load = load;
         this.hardwareName = hardwareName;
-        this.tdpWattsPerPackage = tdpWattsPerPackage;
-        this.packages = Math.max(1, packages);
-        this.tdpSource = tdpSource;
+        this.model = model;
+    }
+
+    public CpuPowerModel model() {
+        return model;
     }
 
     @Override
@@ -47,12 +49,12 @@ public final class CpuLoadModelSource implements EnergySource {
 
     @Override
     public double tdpWatts() {
-        return tdpWattsPerPackage * packages;
+        return model.tdpWatts();
     }
 
     @Override
     public String tdpSource() {
-        return tdpSource;
+        return model.tdpSource();
     }
 
     @Override
@@ -65,6 +67,6 @@ public final class CpuLoadModelSource implements EnergySource {
         }
         // Unknown load (the JVM cannot tell) counts as idle rather than as a gap.
         double utilization = Double.isNaN(u) ? 0.0 : u;
-        return Reading.power(tdpWatts() * utilization, utilization);
+        return Reading.power(model.watts(utilization), utilization);
     }
 }

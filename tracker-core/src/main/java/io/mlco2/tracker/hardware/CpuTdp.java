@@ -6,12 +6,18 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The CPU's thermal design power for the load model and the TDP estimate, and where it came from.
+ * The CPU's thermal design power for the TDP estimate (and for the load model where the user sets it or a bare-metal
+ * CPU is in the table, docs/MODELS.md), and where it came from.
  *
  * @param tdpWatts per package
  * @param source   e.g. {@code mlco2.cpu.tdp-watts}, {@code cpu table: Xeon Gold 6148}
  */
 public record CpuTdp(double tdpWatts, String source) {
+
+    /** {@link #source()} of a TDP the user set. */
+    public static final String CONFIGURED = "mlco2.cpu.tdp-watts";
+    /** How {@link #source()} of the default TDP begins. */
+    public static final String DEFAULT = "default";
 
     /**
      * {@code configuredWatts} ({@code mlco2.cpu.tdp-watts}) when set, else the bundled table's match for
@@ -20,7 +26,7 @@ public record CpuTdp(double tdpWatts, String source) {
      */
     public static CpuTdp resolve(Double configuredWatts, String cpuModel, Log log, List<String> notes) {
         if (configuredWatts != null) {
-            return new CpuTdp(configuredWatts, "mlco2.cpu.tdp-watts");
+            return new CpuTdp(configuredWatts, CONFIGURED);
         }
         Optional<TdpMatch> m;
         try {
@@ -33,9 +39,9 @@ public record CpuTdp(double tdpWatts, String source) {
             return new CpuTdp(m.get().tdpWatts(), m.get().table() + ": " + m.get().matchedName());
         }
         double watts = TdpTables.DEFAULT_CPU_TDP_WATTS;
-        log.warn("CPU '" + cpuModel + "' is not in the bundled TDP table: using the default "
+        log.warn("CPU '" + cpuModel + "' is not in the bundled TDP table: the TDP estimate uses the default "
                 + watts + " W per package (set mlco2.cpu.tdp-watts to correct it)");
-        notes.add("CPU TDP unknown for '" + cpuModel + "': default " + watts + " W used");
-        return new CpuTdp(watts, "default (CPU model not in the table)");
+        notes.add("CPU TDP unknown for '" + cpuModel + "': default " + watts + " W per package in the TDP estimate");
+        return new CpuTdp(watts, DEFAULT + " (CPU model not in the table)");
     }
 }

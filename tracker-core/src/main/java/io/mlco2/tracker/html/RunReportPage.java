@@ -4,6 +4,7 @@ import io.mlco2.tracker.carbon.Emissions;
 
 import io.mlco2.tracker.energy.Energy;
 import io.mlco2.tracker.carbon.Mitigation;
+import io.mlco2.tracker.cpu.CpuSources;
 import io.mlco2.tracker.energy.Component;
 import io.mlco2.tracker.report.ComponentEnergy;
 import io.mlco2.tracker.report.RunSummary;
@@ -60,6 +61,14 @@ public final class RunReportPage {
                 Html.sig(s.emissionsKg() * 1000), "100 %", ""));
         p.table(List.of("Component", "Devices", "Method", "Energy (Wh)", "Mean power (W)", "Mean utilisation",
                 "Emissions (g CO2eq)", "Share", ""), rows, "num");
+        for (String key : List.of(CpuSources.CPU_SECTION, CpuSources.RAM_SECTION)) {
+            if (s.extra().get(key) instanceof Map<?, ?> m && m.get("energy_kwh") instanceof Double kwh
+                    && m.get("energy_kwh_low") instanceof Double low && m.get("energy_kwh_high") instanceof Double high) {
+                p.raw("<p class=\"muted\">" + Html.esc(key.substring(0, 3).toUpperCase() + " modelled: " + m.get("model")
+                        + "; " + Html.sig(kwh * 1000) + " Wh, band " + Html.sig(low * 1000) + "-" + Html.sig(high * 1000)
+                        + " Wh (" + m.get("band") + ")") + "</p>\n");
+            }
+        }
 
         p.h2("Measured against the TDP estimate");
         TdpEstimate est = s.tdpEstimate();

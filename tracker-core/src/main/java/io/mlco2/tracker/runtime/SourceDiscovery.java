@@ -5,11 +5,15 @@ import io.mlco2.tracker.base.NanoClock;
 import io.mlco2.tracker.carbon.GridIntensity;
 import io.mlco2.tracker.carbon.IntensityResolver;
 import io.mlco2.tracker.config.Config;
+import io.mlco2.tracker.cpu.CpuPowerModel;
 import io.mlco2.tracker.cpu.CpuSources;
+import io.mlco2.tracker.cpu.HardwareShare;
 import io.mlco2.tracker.cpu.HostInfo;
+import io.mlco2.tracker.cpu.RamModelSource;
 import io.mlco2.tracker.cpu.Rapl;
 import io.mlco2.tracker.energy.SourceGroup;
 import io.mlco2.tracker.gpu.GpuDiscovery;
+import io.mlco2.tracker.hardware.CpuPowerModels;
 import io.mlco2.tracker.hardware.CpuTdp;
 
 import java.nio.file.Path;
@@ -49,9 +53,13 @@ public final class SourceDiscovery {
         boolean process = "process".equals(config.get(Config.TRACKING_MODE));
         CpuTdp tdp = CpuTdp.resolve(config.get(Config.CPU_TDP_WATTS), host.cpuModel(), log, notes);
         Rapl rapl = Rapl.discover(Path.of(config.get(Config.RAPL_ROOT)));
+        HardwareShare share = HardwareShare.detect();
+        CpuPowerModel model = rapl.usable() ? null : CpuPowerModels.resolve(config.get(Config.CPU_WATTS_PER_VCPU),
+                config.get(Config.CLOUD_INSTANCE_TYPE), config.get(Config.REGION), host.cpuModel(),
+                host.logicalProcessors(), host.cpuPackages(), share, tdp, log, notes);
         List<SourceGroup> groups = new ArrayList<>();
-        groups.add(CpuSources.cpu(rapl, process, host, tdp.tdpWatts(), tdp.source(), startNanos, log, notes));
-        groups.add(CpuSources.ram(rapl, process, host));
+        groups.add(CpuSources.cpu(rapl, process, host, tdp.tdpWatts(), tdp.source(), model, share, startNanos, log, notes));
+        groups.add(CpuSources.ram(rapl, process, host, share, CpuPowerModels.ramBand(RamModelSource.WATTS_PER_GB)));
         SourceGroup gpu = gpus.await(exiting, log, notes);
         if (gpu != null) {
             groups.add(gpu);

@@ -78,6 +78,24 @@ class ConfigTest {
     }
 
     @Test
+    void wattsPerVcpuIsTwoNumbersIdleThenFullAndAnythingElseIsOneLine() {
+        Config ok = Config.load("cpu.watts-per-vcpu=0.7, 4.1;cloud.instance-type=c5.2xlarge", Map.of(), Map.of(), log);
+        assertEquals(List.of(0.7, 4.1), ok.get(Config.CPU_WATTS_PER_VCPU));
+        assertEquals("c5.2xlarge", ok.get(Config.CLOUD_INSTANCE_TYPE));
+        assertEquals(List.of(3.0, 3.0), Config.load("cpu.watts-per-vcpu=3,3", Map.of(), Map.of(), log).get(Config.CPU_WATTS_PER_VCPU));
+        assertEquals("", output());
+        for (String bad : List.of("4", "4,1", "1,2,3", "a,2", "-1,2", "1,101", "1,")) {
+            err.reset();
+            Config c = Config.load("cpu.watts-per-vcpu=" + bad, Map.of(), Map.of(), log);
+            assertNull(c.get(Config.CPU_WATTS_PER_VCPU), bad);
+            String out = output();
+            assertEquals(1, out.lines().count(), out);
+            assertTrue(out.contains("mlco2.cpu.watts-per-vcpu=" + bad + " (agent argument) is not valid: accepted two "
+                    + "numbers of watts from 0 to 100, idle then full load (0.7,4.1)"), out);
+        }
+    }
+
+    @Test
     void unknownKeysAndMalformedPartsAreNamedAndIgnored() {
         Config c = Config.load("regoin=FR;justtext;;pue=1.1", Map.of("mlco2.bogus", "1"), Map.of("MLCO2_NOPE", "x"), log);
         assertEquals(1.1, c.get(Config.PUE));

@@ -21,6 +21,15 @@ public final class RawCsv {
 
     /** Rows as header -> cell (header and cells trimmed); rows with fewer cells get empty strings. */
     public static List<Map<String, String>> read(String file) {
+        return read(file, false);
+    }
+
+    /** As {@link #read(String)}, for a file whose first row is a comment (Green Algorithms' tables: units). */
+    public static List<Map<String, String>> readSkippingFirstRow(String file) {
+        return read(file, true);
+    }
+
+    private static List<Map<String, String>> read(String file, boolean skipFirstRow) {
         String text;
         try (InputStream in = RawCsv.class.getResourceAsStream("/io/mlco2/tracker/data/raw/" + file)) {
             if (in == null) {
@@ -31,6 +40,9 @@ public final class RawCsv {
             throw new UncheckedIOException(e);
         }
         List<List<String>> rows = parse(text);
+        if (skipFirstRow) {
+            rows = rows.subList(1, rows.size());
+        }
         List<String> header = rows.get(0).stream().map(String::trim).toList();
         List<Map<String, String>> out = new ArrayList<>();
         for (List<String> r : rows.subList(1, rows.size())) {

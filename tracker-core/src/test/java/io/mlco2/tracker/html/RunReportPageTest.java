@@ -22,6 +22,10 @@ public class RunReportPageTest {
     static final String EVIL = "<script>alert(1)</script>\"'&";
 
     public static RunSummary summary(String project, Map<String, String> config) {
+        return summary(project, config, Map.of("epochs", Map.of("n", 3)));
+    }
+
+    static RunSummary summary(String project, Map<String, String> config, Map<String, Object> extra) {
         Map<Component, ComponentEnergy> c = new EnumMap<>(Component.class);
         c.put(Component.CPU, new ComponentEnergy(3600, 36, "rapl", 0.5, 1));
         c.put(Component.GPU, new ComponentEnergy(7200, 72, "nvml-energy-counter", 0.9, 1));
@@ -31,7 +35,7 @@ public class RunReportPageTest {
         return new RunSummary("run-" + project.hashCode(), project, EVIL, Instant.parse("2026-01-01T00:00:00Z"),
                 Instant.parse("2026-01-01T00:01:40Z"), 100, c, g, 1.2, 0.0015, new TdpEstimate(200, 0.0055, 0.002, "cpu x"),
                 new Mitigation("Run in " + EVIL, "aws:ca-central-1", 20, 0.0001, 5, 20), EVIL, 8, 1, EVIL, false, 32, 8,
-                "Linux", EVIL, "machine", "0.1.0", config, List.of(EVIL), Map.of("epochs", Map.of("n", 3)));
+                "Linux", EVIL, "machine", "0.1.0", config, List.of(EVIL), extra);
     }
 
     @Test
@@ -70,5 +74,22 @@ public class RunReportPageTest {
         String expected = "sha256-" + java.util.Base64.getEncoder().encodeToString(java.security.MessageDigest
                 .getInstance("SHA-256").digest(script.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
         assertTrue(policy.contains("script-src '" + expected + "'"), policy + " vs " + expected);
+    }
+
+    @Test
+    void aModelledComponentGetsOneLineWithItsDataShareAndBand() {
+        RunSummary base = summary("m", Map.of());
+        Map<String, Object> cpu = new java.util.LinkedHashMap<>();
+        cpu.put("method", "cpu-load-model");
+        cpu.put("model", "ccf:aws:Cascade Lake, 2 vCPUs of a VM, 0.69-4.06 W/vCPU");
+        cpu.put("energy_kwh", 0.002);
+        cpu.put("energy_kwh_low", 0.001);
+        cpu.put("energy_kwh_high", 0.004);
+        cpu.put("band", "SPECpower: 75 Cascade Lake servers");
+        RunSummary s = summary("m", Map.of(), Map.of(io.mlco2.tracker.cpu.CpuSources.CPU_SECTION, cpu));
+        String html = RunReportPage.render(s, new PowerHistory(10).series());
+        assertTrue(html.contains("CPU modelled: ccf:aws:Cascade Lake, 2 vCPUs of a VM, 0.69-4.06 W/vCPU; "
+                + Html.sig(2.0) + " Wh, band " + Html.sig(1.0) + "-" + Html.sig(4.0) + " Wh (SPECpower: 75 Cascade Lake servers)"), html);
+        assertFalse(RunReportPage.render(base, new PowerHistory(10).series()).contains("modelled:"), "measured: no line");
     }
 }

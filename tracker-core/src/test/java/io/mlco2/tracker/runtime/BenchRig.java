@@ -60,7 +60,9 @@ public final class BenchRig {
         long total = host.totalMemoryBytes();
         List<EnergySource> sources = List.of(
                 new CpuLoadModelSource(CpuLoads.machine(host.processor(), host.logicalProcessors(), virtualNanos),
-                        host.cpuModel(), 85, host.cpuPackages(), "bench"),
+                        host.cpuModel(), io.mlco2.tracker.cpu.CpuPowerModel.perVcpu(host.logicalProcessors(), 0,
+                        85.0 * host.cpuPackages() / host.logicalProcessors(), "bench", "bench", 1, 1, "bench",
+                        85.0 * host.cpuPackages(), "bench")),
                 new RamModelSource(() -> total, MachineMemory::inUseBytes, total, "machine"),
                 gpu);
         Config config = Config.load("output.dir=" + out + ";run-id=bench;interval=" + step.toMillis() + "ms;"
