@@ -48,7 +48,7 @@ public final class HostRuns {
                         + String.join(", ", without) + " counted the whole machine without one: none could be had, or"
                         + " an agent from before the lease)");
             }
-            if (sum.leaseHolderReported() && nodes.size() > 1) {
+            if (sum.leaseHolderReported() && nodes.size() > 1 && !sum.overlapping()) {
                 List<String> holders = new ArrayList<>();
                 for (NodeRun r : nodes) {
                     if (r.hostShare().machineJoulesWithLease() > 0) {

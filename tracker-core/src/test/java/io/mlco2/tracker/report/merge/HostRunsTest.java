@@ -160,6 +160,7 @@ public class HostRunsTest {
         List<String> notes = HostRuns.of(ReportReader.read(List.of(dir)).runs()).get(0).notes();
         assertTrue(notes.get(0).startsWith("WARN run job on host h1: machine energy counted 2 times (h1-1 held the"
                 + " host lease; h1-2 counted the whole machine without one"), notes.toString());
+        assertEquals(1, notes.size(), "not also 'counted once': " + notes);
     }
 
     @Test
