@@ -5,6 +5,7 @@ import io.mlco2.tracker.base.Log;
 import io.mlco2.tracker.energy.Component;
 import io.mlco2.tracker.html.MergedReportPage;
 import io.mlco2.tracker.report.ReportFiles;
+import io.mlco2.tracker.report.merge.HostRuns;
 import io.mlco2.tracker.report.merge.NodeRun;
 import io.mlco2.tracker.report.merge.ReportReader;
 import io.mlco2.tracker.report.merge.Totals;
@@ -22,7 +23,8 @@ import java.util.Map;
 /**
  * {@code report [--html FILE | --no-html] DIR...}: merges the reports of any number of runs or nodes (one folder
  * per node of a distributed job, joined by run id), prints totals per run, project and host, and writes a
- * combined HTML report ({@value #DEFAULT_HTML} in the current folder unless {@code --html} says otherwise).
+ * combined HTML report. Totals count each host's machine energy once ({@link HostRuns}); per host, each node shows
+ * what it measured, its process share and what is counted ({@value #DEFAULT_HTML} in the current folder unless {@code --html} says otherwise).
  *
  * <p>Malformed or truncated files are named, skipped and counted. Exit 0 when at least one run was read, 1 when
  * none was (or the HTML could not be written), 2 on bad arguments.
@@ -126,30 +128,56 @@ public final class ReportCommand implements Command {
         out.println("Per project:");
         printGroups(Totals.by(runs, NodeRun::projectName), out);
         out.println();
-        out.println("Per host, then each node (JVM) on it:");
+        out.println("Per host, then each node (JVM) on it; a host's machine energy is counted once:");
         printHosts(runs, out);
         out.println();
         out.printf(Locale.ROOT, "Total: %.6f kWh (cpu %.6f, gpu %.6f, ram %.6f), %.6f kgCO2eq%n", all.totalKwh(),
                 all.cpuKwh, all.gpuKwh, all.ramKwh, all.emissionsKg);
+        if (all.measuredKwh - all.totalKwh() > 5e-7) {
+            out.printf(Locale.ROOT, "  the JVMs measured %.6f kWh: %.6f kWh of it are process shares inside their host's"
+                    + " machine energy, counted once%n", all.measuredKwh, all.measuredKwh - all.totalKwh());
+        }
     }
 
-    /** Each host's totals, then one line per node on it; an incomplete node says so under its line. */
+    /**
+     * Each host's totals, then one line per node on it (its lease, what it measured, its process share, what is
+     * counted), then the notes of each run on it: the machine energy counted once or not known, overlaps. An
+     * incomplete node says so under its line.
+     */
     static void printHosts(List<NodeRun> runs, PrintStream out) {
-        out.printf(Locale.ROOT, "  %-38s %5s %5s %14s %14s%n", "host / node", "runs", "nodes", "energy_kwh", "emissions_kg");
+        String columns = "  %-38s %5s %5s %-7s %13s %11s %13s %13s";
+        out.printf(Locale.ROOT, columns + "%n", "host / node", "runs", "nodes", "lease", "measured_kwh", "share_kwh",
+                "counted_kwh", "emissions_kg");
+        List<HostRuns.HostRun> groups = HostRuns.of(runs);
         for (Totals.Group g : Totals.by(runs, NodeRun::host).values()) {
-            out.printf(Locale.ROOT, "  %-38s %5d %5d %14.6f %14.6f%n", Log.printable(g.key), g.runIds.size(), g.nodes,
-                    g.totalKwh(), g.emissionsKg);
+            out.printf(Locale.ROOT, columns + "%n", Log.printable(g.key), g.runIds.size(), g.nodes, "",
+                    num(g.measuredKwh), "", num(g.totalKwh()), num(g.emissionsKg));
             for (NodeRun r : runs) {
                 if (!r.host().equals(g.key)) {
                     continue;
                 }
-                out.printf(Locale.ROOT, "    %-36s %-11s %14.6f %14.6f  run %s%n", Log.printable(r.nodeName()),
-                        r.complete() ? "" : "INCOMPLETE", r.totalKwh(), r.emissionsKg(), Log.printable(r.runId()));
+                out.printf(Locale.ROOT, "  %-38s %5s %5s %-7s %13s %11s %13s %13s  run %s%s%s%n",
+                        "  " + Log.printable(r.nodeName()), "", "", r.lease(), num(r.totalKwh()),
+                        r.hostShare() == null ? "" : num(r.shareKwh()), num(r.countedKwh()),
+                        num(r.countedEmissionsKg()), Log.printable(r.runId()),
+                        r.complete() ? "" : "  INCOMPLETE",
+                        r.shareIncluded() ? "; share included in the host's machine energy" : "");
                 if (!r.complete()) {
                     out.println("      " + Log.printable(r.incomplete()));
                 }
             }
+            for (HostRuns.HostRun h : groups) {
+                if (h.host().equals(g.key)) {
+                    for (String note : h.notes()) {
+                        out.println("    " + Log.printable(note));
+                    }
+                }
+            }
         }
+    }
+
+    private static String num(double v) {
+        return String.format(Locale.ROOT, "%.6f", v);
     }
 
     private static void printGroups(Map<String, Totals.Group> groups, PrintStream out) {

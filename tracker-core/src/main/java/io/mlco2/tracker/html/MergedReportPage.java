@@ -1,6 +1,7 @@
 package io.mlco2.tracker.html;
 
 import io.mlco2.tracker.energy.Component;
+import io.mlco2.tracker.report.merge.HostRuns;
 import io.mlco2.tracker.report.merge.NodeRun;
 import io.mlco2.tracker.report.merge.ReportReader;
 import io.mlco2.tracker.report.merge.Totals;
@@ -11,8 +12,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The combined report of {@code report DIR...}: totals per run, project and host, every node, a power chart per
- * node that has a samples file, and the files that were skipped. Every value read from the files is escaped.
+ * The combined report of {@code report DIR...}: totals per run, project and host (each host's machine energy counted
+ * once, {@link HostRuns}), every node with what it measured, its process share and what is counted, a power chart
+ * per node that has a samples file, and the files that were skipped. Every value read from the files is escaped.
  */
 public final class MergedReportPage {
 
@@ -41,6 +43,11 @@ public final class MergedReportPage {
                 + RunReportPage.card(Html.sig(all.emissionsKg) + " kg", "CO2eq emitted")
                 + RunReportPage.card(Integer.toString(all.projects.size()), "project(s)")
                 + "</div>\n");
+        if (all.measuredKwh - all.totalKwh() > 5e-7) {
+            p.raw("<p class=\"muted\">The JVMs measured " + Html.sig(all.measuredKwh) + " kWh: "
+                    + Html.sig(all.measuredKwh - all.totalKwh()) + " kWh of it are process shares inside their host's"
+                    + " machine energy, counted once.</p>\n");
+        }
 
         p.h2("Per run");
         Map<String, Totals.Group> byRun = Totals.by(runs, NodeRun::runId);
@@ -59,22 +66,44 @@ public final class MergedReportPage {
         p.table(List.of("Project", "Runs", "Nodes", "Energy kWh", "Emissions kg"),
                 groupRows(Totals.by(runs, NodeRun::projectName)), "num");
         p.h2("Per host");
-        p.table(List.of("Host", "Runs", "Nodes", "Energy kWh", "Emissions kg"),
-                groupRows(Totals.by(runs, NodeRun::host)), "num");
+        List<List<String>> hosts = new ArrayList<>();
+        for (Totals.Group g : Totals.by(runs, NodeRun::host).values()) {
+            hosts.add(List.of(g.key, Integer.toString(g.runIds.size()), Integer.toString(g.nodes),
+                    Html.sig(g.measuredKwh), Html.sig(g.totalKwh()), Html.sig(g.emissionsKg)));
+        }
+        p.table(List.of("Host", "Runs", "Nodes", "Measured kWh", "Counted kWh", "Emissions kg"), hosts, "num");
+        StringBuilder notes = new StringBuilder();
+        for (HostRuns.HostRun h : HostRuns.of(runs)) {
+            for (String note : h.notes()) {
+                notes.append(note.startsWith("WARN") ? "<li class=\"warn\">" : "<li>").append(Html.esc(note))
+                        .append("</li>");
+            }
+        }
+        if (notes.length() > 0) {
+            p.raw("<ul>" + notes + "</ul>\n");
+        }
 
         p.h2("Every node, by host");
+        p.raw("<p class=\"muted\">Of the JVMs of one run on one host, the one holding the host lease measures the"
+                + " machine; the others measure their process share, counted inside the holder's machine energy.</p>\n");
         List<List<String>> nodes = new ArrayList<>();
+        List<List<String>> details = new ArrayList<>();
         for (Totals.Group h : Totals.by(runs, NodeRun::host).values()) {
             for (NodeRun r : runs) {
                 if (r.host().equals(h.key)) {
-                    nodes.add(List.of(r.host(), r.nodeName(), r.runId(), r.start(), Html.duration(r.durationSeconds()),
-                            r.region(), Html.sig(r.totalKwh()), Html.sig(r.emissionsKg()), r.methods(),
-                            r.complete() ? "complete" : r.incomplete(), r.source().toString()));
+                    nodes.add(List.of(r.host(), r.nodeName(), r.runId(), r.lease(), Html.sig(r.totalKwh()),
+                            r.hostShare() == null ? "" : Html.sig(r.shareKwh()), Html.sig(r.countedKwh()),
+                            Html.sig(r.countedEmissionsKg()), (r.complete() ? "complete" : r.incomplete())
+                                    + (r.shareIncluded() ? "; share included in the host's machine energy" : "")));
+                    details.add(List.of(r.nodeName(), r.runId(), r.start(), Html.duration(r.durationSeconds()),
+                            r.region(), r.methods(), r.source().toString()));
                 }
             }
         }
-        p.table(List.of("Host", "Node", "Run", "Start", "Duration", "Region", "Energy kWh", "Emissions kg", "Methods",
-                "Status", "File"), nodes, "num");
+        p.table(List.of("Host", "Node", "Run", "Lease", "Measured kWh", "Share kWh", "Counted kWh", "Emissions kg",
+                "Status"), nodes, "num");
+        p.h2("Node details");
+        p.table(List.of("Node", "Run", "Start", "Duration", "Region", "Methods", "File"), details, "num");
 
         if (!power.isEmpty()) {
             p.h2("Power over time, per node");

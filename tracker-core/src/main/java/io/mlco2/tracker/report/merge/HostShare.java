@@ -33,18 +33,39 @@ public record HostShare(String lease, double machineJoulesWithLease, double shar
     }
 
     /**
+     * The section of a summary whose JVM died before its exit hook: the section written at its start says only the
+     * lease it had then, so the energy recovered from its samples, {@code totalJoules}, is taken as counted under that
+     * lease (held: the machine's; shared or process: its share; none or no section: the machine's without a lease).
+     */
+    HostShare recovered(double totalJoules) {
+        return switch (lease) {
+            case "held" -> new HostShare(lease, totalJoules, 0, 0, leaseSeconds);
+            case "shared", "process" -> new HostShare(lease, 0, totalJoules, 0, leaseSeconds);
+            default -> new HostShare(lease, 0, 0, totalJoules, leaseSeconds);
+        };
+    }
+
+    /**
      * One run's energy on one host.
      *
      * @param machineJoulesCountedOnce the machine's energy: every node's machine energy with the lease, plus that of
      *                                 nodes that had no lease
      * @param naiveSumJoules           the sum of the nodes' totals
      * @param doubleCountedJoules      what the naive sum counts beyond the machine's energy: the shares of the nodes
-     *                                 without the lease, already inside the holder's machine energy
-     * @param overlapping              true when two or more nodes counted the whole machine without a lease: their
-     *                                 machine energy overlaps and is counted more than once (warn)
+     *                                 without the lease, already inside the holder's machine energy; 0 when no node
+     *                                 counted machine energy with the lease (the shares are then all there is)
+     * @param wholeMachineCounts       how many times the machine's energy is counted: once for the lease holders
+     *                                 (their windows are disjoint), once more for each node that counted the whole
+     *                                 machine without a lease
+     * @param leaseHolderReported      a node counted machine energy with the lease: the others' shares are inside it
      */
     public record OnHost(double machineJoulesCountedOnce, double naiveSumJoules, double doubleCountedJoules,
-                         boolean overlapping) {
+                         int wholeMachineCounts, boolean leaseHolderReported) {
+
+        /** True when the machine's energy overlaps, counted more than once (warn). */
+        public boolean overlapping() {
+            return wholeMachineCounts >= 2;
+        }
     }
 
     /** What the nodes of one run on one host add up to. */
@@ -52,15 +73,17 @@ public record HostShare(String lease, double machineJoulesWithLease, double shar
         double machine = 0;
         double shares = 0;
         double naive = 0;
+        boolean holder = false;
         int withoutLease = 0;
         for (HostShare n : nodes) {
             machine += n.machineJoulesWithLease() + n.machineJoulesWithoutLease();
             shares += n.shareJoulesWithoutLease();
             naive += n.machineJoulesWithLease() + n.machineJoulesWithoutLease() + n.shareJoulesWithoutLease();
+            holder |= n.machineJoulesWithLease() > 0;
             if (n.machineJoulesWithoutLease() > 0) {
                 withoutLease++;
             }
         }
-        return new OnHost(machine, naive, machine > 0 ? shares : 0, withoutLease >= 2);
+        return new OnHost(machine, naive, holder ? shares : 0, (holder ? 1 : 0) + withoutLease, holder);
     }
 }

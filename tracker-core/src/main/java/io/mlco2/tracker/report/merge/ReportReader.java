@@ -28,7 +28,8 @@ import java.util.TreeMap;
  * that has a summary is taken from it (it names the host and node); the {@code emissions.csv} rows of other runs or
  * nodes are taken as they are. A summary still marked {@code "complete": false} (its JVM died without its exit hook)
  * is recovered from its samples file: energy up to the last sample, emissions from the summary's intensity and PUE,
- * marked incomplete. A samples file without a summary is named in the problems. A file or row that is malformed or
+ * marked incomplete. Each node's {@code host_share} section is read, and the nodes of one run on one host counted
+ * together ({@link HostRuns}): {@link Result#runs()} carry their counted energy. A samples file without a summary is named in the problems. A file or row that is malformed or
  * truncated is named in {@link Result#problems()} and skipped; the rest is read.
  *
  * <p>Reads are bounded: a {@code .json} over {@link #MAX_SUMMARY_BYTES} is not a summary of ours and is skipped
@@ -46,7 +47,7 @@ public final class ReportReader {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /**
-     * @param runs     the node runs found, in folder then file order
+     * @param runs     the node runs found, in folder then file order, with their counted energy
      * @param problems one line per skipped file or row: {@code path[:line]: why}
      * @param files    the report files read (including the ones with problems)
      */
@@ -104,7 +105,7 @@ public final class ReportReader {
                 }
             }
         }
-        return new Result(runs, problems, files);
+        return new Result(HostRuns.count(runs), problems, files);
     }
 
     /** The report files under {@code root}, by folder; unreadable folders are problems; files seen before skipped. */
@@ -205,15 +206,19 @@ public final class ReportReader {
                 throw new IOException("an incomplete summary without carbon_intensity_g_per_kwh or pue");
             }
             double kg = Emissions.kg(kwh[0] + kwh[1] + kwh[2], pue, intensity);
+            double joules = (kwh[0] + kwh[1] + kwh[2]) * Energy.JOULES_PER_KWH;
             return new NodeRun(runId, n.path("project_name").asText(""), host, n.path("start").asText(""), seconds,
                     kwh[0], kwh[1], kwh[2], kg, n.path("region").asText(""), intensity, methods.toString(), f,
-                    hasSamples ? samples : null, nodeId, why);
+                    hasSamples ? samples : null, nodeId, why, HostShare.read(n, joules).recovered(joules), 1);
         }
+        double cpu = number(e, "cpu", true);
+        double gpu = number(e, "gpu", true);
+        double ram = number(e, "ram", true);
         return new NodeRun(runId, n.path("project_name").asText(""), host,
-                n.path("start").asText(""), number(n, "duration_s", false),
-                number(e, "cpu", true), number(e, "gpu", true), number(e, "ram", true),
+                n.path("start").asText(""), number(n, "duration_s", false), cpu, gpu, ram,
                 number(n, "emissions_kg", true), n.path("region").asText(""),
-                intensity, methods.toString(), f, hasSamples ? samples : null, nodeId, "");
+                intensity, methods.toString(), f, hasSamples ? samples : null, nodeId, "",
+                HostShare.read(n, (cpu + gpu + ram) * Energy.JOULES_PER_KWH), 1);
     }
 
     /** The file of the same JVM with {@code suffix}: the JSON's own stem, whatever the run id inside it says. */
@@ -274,7 +279,7 @@ public final class ReportReader {
                     String region = !v.get(19).isEmpty() ? v.get(18) + ":" + v.get(19)
                             : !v.get(17).isEmpty() ? v.get(17) : v.get(16);
                     runs.add(new NodeRun(runId, unformula(v.get(1)), "?/" + folder, v.get(0), duration, cpu, gpu, ram,
-                            kg, region, Double.NaN, "", f, null, nodeId, ""));
+                            kg, region, Double.NaN, "", f, null, nodeId, "", null, 1));
                 } catch (NumberFormatException e) {
                     problems.add(f + ":" + lineNo[0] + ": a number does not parse (" + e.getMessage() + "); row skipped");
                 }

@@ -7,10 +7,13 @@ import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
 
-/** Sums of node runs grouped by a key (a run id, a project, a host). */
+/**
+ * Sums of node runs grouped by a key (a run id, a project, a host): the energy counted (each host's machine energy
+ * once, {@link HostRuns}) and the energy the nodes measured.
+ */
 public final class Totals {
 
-    /** One group's sums. Energies in kWh without PUE, emissions in kg CO2eq. */
+    /** One group's sums: counted, but for {@code measured*}. Energies in kWh without PUE, emissions in kg CO2eq. */
     public static final class Group {
         public final String key;
         public final Set<String> runIds = new LinkedHashSet<>();
@@ -23,6 +26,9 @@ public final class Totals {
         public double gpuKwh;
         public double ramKwh;
         public double emissionsKg;
+        /** The sum of what the nodes measured: more than the counted energy where shares are double counted. */
+        public double measuredKwh;
+        public double measuredEmissionsKg;
         public double longestSeconds;
 
         Group(String key) {
@@ -35,10 +41,12 @@ public final class Totals {
             runIds.add(r.runId());
             projects.add(r.projectName());
             hosts.add(r.host());
-            cpuKwh += r.cpuKwh();
-            gpuKwh += r.gpuKwh();
-            ramKwh += r.ramKwh();
-            emissionsKg += r.emissionsKg();
+            cpuKwh += r.countedCpuKwh();
+            gpuKwh += r.countedGpuKwh();
+            ramKwh += r.countedRamKwh();
+            emissionsKg += r.countedEmissionsKg();
+            measuredKwh += r.totalKwh();
+            measuredEmissionsKg += r.emissionsKg();
             if (!Double.isNaN(r.durationSeconds())) {
                 longestSeconds = Math.max(longestSeconds, r.durationSeconds());
             }

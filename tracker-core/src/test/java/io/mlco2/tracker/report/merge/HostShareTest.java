@@ -55,4 +55,16 @@ class HostShareTest {
         assertEquals(100, h.naiveSumJoules(), 1e-9);
         assertEquals(0, h.doubleCountedJoules());
     }
+
+    @Test
+    void aJvmThatDiedBeforeItsExitHookCountsItsRecoveredEnergyUnderTheLeaseItHadAtItsStart() throws Exception {
+        // The summary written at the start: the lease known, no energy yet.
+        String start = "{\"host_share\":{\"lease\":\"%s\",\"machine_energy_joules_with_lease\":0,"
+                + "\"share_energy_joules_without_lease\":0,\"machine_energy_joules_without_lease\":0}}";
+        assertEquals(new HostShare("held", 700, 0, 0, 0), read(String.format(start, "held"), 0).recovered(700));
+        assertEquals(new HostShare("shared", 0, 70, 0, 0), read(String.format(start, "shared"), 0).recovered(70));
+        assertEquals(new HostShare("process", 0, 70, 0, 0), read(String.format(start, "process"), 0).recovered(70));
+        assertEquals(new HostShare("none", 0, 0, 700, 0), read(String.format(start, "none"), 0).recovered(700));
+        assertEquals(new HostShare("", 0, 0, 700, 0), read("{}", 0).recovered(700));
+    }
 }
