@@ -28,6 +28,7 @@ public final class EpochsExtension {
         run.addSection("epochs", new Section(epochs, "epochs"));
         run.addSection("forecast", new Section(epochs, "forecast"));
         EpochTracker.activate(epochs);
+        SparkFramework.joinFrom(run);
         BridgeHook hook = new BridgeHook(epochs, log);
         if (inst != null) {
             try {
