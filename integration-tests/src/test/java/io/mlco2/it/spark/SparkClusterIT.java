@@ -1,0 +1,188 @@
+package io.mlco2.it.spark;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.mlco2.it.support.ChildJvm;
+import io.mlco2.it.support.Reports;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The agent on a real multi-JVM Spark cluster: {@code local-cluster[2,1,512]} (a master and two workers inside the
+ * driver JVM, each worker launching a real executor JVM), attached the documented way: {@code -javaagent} on the
+ * driver and in {@code spark.executor.extraJavaOptions}, with only {@code mlco2.output.dir} set, one folder for all.
+ * One application ({@link io.mlco2.it.jobs.SparkJob}) serves every assertion: while both executors run a task, one
+ * is killed with SIGKILL; Spark relaunches it and the job finishes on two executors.
+ */
+class SparkClusterIT {
+
+    /** Spark's own module options for Java 17 (JavaModuleOptions), which spark-submit would give the driver. */
+    static final List<String> ADD_OPENS = List.of("-XX:+IgnoreUnrecognizedVMOptions",
+            "--add-opens=java.base/java.lang=ALL-UNNAMED", "--add-opens=java.base/java.lang.invoke=ALL-UNNAMED",
+            "--add-opens=java.base/java.lang.reflect=ALL-UNNAMED", "--add-opens=java.base/java.io=ALL-UNNAMED",
+            "--add-opens=java.base/java.net=ALL-UNNAMED", "--add-opens=java.base/java.nio=ALL-UNNAMED",
+            "--add-opens=java.base/java.util=ALL-UNNAMED", "--add-opens=java.base/java.util.concurrent=ALL-UNNAMED",
+            "--add-opens=java.base/java.util.concurrent.atomic=ALL-UNNAMED",
+            "--add-opens=java.base/jdk.internal.ref=ALL-UNNAMED", "--add-opens=java.base/sun.nio.ch=ALL-UNNAMED",
+            "--add-opens=java.base/sun.nio.cs=ALL-UNNAMED", "--add-opens=java.base/sun.security.action=ALL-UNNAMED",
+            "--add-opens=java.base/sun.util.calendar=ALL-UNNAMED", "-Djdk.reflect.useDirectMethodHandle=false");
+
+    static Path root;
+    static Path reports;
+    static Path control;
+    static Path sparkHome;
+    static int driverExit;
+    static String driverOut;
+    static String driverErr;
+    static double wallSeconds;
+    static long killedPid;
+    static List<Long> heldPids;
+
+    /** Spark's class path (target/spark-classpath.txt, resolved by the pom) after the test classes. */
+    static String sparkClassPath() throws IOException {
+        Path list = Path.of(System.getProperty("mlco2.it.sparkClassPath", "target/spark-classpath.txt"));
+        String cp = Files.readString(list, StandardCharsets.UTF_8).trim();
+        assertTrue(cp.contains("spark-core_2.12"), "Spark's class path missing in " + list);
+        return Path.of(System.getProperty("mlco2.it.testClasses", "target/test-classes")).toAbsolutePath()
+                + File.pathSeparator + cp;
+    }
+
+    @BeforeAll
+    static void runTheApplication() throws Exception {
+        root = Files.createTempDirectory("mlco2-spark-it");
+        reports = Files.createDirectories(root.resolve("reports"));
+        control = Files.createDirectories(root.resolve("control"));
+        sparkHome = Files.createDirectories(root.resolve("spark-home"));
+        String agent = "-javaagent:" + ChildJvm.agentJar() + "=mlco2.output.dir=" + reports;
+
+        List<String> cmd = new ArrayList<>();
+        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.add(agent);
+        cmd.add("-Xmx768m");
+        cmd.addAll(ADD_OPENS);
+        cmd.addAll(List.of("-Dspark.master=local-cluster[2,1,512]", "-Dspark.testing=true",
+                "-Dspark.test.home=" + sparkHome, "-Dspark.executorEnv.SPARK_TESTING=1",
+                "-Dspark.executorEnv.SPARK_SCALA_VERSION=2.12", "-Dspark.executor.memory=512m",
+                "-Dspark.ui.enabled=false", "-Dspark.log.level=WARN",
+                "-Dspark.executor.extraJavaOptions=" + agent));
+        cmd.addAll(List.of("-cp", sparkClassPath(), "io.mlco2.it.jobs.SparkJob", control.toString()));
+        ProcessBuilder pb = new ProcessBuilder(cmd).directory(root.toFile())
+                .redirectOutput(root.resolve("driver.out").toFile()).redirectError(root.resolve("driver.err").toFile());
+        pb.environment().put("SPARK_LOCAL_IP", "127.0.0.1");
+        long t0 = System.nanoTime();
+        Process driver = pb.start();
+        try {
+            heldPids = awaitRunning(driver, 2);
+            Thread.sleep(2500); // the victim's agent flushes its samples at least every second
+            killedPid = heldPids.get(0);
+            ProcessHandle victim = ProcessHandle.of(killedPid).orElseThrow();
+            assertTrue(commandLine(victim).contains("CoarseGrainedExecutorBackend"),
+                    "the task ran in an executor JVM: " + commandLine(victim));
+            assertTrue(victim.destroyForcibly(), "SIGKILL " + killedPid);
+            victim.onExit().get(30, TimeUnit.SECONDS);
+            Files.writeString(control.resolve("release"), "go");
+            assertTrue(driver.waitFor(300, TimeUnit.SECONDS), "the Spark driver did not finish in 300 s");
+        } finally {
+            driver.destroyForcibly();
+        }
+        wallSeconds = (System.nanoTime() - t0) / 1e9;
+        driverExit = driver.exitValue();
+        driverOut = Files.readString(root.resolve("driver.out"));
+        driverErr = Files.readString(root.resolve("driver.err"));
+        awaitNoExecutorLeft();
+        System.out.printf("Spark local-cluster[2,1,512] application with the agent: %.1f s wall%n", wallSeconds);
+    }
+
+    /** The pids of the first {@code n} tasks of the hold stage (files {@code running-<pid>}), waiting at most 180 s. */
+    private static List<Long> awaitRunning(Process driver, int n) throws Exception {
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(180);
+        while (System.nanoTime() < end) {
+            List<Long> pids = new ArrayList<>();
+            try (Stream<Path> s = Files.list(control)) {
+                s.map(p -> p.getFileName().toString()).filter(f -> f.startsWith("running-"))
+                        .forEach(f -> pids.add(Long.parseLong(f.substring("running-".length()))));
+            }
+            if (pids.size() >= n) {
+                pids.sort(Comparator.naturalOrder());
+                return pids;
+            }
+            if (!driver.isAlive()) {
+                throw new AssertionError("driver ended early: " + Files.readString(root.resolve("driver.err")));
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("the executors' tasks did not start in 180 s: "
+                + Files.readString(root.resolve("driver.err")));
+    }
+
+    /** Waits until no executor JVM of this test is left (the workers stop them when the driver ends). */
+    private static void awaitNoExecutorLeft() throws InterruptedException {
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (System.nanoTime() < end && ProcessHandle.allProcesses().anyMatch(SparkClusterIT::isOurExecutor)) {
+            Thread.sleep(200);
+        }
+        ProcessHandle.allProcesses().filter(SparkClusterIT::isOurExecutor).forEach(ProcessHandle::destroyForcibly);
+    }
+
+    /** The whole command line ({@code ProcessHandle.Info} cuts a long one short): /proc's, else the JDK's. */
+    static String commandLine(ProcessHandle p) {
+        try {
+            return Files.readString(Path.of("/proc", Long.toString(p.pid()), "cmdline"), StandardCharsets.UTF_8)
+                    .replace('\0', ' ');
+        } catch (IOException | RuntimeException e) {
+            return p.info().commandLine().orElse("");
+        }
+    }
+
+    private static boolean isOurExecutor(ProcessHandle p) {
+        String c = commandLine(p);
+        return c.contains("CoarseGrainedExecutorBackend") && c.contains(reports.toString());
+    }
+
+    @AfterAll
+    static void keepTheFilesOfAFailure() {
+        System.out.println("Spark test files: " + root);
+    }
+
+    /** Every summary JSON in the shared folder, by file name. */
+    static Map<String, JsonNode> summaries() throws IOException {
+        Map<String, JsonNode> out = new TreeMap<>();
+        try (Stream<Path> s = Files.list(reports)) {
+            for (Path p : (Iterable<Path>) s.filter(f -> f.toString().endsWith(".json")).sorted()::iterator) {
+                out.put(p.getFileName().toString(), Reports.json(p));
+            }
+        }
+        return out;
+    }
+
+    static String appId() {
+        return driverOut.lines().filter(l -> l.startsWith("app-id ")).map(l -> l.substring(7)).findFirst()
+                .orElseThrow(() -> new AssertionError("no application id: " + driverOut + driverErr));
+    }
+
+    @Test
+    void theApplicationRunsToItsEndWithTheAgentOnTheDriverAndEveryExecutor() throws IOException {
+        assertEquals(0, driverExit, driverErr);
+        assertTrue(appId().startsWith("app-"), appId());
+        assertTrue(driverOut.contains("executors 2"), "the killed executor was relaunched: " + driverOut);
+        assertTrue(driverErr.contains("[mlco2]"), driverErr);
+        Map<String, JsonNode> s = summaries();
+        assertTrue(s.size() >= 3, "driver, the surviving and the relaunched executor: " + s.keySet());
+    }
+}
