@@ -39,6 +39,11 @@ final class SparkFramework implements Framework {
     }
 
     @Override
+    public String measures() {
+        return "the driver joins its application's run";
+    }
+
+    @Override
     public List<String> triggers() {
         return List.of("org/apache/spark/");
     }
