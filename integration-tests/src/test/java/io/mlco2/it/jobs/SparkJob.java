@@ -1,12 +1,29 @@
 package io.mlco2.it.jobs;
 
+import ai.djl.Model;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Activation;
+import ai.djl.nn.SequentialBlock;
+import ai.djl.nn.core.Linear;
+import ai.djl.training.DefaultTrainingConfig;
+import ai.djl.training.EasyTrain;
+import ai.djl.training.Trainer;
+import ai.djl.training.dataset.ArrayDataset;
+import ai.djl.training.loss.Loss;
+import ai.djl.training.optimizer.Optimizer;
+import ai.djl.training.tracker.Tracker;
 import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.api.java.function.Function;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.Iterator;
 import java.util.List;
 
 /**
@@ -16,7 +33,8 @@ import java.util.List;
  *   <li>{@code hold}: one task per executor; each writes {@code <control>/running-<its pid>} and keeps its core busy
  *       until {@code <control>/release} exists (the test kills one executor in between);</li>
  *   <li>waits until the cluster has two executors again (Spark relaunches a killed one);</li>
- *   <li>{@code spread}: a short task on each executor.</li>
+ *   <li>{@code train}: one partition per executor, each training a small MLP with DJL's {@code EasyTrain.fit} for
+ *       {@value #EPOCHS} epochs on synthetic data (as {@code DjlTrainingJob}, smaller).</li>
  * </ol>
  * Prints {@code app-id <id>} and {@code executors <n>} on stdout.
  */
@@ -49,17 +67,35 @@ public final class SparkJob {
         }
     }
 
-    /** 300 ms of work; returns this JVM's pid. */
-    public static final class Spread implements Function<Integer, Long> {
+    /** The epochs each executor trains. */
+    public static final int EPOCHS = 2;
+
+    /** Trains a small MLP with DJL in this executor; returns this JVM's pid. */
+    public static final class Train implements FlatMapFunction<Iterator<Integer>, Long> {
         @Override
-        public Long call(Integer task) {
-            long end = System.nanoTime() + 300_000_000L;
-            double x = 0;
-            while (System.nanoTime() < end) {
-                x += Math.sqrt(task + x);
+        public Iterator<Long> call(Iterator<Integer> partition) throws Exception {
+            int inputs = 64;
+            int classes = 4;
+            try (NDManager manager = NDManager.newBaseManager()) {
+                manager.getEngine().setRandomSeed(42);
+                NDArray x = manager.randomUniform(0f, 1f, new Shape(1024, inputs));
+                NDArray y = x.matMul(manager.randomNormal(new Shape(inputs, classes))).argMax(1)
+                        .toType(DataType.FLOAT32, false);
+                ArrayDataset data = new ArrayDataset.Builder().setData(x).optLabels(y).setSampling(64, true).build();
+                SequentialBlock mlp = new SequentialBlock()
+                        .add(Linear.builder().setUnits(64).build()).add(Activation.reluBlock())
+                        .add(Linear.builder().setUnits(classes).build());
+                try (Model model = Model.newInstance("mlp")) {
+                    model.setBlock(mlp);
+                    DefaultTrainingConfig cfg = new DefaultTrainingConfig(Loss.softmaxCrossEntropyLoss())
+                            .optOptimizer(Optimizer.adam().optLearningRateTracker(Tracker.fixed(0.01f)).build());
+                    try (Trainer trainer = model.newTrainer(cfg)) {
+                        trainer.initialize(new Shape(1, inputs));
+                        EasyTrain.fit(trainer, EPOCHS, data, null);
+                    }
+                }
             }
-            long pid = ProcessHandle.current().pid();
-            return x < 0 ? -pid : pid;
+            return List.of(ProcessHandle.current().pid()).iterator();
         }
     }
 
@@ -72,8 +108,8 @@ public final class SparkJob {
             List<Long> held = sc.parallelize(Arrays.asList(0, 1), 2).map(new Hold(control)).collect();
             System.out.println("hold " + held);
             awaitExecutors(sc, 2);
-            List<Long> spread = sc.parallelize(Arrays.asList(0, 1, 2, 3), 4).map(new Spread()).collect();
-            System.out.println("spread " + spread);
+            List<Long> trained = sc.parallelize(Arrays.asList(0, 1), 2).mapPartitions(new Train()).collect();
+            System.out.println("trained " + trained);
             System.out.println("executors " + (sc.sc().statusTracker().getExecutorInfos().length - 1));
         }
     }

@@ -54,13 +54,24 @@ class SparkClusterIT {
     static long killedPid;
     static List<Long> heldPids;
 
-    /** Spark's class path (target/spark-classpath.txt, resolved by the pom) after the test classes. */
+    /**
+     * The driver's class path, which the executors get too: the test classes, Spark's class path
+     * (target/spark-classpath.txt, resolved by the pom), then DJL and JNA from this JVM's.
+     */
     static String sparkClassPath() throws IOException {
         Path list = Path.of(System.getProperty("mlco2.it.sparkClassPath", "target/spark-classpath.txt"));
         String cp = Files.readString(list, StandardCharsets.UTF_8).trim();
         assertTrue(cp.contains("spark-core_2.12"), "Spark's class path missing in " + list);
-        return Path.of(System.getProperty("mlco2.it.testClasses", "target/test-classes")).toAbsolutePath()
-                + File.pathSeparator + cp;
+        List<String> entries = new ArrayList<>();
+        entries.add(Path.of(System.getProperty("mlco2.it.testClasses", "target/test-classes")).toAbsolutePath().toString());
+        entries.add(cp);
+        for (String e : ChildJvm.testClassPath().split(File.pathSeparator)) {
+            String unix = e.replace(File.separatorChar, '/');
+            if (unix.contains("/ai/djl/") || unix.contains("/net/java/dev/jna/")) {
+                entries.add(e);
+            }
+        }
+        return ChildJvm.join(entries);
     }
 
     @BeforeAll
@@ -181,8 +192,25 @@ class SparkClusterIT {
         assertEquals(0, driverExit, driverErr);
         assertTrue(appId().startsWith("app-"), appId());
         assertTrue(driverOut.contains("executors 2"), "the killed executor was relaunched: " + driverOut);
+        assertTrue(driverOut.contains("trained ["), "DJL trained in the executors: " + driverOut);
         assertTrue(driverErr.contains("[mlco2]"), driverErr);
         Map<String, JsonNode> s = summaries();
         assertTrue(s.size() >= 3, "driver, the surviving and the relaunched executor: " + s.keySet());
+    }
+
+    @Test
+    void djlTrainingInsideEachExecutorIsMeasuredAsEpochs() throws IOException {
+        int trained = 0;
+        for (Map.Entry<String, JsonNode> e : summaries().entrySet()) {
+            JsonNode epochs = e.getValue().path("epochs");
+            if (epochs.path("completed_epochs").asInt() > 0) {
+                trained++;
+                assertEquals(io.mlco2.it.jobs.SparkJob.EPOCHS, epochs.path("completed_epochs").asInt(), e.getKey());
+                assertEquals(io.mlco2.it.jobs.SparkJob.EPOCHS, epochs.path("planned_epochs").asInt(), e.getKey());
+                assertTrue(epochs.path("frameworks").toString().contains("DJL"), e.getKey() + ": " + epochs);
+                assertTrue(epochs.path("epochs_energy_kwh").asDouble() > 0, e.getKey() + ": " + epochs);
+            }
+        }
+        assertEquals(2, trained, "the two executors of the train stage, each its own epochs: " + summaries().keySet());
     }
 }
