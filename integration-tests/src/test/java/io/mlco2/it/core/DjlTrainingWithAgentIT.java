@@ -85,7 +85,7 @@ class DjlTrainingWithAgentIT {
     @Order(2)
     void emissionsCsvHasCodeCarbonsHeaderAndOneRow() throws Exception {
         List<String> lines = Reports.lines(out.resolve("emissions.csv"));
-        assertEquals(Reports.goldenHeader(), lines.get(0));
+        assertEquals(Reports.goldenHeader() + ",node_id", lines.get(0), "CodeCarbon's columns, then the node");
         assertEquals(2, lines.size(), String.join("\n", lines));
         Map<String, String> row = Reports.rows(out.resolve("emissions.csv")).get(0);
         assertEquals("mnist", row.get("project_name"));
@@ -111,7 +111,7 @@ class DjlTrainingWithAgentIT {
     @Order(3)
     void emissionsAreEnergyTimesPueTimesIntensity() throws Exception {
         Map<String, String> row = Reports.rows(out.resolve("emissions.csv")).get(0);
-        JsonNode json = Reports.json(out.resolve(row.get("run_id") + ".json"));
+        JsonNode json = Reports.json(Reports.file(out, row.get("run_id"), ".json"));
         double intensity = json.get("carbon_intensity_g_per_kwh").asDouble();
         assertTrue(intensity > 10 && intensity < 150, "France's grid is low-carbon: " + intensity);
         double energyKwh = Double.parseDouble(row.get("energy_consumed"));
@@ -124,7 +124,9 @@ class DjlTrainingWithAgentIT {
     @Order(4)
     void summaryJsonHasTheKeysTheIssueNames() throws Exception {
         Map<String, String> row = Reports.rows(out.resolve("emissions.csv")).get(0);
-        JsonNode j = Reports.json(out.resolve(row.get("run_id") + ".json"));
+        JsonNode j = Reports.json(Reports.file(out, row.get("run_id"), ".json"));
+        assertTrue(j.get("complete").asBoolean(), "a normal end: " + j);
+        assertTrue(j.get("node").get("pid").asLong() > 0, j.toString());
         for (String k : List.of("run_id", "project_name", "duration_s", "energy_kwh", "methods", "region",
                 "carbon_intensity_g_per_kwh", "pue", "emissions_kg", "tdp_estimate", "measured_over_estimate")) {
             assertTrue(j.has(k), "missing " + k + " in " + j);
@@ -157,6 +159,6 @@ class DjlTrainingWithAgentIT {
         List<Map<String, String>> rows = Reports.rows(out.resolve("emissions.csv"));
         assertEquals(2, rows.size());
         assertFalse(rows.get(0).get("run_id").equals(rows.get(1).get("run_id")));
-        assertTrue(Files.exists(out.resolve(rows.get(1).get("run_id") + ".json")));
+        assertTrue(Files.exists(Reports.file(out, rows.get(1).get("run_id"), ".json")));
     }
 }

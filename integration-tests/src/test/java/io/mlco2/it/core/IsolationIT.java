@@ -55,7 +55,7 @@ class IsolationIT {
         assertTrue(Double.parseDouble(rows.get(0).get("cpu_energy")) > 0, rows.toString());
         assertTrue(!rows.get(0).get("cpu_model").isEmpty() && Integer.parseInt(rows.get(0).get("cpu_count")) > 0,
                 "OSHI 7 inside the agent read the CPU: " + rows);
-        JsonNode j = Reports.json(out.resolve(rows.get(0).get("run_id") + ".json"));
+        JsonNode j = Reports.json(Reports.file(out, rows.get(0).get("run_id"), ".json"));
         assertEquals("cpu-load-model", j.get("methods").get("cpu").asText());
         assertTrue(!r.stderr().contains("NoSuchMethodError") && !r.stderr().contains("LinkageError")
                 && !r.stderr().contains("[mlco2] ERROR"), r.stderr());

@@ -91,13 +91,13 @@ final class EpochRun {
     }
 
     JsonNode summary() throws IOException {
-        return new ObjectMapper().readTree(reports.resolve(runId + ".json").toFile());
+        return new ObjectMapper().readTree(io.mlco2.it.support.Reports.file(reports, runId, ".json").toFile());
     }
 
-    /** The rows of {@code <run_id>.epochs.csv}, header first, split on commas (our values hold none). */
+    /** The rows of {@code <run_id>.<node_id>.epochs.csv}, header first, split on commas (our values hold none). */
     List<String[]> epochsCsv() throws IOException {
         List<String[]> rows = new ArrayList<>();
-        for (String line : Files.readAllLines(reports.resolve(runId + ".epochs.csv"), StandardCharsets.UTF_8)) {
+        for (String line : Files.readAllLines(io.mlco2.it.support.Reports.file(reports, runId, ".epochs.csv"), StandardCharsets.UTF_8)) {
             rows.add(line.split(",", -1));
         }
         return rows;

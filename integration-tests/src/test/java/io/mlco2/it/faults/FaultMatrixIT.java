@@ -95,10 +95,10 @@ class FaultMatrixIT {
         ChildJvm.Result third = new ChildJvm().workDir(work).withAgent("output.dir=" + out).run(JOB, "200", "0");
         assertEquals(0, third.exitCode(), third.all());
         List<String> lines = Reports.lines(out.resolve("emissions.csv"));
-        assertEquals(Reports.goldenHeader(), lines.get(0));
+        assertEquals(Reports.goldenHeader() + ",node_id", lines.get(0));
         assertEquals(4, lines.size(), String.join("\n", lines));
-        assertEquals(38, Reports.fields(lines.get(1)).size());
-        assertEquals(38, Reports.fields(lines.get(3)).size(), "the new row starts on its own line");
+        assertEquals(39, Reports.fields(lines.get(1)).size());
+        assertEquals(39, Reports.fields(lines.get(3)).size(), "the new row starts on its own line");
     }
 
     @Test

@@ -82,11 +82,11 @@ class HtmlReportChromiumTest {
         AgentJvm jvm = AgentJvm.start(dir, "mlco2.region=FR;mlco2.run-id=html-demo;mlco2.interval=100ms;"
                 + "mlco2.project-name=<b>demo</b>", "io.mlco2.it.jobs.DjlTrainingJob", "3", "8192", "0");
         assertEquals(0, jvm.await(600), jvm.stderr());
-        Path html = dir.resolve("mlco2-reports/html-demo.html");
+        Path html = io.mlco2.it.support.Reports.file(dir.resolve("mlco2-reports"), "html-demo", ".html");
         assertTrue(Files.isRegularFile(html), jvm.stderr());
         String page = Files.readString(html);
         assertTrue(page.contains("&lt;b&gt;demo&lt;/b&gt;"), "project name escaped");
-        assertTrue(Files.readAllLines(dir.resolve("mlco2-reports/html-demo.samples.csv")).size() > 5);
+        assertTrue(Files.readAllLines(io.mlco2.it.support.Reports.file(dir.resolve("mlco2-reports"), "html-demo", ".samples.csv")).size() > 5);
         assertRenders(html, dir, "demo-report.png");
     }
 }

@@ -49,11 +49,12 @@ class ReportMergeTest {
         assertTrue(o.startsWith("2 run(s), 3 node report(s)"), o);
         assertTrue(o.contains("; 1 skipped"), o);
         assertTrue(e.contains("killed.json: not valid JSON"), e);
-        double dist = kwh(dir.resolve("node-a/mlco2-reports/dist-1.json")) + kwh(dir.resolve("node-b/mlco2-reports/dist-1.json"));
+        double dist = kwh(io.mlco2.it.support.Reports.file(dir.resolve("node-a/mlco2-reports"), "dist-1", ".json"))
+                + kwh(io.mlco2.it.support.Reports.file(dir.resolve("node-b/mlco2-reports"), "dist-1", ".json"));
         String distLine = o.lines().filter(l -> l.trim().startsWith("dist-1 ")).findFirst().orElseThrow();
         assertTrue(distLine.matches("\\s*dist-1\\s+bert\\s+2\\s+.*"), distLine);
         assertTrue(distLine.contains(String.format(Locale.ROOT, "%.6f", dist)), distLine + " vs " + dist);
-        assertTrue(o.contains("Per project:") && o.contains("resnet") && o.contains("Per host:"), o);
+        assertTrue(o.contains("Per project:") && o.contains("resnet") && o.contains("Per host, then each node"), o);
         Path html = dir.resolve("merged/mlco2-report.html");
         assertTrue(Files.isRegularFile(html));
 

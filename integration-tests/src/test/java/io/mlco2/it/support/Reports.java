@@ -18,6 +18,22 @@ public final class Reports {
     private Reports() {
     }
 
+    /**
+     * The one report file of run {@code runId} with {@code suffix} in {@code dir}: report files are named
+     * {@code <run_id>.<node_id><suffix>}, so this is the single file whose name starts with {@code runId.} and ends
+     * with {@code suffix} (run ids of these tests need no sanitising). Fails when there is not exactly one.
+     */
+    public static Path file(Path dir, String runId, String suffix) throws IOException {
+        try (var s = Files.list(dir)) {
+            List<Path> l = s.filter(p -> p.getFileName().toString().startsWith(runId + ".")
+                    && p.getFileName().toString().endsWith(suffix)).toList();
+            if (l.size() != 1) {
+                throw new AssertionError("expected one " + runId + ".<node>" + suffix + " in " + dir + ", found " + l);
+            }
+            return l.get(0);
+        }
+    }
+
     public static List<String> lines(Path file) throws IOException {
         return Files.readAllLines(file, StandardCharsets.UTF_8);
     }
@@ -78,6 +94,7 @@ public final class Reports {
     }
 
     /** The golden CodeCarbon header (a byte-identical copy of CodeCarbon's test data). */
+    /** CodeCarbon's own 38-column header (the agent's file adds {@code node_id} after it). */
     public static String goldenHeader() throws IOException {
         try (var in = Reports.class.getResourceAsStream("/codecarbon_emissions_valid_headers.csv")) {
             String s = new String(in.readAllBytes(), StandardCharsets.UTF_8);

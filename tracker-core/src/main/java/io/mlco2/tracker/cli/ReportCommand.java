@@ -68,7 +68,7 @@ public final class ReportCommand implements Command {
         }
         int code = result.runs().isEmpty() ? 1 : 0;
         if (result.runs().isEmpty()) {
-            err.println("no run found (looked for <run_id>.json and emissions.csv under " + dirs + ")");
+            err.println("no run found (looked for <run_id>.<node_id>.json and emissions.csv under " + dirs + ")");
         }
         if (html != null) {
             try {
@@ -109,8 +109,10 @@ public final class ReportCommand implements Command {
         List<NodeRun> runs = result.runs();
         Totals.Group all = Totals.all(runs);
         Map<String, Totals.Group> byRun = Totals.by(runs, NodeRun::runId);
-        out.printf(Locale.ROOT, "%d run(s), %d node report(s) on %d host(s) from %d file(s); %d skipped%n",
-                byRun.size(), all.nodes, all.hosts.size(), result.files(), result.problems().size());
+        out.printf(Locale.ROOT, "%d run(s), %d node report(s) on %d host(s) from %d file(s); %s%d skipped%n",
+                byRun.size(), all.nodes, all.hosts.size(), result.files(),
+                all.incomplete == 0 ? "" : all.incomplete + " incomplete (counted up to their last sample); ",
+                result.problems().size());
         out.println();
         out.println("Per run:");
         out.printf(Locale.ROOT, "  %-38s %-16s %5s %12s %14s %14s  %s%n", "run_id", "project", "nodes", "duration_s",
@@ -124,11 +126,30 @@ public final class ReportCommand implements Command {
         out.println("Per project:");
         printGroups(Totals.by(runs, NodeRun::projectName), out);
         out.println();
-        out.println("Per host:");
-        printGroups(Totals.by(runs, NodeRun::host), out);
+        out.println("Per host, then each node (JVM) on it:");
+        printHosts(runs, out);
         out.println();
         out.printf(Locale.ROOT, "Total: %.6f kWh (cpu %.6f, gpu %.6f, ram %.6f), %.6f kgCO2eq%n", all.totalKwh(),
                 all.cpuKwh, all.gpuKwh, all.ramKwh, all.emissionsKg);
+    }
+
+    /** Each host's totals, then one line per node on it; an incomplete node says so under its line. */
+    static void printHosts(List<NodeRun> runs, PrintStream out) {
+        out.printf(Locale.ROOT, "  %-38s %5s %5s %14s %14s%n", "host / node", "runs", "nodes", "energy_kwh", "emissions_kg");
+        for (Totals.Group g : Totals.by(runs, NodeRun::host).values()) {
+            out.printf(Locale.ROOT, "  %-38s %5d %5d %14.6f %14.6f%n", Log.printable(g.key), g.runIds.size(), g.nodes,
+                    g.totalKwh(), g.emissionsKg);
+            for (NodeRun r : runs) {
+                if (!r.host().equals(g.key)) {
+                    continue;
+                }
+                out.printf(Locale.ROOT, "    %-36s %-11s %14.6f %14.6f  run %s%n", Log.printable(r.nodeName()),
+                        r.complete() ? "" : "INCOMPLETE", r.totalKwh(), r.emissionsKg(), Log.printable(r.runId()));
+                if (!r.complete()) {
+                    out.println("      " + Log.printable(r.incomplete()));
+                }
+            }
+        }
     }
 
     private static void printGroups(Map<String, Totals.Group> groups, PrintStream out) {

@@ -46,7 +46,7 @@ public final class Config {
     public static final Key<String> EXPERIMENT_ID = key("mlco2.experiment-id", Parsers.string(),
             "any non-empty text", null, "experiment_id column of emissions.csv.");
     public static final Key<String> RUN_ID = key("mlco2.run-id", Parsers.string(),
-            "any non-empty text", null, "Run id (default: a random UUID); give every node of a distributed job the same one.");
+            "any non-empty text", null, "Run id (default: on a Spark executor its application id, else a random UUID); nodes with one run id are one run.");
     public static final Key<String> OUTPUT_DIR = key("mlco2.output.dir", Parsers.string(),
             "a directory path", "mlco2-reports", "Where reports are written (created if missing).");
     public static final Key<Duration> INTERVAL = key("mlco2.interval", Parsers.duration(Duration.ofMillis(10)),
@@ -75,7 +75,7 @@ public final class Config {
             "a duration from 100ms to 24h", "1s",
             "Most time-series data a SIGKILL or Runtime.halt can lose.");
     public static final Key<Boolean> HTML_REPORT = key("mlco2.report.html", Parsers.bool(),
-            "true or false", "true", "Write <run_id>.html at exit.");
+            "true or false", "true", "Write <run_id>.<node_id>.html at exit.");
     public static final Key<Integer> PROMETHEUS_PORT = key("mlco2.metrics.prometheus.port", Parsers.intIn(0, 65535),
             "a port number 0-65535 (0: any free port)", null, "Starts a Prometheus /metrics endpoint (off by default).");
     public static final Key<String> PROMETHEUS_HOST = key("mlco2.metrics.prometheus.host", Parsers.string(),

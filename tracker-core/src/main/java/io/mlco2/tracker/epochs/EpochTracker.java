@@ -63,15 +63,22 @@ public final class EpochTracker implements SampleListener {
         active = t;
     }
 
-    /** What the tracker needs from the run. */
+    /** What the tracker needs from the run; {@code nodeId} names its epochs file ({@code base.NodeIdentity}). */
     public record Settings(String runId, Path outputDir, Integer configuredEpochs, int predictAfterEpochs,
-                           Double budgetKg, double pue, double gramsPerKwh, long runStartNanos, Instant runStartWall) {
+                           Double budgetKg, double pue, double gramsPerKwh, long runStartNanos, Instant runStartWall,
+                           String nodeId) {
+
+        public Settings(String runId, Path outputDir, Integer configuredEpochs, int predictAfterEpochs,
+                        Double budgetKg, double pue, double gramsPerKwh, long runStartNanos, Instant runStartWall) {
+            this(runId, outputDir, configuredEpochs, predictAfterEpochs, budgetKg, pue, gramsPerKwh, runStartNanos,
+                    runStartWall, "node");
+        }
 
         public static Settings of(RunContext t) {
             Config c = t.config();
             return new Settings(t.runId(), Path.of(c.get(Config.OUTPUT_DIR)), c.get(Config.EPOCHS),
                     c.get(Config.PREDICT_AFTER_EPOCHS), c.get(Config.BUDGET_KG), c.get(Config.PUE),
-                    t.intensity().gramsPerKwh(), t.startNanos(), t.startWall());
+                    t.intensity().gramsPerKwh(), t.startNanos(), t.startWall(), t.node().nodeId());
         }
     }
 
@@ -81,6 +88,9 @@ public final class EpochTracker implements SampleListener {
     }
 
     private final Settings settings;
+    /** The run's id, changed by {@link #joinRun}; guarded by {@link #csvLock} with the epochs file's name. */
+    private volatile String runId;
+    private final Object csvLock = new Object();
     private final Log log;
     private final LongSupplier clock;
     private final DoubleSupplier runJoules;
@@ -111,6 +121,7 @@ public final class EpochTracker implements SampleListener {
      */
     public EpochTracker(Settings settings, Log log, LongSupplier clock, DoubleSupplier runJoules) {
         this.settings = settings;
+        this.runId = settings.runId();
         this.log = log;
         this.clock = clock;
         this.runJoules = runJoules;
@@ -118,6 +129,25 @@ public final class EpochTracker implements SampleListener {
 
     long now() {
         return clock.getAsLong();
+    }
+
+    /**
+     * The run took the id {@code newRunId}: later rows carry it, and the epochs file written so far is renamed after
+     * it (its rows keep the id they were written with). A file that cannot be renamed is one line. Never throws.
+     */
+    public void joinRun(String newRunId) {
+        synchronized (csvLock) {
+            Path from = EpochsCsv.file(settings.outputDir(), runId, settings.nodeId());
+            Path to = EpochsCsv.file(settings.outputDir(), newRunId, settings.nodeId());
+            runId = newRunId;
+            try {
+                if (java.nio.file.Files.exists(from, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                    java.nio.file.Files.move(from, to);
+                }
+            } catch (Exception e) {
+                log.warn("epochs: cannot rename " + from + " to " + to + " (" + Log.describe(e) + ")");
+            }
+        }
     }
 
     // ---- application threads -------------------------------------------------------------------------------------
@@ -336,11 +366,14 @@ public final class EpochTracker implements SampleListener {
         } else {
             rowsOmitted++;
         }
-        try {
-            EpochsCsv.append(settings.outputDir(), settings.runId(), row);
-        } catch (Exception e) {
-            log.once("epochs:csv", Log.Level.WARN, "could not write " + EpochsCsv.file(settings.outputDir(),
-                    settings.runId()).toAbsolutePath() + " (" + Log.describe(e) + "); the rows stay in the JSON summary");
+        synchronized (csvLock) {
+            try {
+                EpochsCsv.append(settings.outputDir(), runId, settings.nodeId(), row);
+            } catch (Exception e) {
+                log.once("epochs:csv", Log.Level.WARN, "could not write " + EpochsCsv.file(settings.outputDir(),
+                        runId, settings.nodeId()).toAbsolutePath() + " (" + Log.describe(e)
+                        + "); the rows stay in the JSON summary");
+            }
         }
         for (java.util.function.Consumer<PhaseRow> l : rowListeners) {
             try {

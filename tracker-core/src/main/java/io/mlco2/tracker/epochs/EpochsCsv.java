@@ -3,7 +3,6 @@ package io.mlco2.tracker.epochs;
 import io.mlco2.tracker.energy.Component;
 import io.mlco2.tracker.format.Csv;
 import io.mlco2.tracker.report.ReportFiles;
-import io.mlco2.tracker.report.SummaryJson;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -13,7 +12,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 
 /**
- * {@code <run_id>.epochs.csv}: one row per finished epoch or phase, appended as it finishes (so a killed job keeps
+ * {@code <run_id>.<node_id>.epochs.csv}: one row per finished epoch or phase, appended as it finishes (so a killed job keeps
  * the rows it had). Energies in kWh as in {@code emissions.csv}, emissions in kgCO2eq, durations in seconds.
  */
 public final class EpochsCsv {
@@ -24,8 +23,8 @@ public final class EpochsCsv {
     private EpochsCsv() {
     }
 
-    public static Path file(Path dir, String runId) {
-        return dir.resolve(SummaryJson.safeFileName(runId) + ".epochs.csv");
+    public static Path file(Path dir, String runId, String nodeId) {
+        return ReportFiles.file(dir, runId, nodeId, ReportFiles.EPOCHS);
     }
 
     public static String line(String runId, PhaseRow r) {
@@ -36,9 +35,9 @@ public final class EpochsCsv {
     }
 
     /** Appends one row, writing the header first when the file is new. */
-    public static void append(Path dir, String runId, PhaseRow r) throws IOException {
+    public static void append(Path dir, String runId, String nodeId, PhaseRow r) throws IOException {
         ReportFiles.ensureDir(dir);
-        Path file = file(dir, runId);
+        Path file = file(dir, runId, nodeId);
         ReportFiles.refuseSymlink(file);
         boolean fresh = !Files.exists(file, LinkOption.NOFOLLOW_LINKS) || Files.size(file) == 0;
         String text = (fresh ? HEADER + "\n" : "") + line(runId, r) + "\n";

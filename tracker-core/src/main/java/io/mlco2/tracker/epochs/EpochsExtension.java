@@ -27,6 +27,7 @@ public final class EpochsExtension {
         run.addListener(epochs);
         run.addSection("epochs", new Section(epochs, "epochs"));
         run.addSection("forecast", new Section(epochs, "forecast"));
+        run.addRunIdListener(new JoinRun(epochs));
         EpochTracker.activate(epochs);
         SparkFramework.joinFrom(run);
         BridgeHook hook = new BridgeHook(epochs, log);
@@ -62,6 +63,20 @@ public final class EpochsExtension {
         @Override
         public double getAsDouble() {
             return EpochTracker.joulesTotal(run.accumulators());
+        }
+    }
+
+    /** Renames the epochs file when the run takes another id. */
+    private static final class JoinRun implements io.mlco2.tracker.runtime.RunIdListener {
+        private final EpochTracker epochs;
+
+        JoinRun(EpochTracker epochs) {
+            this.epochs = epochs;
+        }
+
+        @Override
+        public void runIdChanged(RunContext run, String oldRunId) {
+            epochs.joinRun(run.runId());
         }
     }
 

@@ -3,7 +3,6 @@ package io.mlco2.tracker.html;
 import io.mlco2.tracker.config.Config;
 import io.mlco2.tracker.report.ReportFiles;
 import io.mlco2.tracker.report.RunSummary;
-import io.mlco2.tracker.report.SummaryJson;
 import io.mlco2.tracker.runtime.ReportWriter;
 import io.mlco2.tracker.runtime.RunContext;
 import io.mlco2.tracker.timeseries.PowerHistory;
@@ -11,7 +10,7 @@ import io.mlco2.tracker.timeseries.PowerHistory;
 import java.nio.file.Path;
 
 /**
- * Writes {@code <run_id>.html} at exit ({@code mlco2.report.html}, on by default). The chart's data comes from a
+ * Writes {@code <run_id>.<node_id>.html} at exit ({@code mlco2.report.html}, on by default). The chart's data comes from a
  * {@link PowerHistory} fed by every sample, so memory stays constant however long the run.
  */
 public final class HtmlReportWriter implements ReportWriter {
@@ -31,8 +30,8 @@ public final class HtmlReportWriter implements ReportWriter {
         run.addWriter(new HtmlReportWriter(history));
     }
 
-    public static Path fileFor(Path dir, String runId) {
-        return dir.resolve(SummaryJson.safeFileName(runId) + ".html");
+    public static Path fileFor(Path dir, RunSummary summary) {
+        return ReportFiles.file(dir, summary.runId(), summary.node().nodeId(), ReportFiles.HTML);
     }
 
     @Override
@@ -42,7 +41,7 @@ public final class HtmlReportWriter implements ReportWriter {
 
     @Override
     public Path write(RunSummary summary, Path dir) throws Exception {
-        Path file = fileFor(dir, summary.runId());
+        Path file = fileFor(dir, summary);
         ReportFiles.writeAtomically(file, RunReportPage.render(summary, history.series()));
         return file;
     }

@@ -32,7 +32,9 @@ public final class MergedReportPage {
         Page p = new Page("mlco2 combined report");
         p.raw("<h1>Energy and emissions of " + Totals.by(runs, NodeRun::runId).size() + " run(s)</h1>\n");
         p.raw("<p class=\"muted\">" + all.nodes + " node report(s) on " + all.hosts.size() + " host(s), read from "
-                + result.files() + " file(s)" + (result.problems().isEmpty() ? "" : "; <span class=\"warn\">"
+                + result.files() + " file(s)" + (all.incomplete == 0 ? "" : "; <span class=\"warn\">" + all.incomplete
+                + " incomplete</span> (JVM ended without its exit hook; counted up to its last sample)")
+                + (result.problems().isEmpty() ? "" : "; <span class=\"warn\">"
                 + result.problems().size() + " skipped</span> (listed at the end)") + ".</p>\n");
         p.raw("<div class=\"cards\">"
                 + RunReportPage.card(Html.sig(all.totalKwh()) + " kWh", "energy (IT, without PUE)")
@@ -60,14 +62,19 @@ public final class MergedReportPage {
         p.table(List.of("Host", "Runs", "Nodes", "Energy kWh", "Emissions kg"),
                 groupRows(Totals.by(runs, NodeRun::host)), "num");
 
-        p.h2("Every node");
+        p.h2("Every node, by host");
         List<List<String>> nodes = new ArrayList<>();
-        for (NodeRun r : runs) {
-            nodes.add(List.of(r.runId(), r.host(), r.start(), Html.duration(r.durationSeconds()), r.region(),
-                    Html.sig(r.totalKwh()), Html.sig(r.emissionsKg()), r.methods(), r.source().toString()));
+        for (Totals.Group h : Totals.by(runs, NodeRun::host).values()) {
+            for (NodeRun r : runs) {
+                if (r.host().equals(h.key)) {
+                    nodes.add(List.of(r.host(), r.nodeName(), r.runId(), r.start(), Html.duration(r.durationSeconds()),
+                            r.region(), Html.sig(r.totalKwh()), Html.sig(r.emissionsKg()), r.methods(),
+                            r.complete() ? "complete" : r.incomplete(), r.source().toString()));
+                }
+            }
         }
-        p.table(List.of("Run", "Host", "Start", "Duration", "Region", "Energy kWh", "Emissions kg", "Methods", "File"),
-                nodes, "num");
+        p.table(List.of("Host", "Node", "Run", "Start", "Duration", "Region", "Energy kWh", "Emissions kg", "Methods",
+                "Status", "File"), nodes, "num");
 
         if (!power.isEmpty()) {
             p.h2("Power over time, per node");
@@ -77,7 +84,7 @@ public final class MergedReportPage {
                     p.raw("<p class=\"muted\">" + (power.size() - MAX_CHARTS) + " more node chart(s) left out.</p>\n");
                     break;
                 }
-                p.chart(e.getKey().runId() + " on " + e.getKey().host() + " (W)", e.getValue());
+                p.chart(e.getKey().runId() + " on " + e.getKey().nodeName() + " (W)", e.getValue());
             }
         }
 

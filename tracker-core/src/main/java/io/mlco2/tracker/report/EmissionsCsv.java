@@ -24,7 +24,9 @@ import java.util.Locale;
  * {@code emissions.csv} in CodeCarbon's format: its 38-column header and units (duration s, emissions kg,
  * emissions_rate kg/s, powers W, energies kWh, RAM GB). One row per run, appended under an exclusive file lock so
  * several JVMs can share the file; a torn last line (a run killed mid-write) is closed before the new row.
- * Columns the agent cannot know (python_version, codecarbon_version, water, coordinates) stay empty.
+ * Columns the agent cannot know (python_version, codecarbon_version, water, coordinates) stay empty. One column
+ * is appended after CodeCarbon's: {@code node_id}, the JVM that measured the row (CodeCarbon's readers go by
+ * header and ignore it); a file started with CodeCarbon's 38 columns only gets rows of those 38.
  */
 public final class EmissionsCsv {
 
@@ -39,12 +41,19 @@ public final class EmissionsCsv {
         RAM_POWER, CPU_ENERGY, GPU_ENERGY, RAM_ENERGY, ENERGY_CONSUMED, WATER_CONSUMED, COUNTRY_NAME,
         COUNTRY_ISO_CODE, REGION, CLOUD_PROVIDER, CLOUD_REGION, OS, PYTHON_VERSION, CODECARBON_VERSION, CPU_COUNT,
         CPU_MODEL, GPU_COUNT, GPU_MODEL, LONGITUDE, LATITUDE, RAM_TOTAL_SIZE, TRACKING_MODE, CPU_UTILIZATION_PERCENT,
-        GPU_UTILIZATION_PERCENT, RAM_UTILIZATION_PERCENT, RAM_USED_GB, ON_CLOUD, PUE, WUE
+        GPU_UTILIZATION_PERCENT, RAM_UTILIZATION_PERCENT, RAM_USED_GB, ON_CLOUD, PUE, WUE,
+        /** Ours, after CodeCarbon's: {@code base.NodeIdentity#nodeId()}. */
+        NODE_ID
     }
 
     public static final List<String> HEADER = header();
 
     public static final String HEADER_LINE = String.join(",", HEADER);
+
+    /** CodeCarbon's own 38 columns, without ours: a file with this header is appended to in it. */
+    public static final List<String> CODECARBON_HEADER = HEADER.subList(0, Column.NODE_ID.ordinal());
+
+    public static final String CODECARBON_HEADER_LINE = String.join(",", CODECARBON_HEADER);
 
     /** CodeCarbon's timestamp: local time to the second, no zone (seconds always present). */
     private static final DateTimeFormatter TIMESTAMP_FORMAT = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss");
@@ -64,6 +73,7 @@ public final class EmissionsCsv {
         Path file = dir.resolve(FILE_NAME);
         ReportFiles.refuseSymlink(file);
         String row = row(s) + "\n";
+        String shortRow = row(s, CODECARBON_HEADER.size()) + "\n";
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ,
                 StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
              FileLock ignored = lockWithin(ch, file, LOCK_WAIT)) {
@@ -72,12 +82,15 @@ public final class EmissionsCsv {
             if (size == 0) {
                 out.append(HEADER_LINE).append('\n');
             } else {
-                String first = firstLine(ch);
-                if (!HEADER_LINE.equals(first.replace("\uFEFF", "").trim())) {
+                String first = firstLine(ch).replace("\uFEFF", "").trim();
+                if (CODECARBON_HEADER_LINE.equals(first)) {
+                    row = shortRow;
+                }
+                if (!HEADER_LINE.equals(first) && !CODECARBON_HEADER_LINE.equals(first)) {
                     Path backup = newBackup(dir, DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").format(LocalDateTime.now()));
                     ch.truncate(0);
                     size = 0;
-                    log.warn(file + " had another header (not CodeCarbon's 38 columns); kept it as " + backup
+                    log.warn(file + " had another header (not CodeCarbon's 38 columns, with or without node_id); kept it as " + backup
                             + " and started a new file");
                     out.append(HEADER_LINE).append('\n');
                 } else if (lastByte(ch, size) != '\n') {
@@ -172,11 +185,19 @@ public final class EmissionsCsv {
 
     /** The run's row, in {@link #HEADER} order. */
     public static String row(RunSummary s) {
+        return row(s, HEADER.size());
+    }
+
+    /** The run's first {@code columns} cells. */
+    static String row(RunSummary s, int columns) {
         ComponentEnergy cpu = s.component(Component.CPU);
         ComponentEnergy gpu = s.component(Component.GPU);
         ComponentEnergy ram = s.component(Component.RAM);
         StringBuilder b = new StringBuilder(512);
         for (Column c : Column.values()) {
+            if (c.ordinal() >= columns) {
+                break;
+            }
             if (c.ordinal() > 0) {
                 b.append(',');
             }
@@ -227,6 +248,7 @@ public final class EmissionsCsv {
             case ON_CLOUD -> s.intensity().onCloud() ? "Y" : "N";
             case PUE -> Csv.num(s.pue());
             case WUE -> "";
+            case NODE_ID -> s.node().nodeId();
         };
     }
 }

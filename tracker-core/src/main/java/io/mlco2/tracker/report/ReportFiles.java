@@ -7,10 +7,48 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 
-/** File creation rules for every report: no symlink followed at the report's path, permissions from the umask. */
+/**
+ * File names and creation rules for every report: {@code <run_id>.<node_id><suffix>} (one name per JVM, so any
+ * number of JVMs share a folder), no symlink followed at the report's path, permissions from the umask.
+ */
 public final class ReportFiles {
 
+    public static final String JSON = ".json";
+    public static final String HTML = ".html";
+    public static final String SAMPLES = ".samples.csv";
+    public static final String EPOCHS = ".epochs.csv";
+
     private ReportFiles() {
+    }
+
+    /**
+     * {@code dir/<run_id>.<node_id><suffix>}: the one name of a JVM's report of a run (the run id made safe by
+     * {@link #safeRunId}; the node id is {@code base.NodeIdentity#nodeId()}, already safe).
+     */
+    public static Path file(Path dir, String runId, String nodeId, String suffix) {
+        return dir.resolve(stem(runId, nodeId) + suffix);
+    }
+
+    /** {@code <run_id>.<node_id>}: what every report file name of a JVM starts with. */
+    public static String stem(String runId, String nodeId) {
+        return safeRunId(runId) + "." + nodeId;
+    }
+
+    /**
+     * A run id reduced to {@code [A-Za-z0-9._-]}. When characters had to be replaced, a hash of the original id is
+     * appended ({@code a/b} -> {@code a_b-1c2d3e4f}), so that ids that differ only there ({@code a/b}, {@code a:b})
+     * never share a file name.
+     */
+    public static String safeRunId(String runId) {
+        String f = runId.replaceAll("[^A-Za-z0-9._-]", "_");
+        if (!f.equals(runId)) {
+            int h = 0x811c9dc5; // FNV-1a over the UTF-8 bytes
+            for (byte b : runId.getBytes(StandardCharsets.UTF_8)) {
+                h = (h ^ (b & 0xff)) * 0x01000193;
+            }
+            f = f + "-" + String.format("%08x", h);
+        }
+        return f.isEmpty() || f.startsWith(".") ? "run" + f : f;
     }
 
     /** Creates {@code dir} (and parents) if missing. */

@@ -9,14 +9,17 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** {@code <run_id>.json}: the run summary (energies in kWh, emissions in kg, intensity in g/kWh). */
+/**
+ * {@code <run_id>.<node_id>.json}: the run summary (energies in kWh, emissions in kg, intensity in g/kWh), written
+ * at the start with {@code "complete": false} and replaced at the end with {@code "complete": true}.
+ */
 public final class SummaryJson {
 
     private SummaryJson() {
     }
 
     public static Path write(RunSummary s, Path dir) throws IOException {
-        Path file = dir.resolve(safeFileName(s.runId()) + ".json");
+        Path file = fileFor(dir, s);
         ReportFiles.writeAtomically(file, toJson(s) + "\n");
         return file;
     }
@@ -29,10 +32,8 @@ public final class SummaryJson {
         return Json.prettyOrJackson(toMap(s));
     }
 
-    /** A run id reduced to characters safe in a file name. */
-    public static String safeFileName(String runId) {
-        String f = runId.replaceAll("[^A-Za-z0-9._-]", "_");
-        return f.isEmpty() || f.startsWith(".") ? "run" + f : f;
+    public static Path fileFor(Path dir, RunSummary s) {
+        return ReportFiles.file(dir, s.runId(), s.node().nodeId(), ReportFiles.JSON);
     }
 
     public static Map<String, Object> toMap(RunSummary s) {
@@ -42,6 +43,14 @@ public final class SummaryJson {
         m.put("experiment_id", s.experimentId());
         m.put("agent_version", s.agentVersion());
         m.put("hostname", s.hostname());
+        Map<String, Object> node = new LinkedHashMap<>();
+        node.put("id", s.node().nodeId());
+        node.put("host", s.node().host());
+        node.put("pid", s.node().pid());
+        node.put("spark_app_id", s.node().sparkAppId());
+        node.put("spark_executor_id", s.node().sparkExecutorId());
+        m.put("node", node);
+        m.put("complete", s.complete());
         m.put("start", s.start().toString());
         m.put("end", s.end().toString());
         m.put("duration_s", s.durationSeconds());

@@ -1,6 +1,7 @@
 package io.mlco2.tracker.runtime;
 
 import io.mlco2.tracker.base.Log;
+import io.mlco2.tracker.base.NodeIdentity;
 import io.mlco2.tracker.carbon.GridIntensity;
 import io.mlco2.tracker.config.Config;
 import io.mlco2.tracker.cpu.HostInfo;
@@ -21,8 +22,21 @@ public interface RunContext {
 
     Log log();
 
-    /** The run's id (a random UUID unless {@code mlco2.run-id} is set). */
+    /**
+     * The run's id: {@code mlco2.run-id}, else on a Spark executor its application id, else a random UUID; it may
+     * change once, when {@link #joinRun} is called.
+     */
     String runId();
+
+    /**
+     * Makes this JVM part of run {@code runId} (a Spark driver joining its application's run once its SparkContext
+     * exists): every file written from now on is named after it, and the files already written are renamed. A no-op
+     * when {@code mlco2.run-id} was set, after the run's end, or for a blank id. Safe from any thread; never throws.
+     */
+    void joinRun(String runId);
+
+    /** Who measures: host, pid, Spark ids; its {@link NodeIdentity#nodeId()} is in every report file name. */
+    NodeIdentity node();
 
     HostInfo host();
 
@@ -46,13 +60,12 @@ public interface RunContext {
     /** Adds a section to the JSON summary, computed when the summary is made ({@code null}: left out). */
     void addSection(String key, Supplier<Object> section);
 
+    /** Told when the run takes another id ({@link #joinRun}). */
+    void addRunIdListener(RunIdListener listener);
+
     /** Closed at the end of the run, after the reports: metrics endpoints, the OTLP registry's last push. */
     void addCloseable(AutoCloseable closeable);
 
     /** Adds a line to the summary's notes. */
     void note(String note);
-
-    /** TEMPORARY stub until helper ha's joinRun is merged: delete when merging main. */
-    default void joinRun(String runId) {
-    }
 }

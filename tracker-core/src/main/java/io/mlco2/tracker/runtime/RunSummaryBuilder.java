@@ -47,7 +47,8 @@ final class RunSummaryBuilder {
         this.nanoClock = nanoClock;
     }
 
-    RunSummary build(List<String> notes, Map<String, Supplier<Object>> sections) {
+    /** @param complete true for the summary at the run's end, false for the one written at its start */
+    RunSummary build(List<String> notes, Map<String, Supplier<Object>> sections, boolean complete) {
         Config config = run.config();
         Log log = run.log();
         GridIntensity intensity = run.intensity();
@@ -152,7 +153,7 @@ final class RunSummaryBuilder {
                 host.cpuModel(), host.logicalProcessors(), gpuCount, gpuModel,
                 shared, host.totalMemoryGb(), ramUsedGb,
                 host.os(), host.hostname(), config.get(Config.TRACKING_MODE), Version.get(), config.effective(),
-                List.copyOf(notes), extra);
+                List.copyOf(notes), extra, run.node(), complete);
     }
 
     /** The one line printed on stderr at exit. */

@@ -1,6 +1,7 @@
 package io.mlco2.tracker.runtime;
 
 import io.mlco2.tracker.base.Log;
+import io.mlco2.tracker.base.NodeIdentity;
 import io.mlco2.tracker.base.Pid;
 import io.mlco2.tracker.carbon.GridIntensity;
 import io.mlco2.tracker.config.Config;
@@ -10,7 +11,9 @@ import io.mlco2.tracker.energy.EnergySource;
 import io.mlco2.tracker.energy.SourceGroup;
 import io.mlco2.tracker.report.ReportFiles;
 import io.mlco2.tracker.report.RunSummary;
+import io.mlco2.tracker.report.SummaryJson;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -41,7 +44,14 @@ public final class Tracker implements RunContext {
     private final List<EnergyAccumulator> accumulators;
     private final long startNanos;
     private final Instant startWall;
-    private final String runId;
+    private final NodeIdentity node;
+    /** Set by {@code mlco2.run-id}: then {@link #joinRun} changes nothing. */
+    private final boolean runIdConfigured;
+    private volatile String runId;
+    /** Guards the run id's change and the start summary against the end's reports. */
+    private final Object idLock = new Object();
+    private boolean ending;
+    private final List<RunIdListener> runIdListeners = new CopyOnWriteArrayList<>();
     private final List<String> notes = new CopyOnWriteArrayList<>();
     private final List<ReportWriter> writers = new CopyOnWriteArrayList<>();
     private final ReportWriter csv;
@@ -53,6 +63,12 @@ public final class Tracker implements RunContext {
 
     Tracker(Config config, Log log, HostInfo host, GridIntensity intensity, List<SourceGroup> groups,
             LongSupplier nanoClock, long startNanos, Instant startWall, List<String> notes) {
+        this(config, log, host, intensity, groups, nanoClock, startNanos, startWall, notes,
+                NodeIdentity.current(host.hostname()));
+    }
+
+    Tracker(Config config, Log log, HostInfo host, GridIntensity intensity, List<SourceGroup> groups,
+            LongSupplier nanoClock, long startNanos, Instant startWall, List<String> notes, NodeIdentity node) {
         this.config = config;
         this.log = log;
         this.host = host;
@@ -60,7 +76,11 @@ public final class Tracker implements RunContext {
         this.groups = List.copyOf(groups);
         this.startNanos = startNanos;
         this.startWall = startWall;
-        this.runId = config.get(Config.RUN_ID) != null ? config.get(Config.RUN_ID) : newRunId();
+        this.node = node;
+        this.runIdConfigured = config.get(Config.RUN_ID) != null;
+        // On a Spark executor, its application's id: all executors of one application are one run.
+        this.runId = runIdConfigured ? config.get(Config.RUN_ID)
+                : node.sparkAppId() != null ? node.sparkAppId() : newRunId();
         this.notes.addAll(notes);
         List<EnergyAccumulator> acc = new ArrayList<>();
         for (SourceGroup g : this.groups) {
@@ -77,9 +97,70 @@ public final class Tracker implements RunContext {
         csv = new CoreReport("emissions.csv", log);
     }
 
-    /** Starts sampling every {@code mlco2.interval} on a daemon thread. */
+    /**
+     * Starts sampling every {@code mlco2.interval} on a daemon thread, and writes the summary with
+     * {@code "complete": false}: a JVM killed before its exit hook leaves it beside its samples for {@code report}.
+     */
     public void start() {
         sampler.start(config.get(Config.INTERVAL));
+        synchronized (idLock) {
+            writeStartSummary();
+        }
+    }
+
+    /** The summary as of now, marked incomplete; one line if it cannot be written. Called under {@link #idLock}. */
+    private void writeStartSummary() {
+        if (ending) {
+            return;
+        }
+        Path dir = Path.of(config.get(Config.OUTPUT_DIR));
+        try {
+            ReportFiles.ensureDir(dir);
+        } catch (Throwable t) {
+            // The exit's reports say it in one line, with the folder's name.
+            log.debug("no start summary: cannot create " + dir.toAbsolutePath() + " (" + Log.describe(t) + ")");
+            return;
+        }
+        try {
+            SummaryJson.write(summaries.build(notes, sections, false), dir);
+        } catch (Throwable t) {
+            log.warn("could not write the start summary in " + dir.toAbsolutePath() + " (" + Log.describe(t)
+                    + "); the summary at exit is still written");
+        }
+    }
+
+    @Override
+    public void joinRun(String newRunId) {
+        try {
+            if (runIdConfigured || newRunId == null || newRunId.isBlank()) {
+                return;
+            }
+            String old;
+            synchronized (idLock) {
+                if (ending || newRunId.equals(runId)) {
+                    return;
+                }
+                old = runId;
+                runId = newRunId;
+                for (RunIdListener l : runIdListeners) {
+                    try {
+                        l.runIdChanged(this, old);
+                    } catch (Throwable t) {
+                        log.warn("joining run " + newRunId + ", " + l.getClass().getSimpleName() + ": " + Log.describe(t));
+                    }
+                }
+                try {
+                    Files.deleteIfExists(ReportFiles.file(Path.of(config.get(Config.OUTPUT_DIR)), old, node.nodeId(),
+                            ReportFiles.JSON));
+                } catch (Throwable t) {
+                    log.debug("the start summary of run " + old + " stays: " + Log.describe(t));
+                }
+                writeStartSummary();
+            }
+            log.info("joined run " + newRunId + " (was " + old + ")");
+        } catch (Throwable t) {
+            log.warn("could not join run " + newRunId + " (" + Log.describe(t) + "); the run keeps its id");
+        }
     }
 
     /** Takes one sample of every source and notifies the listeners. Never throws. */
@@ -95,6 +176,9 @@ public final class Tracker implements RunContext {
         if (finalSummary != null) {
             return finalSummary;
         }
+        synchronized (idLock) {
+            ending = true; // from here the run id stays, and the start summary is not written again
+        }
         sampler.stop();
         for (SourceGroup g : groups) {
             try {
@@ -104,7 +188,7 @@ public final class Tracker implements RunContext {
             }
         }
         sampler.finalSample(config.get(Config.SHUTDOWN_TIMEOUT).dividedBy(2));
-        RunSummary s = summary();
+        RunSummary s = summaries.build(notes, sections, true);
         finalSummary = s;
         log.always(RunSummaryBuilder.line(s)); // first: whatever befalls the files, the user has the figures
         writeReports(s);
@@ -150,9 +234,9 @@ public final class Tracker implements RunContext {
         }
     }
 
-    /** The summary of the run so far (energies as of the last sample). */
+    /** The summary of the run so far (energies as of the last sample); complete once the run has stopped. */
     public RunSummary summary() {
-        return summaries.build(notes, sections);
+        return finalSummary != null ? finalSummary : summaries.build(notes, sections, false);
     }
 
     @Override
@@ -170,6 +254,11 @@ public final class Tracker implements RunContext {
         synchronized (sections) {
             sections.put(key, section);
         }
+    }
+
+    @Override
+    public void addRunIdListener(RunIdListener l) {
+        runIdListeners.add(l);
     }
 
     @Override
@@ -205,6 +294,11 @@ public final class Tracker implements RunContext {
     @Override
     public String runId() {
         return runId;
+    }
+
+    @Override
+    public NodeIdentity node() {
+        return node;
     }
 
     @Override

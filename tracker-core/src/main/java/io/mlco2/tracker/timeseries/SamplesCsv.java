@@ -5,9 +5,9 @@ import io.mlco2.tracker.energy.Component;
 import io.mlco2.tracker.format.Csv;
 import io.mlco2.tracker.report.ReportFiles;
 import io.mlco2.tracker.report.RunSummary;
-import io.mlco2.tracker.report.SummaryJson;
 import io.mlco2.tracker.base.Log;
 import io.mlco2.tracker.runtime.ReportWriter;
+import io.mlco2.tracker.runtime.RunIdListener;
 import io.mlco2.tracker.runtime.SampleListener;
 import io.mlco2.tracker.runtime.RunContext;
 
@@ -15,6 +15,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -27,7 +28,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * {@code <run_id>.samples.csv}: one row per sample (wall time, seconds since start, and per component the power
+ * {@code <run_id>.<node_id>.samples.csv}: one row per sample (wall time, seconds since start, and per component the power
  * in W, the cumulative energy in J, the utilisation in percent and the method).
  *
  * <p>Rows go to a buffer that is written out before it holds more than {@code mlco2.flush-interval} of samples
@@ -37,14 +38,14 @@ import java.util.Map;
  *
  * <p>Thread safe: rows come from the sampler thread, the final flush from the shutdown thread.
  */
-public final class SamplesCsv implements SampleListener, ReportWriter {
+public final class SamplesCsv implements SampleListener, ReportWriter, RunIdListener {
 
-    public static final String SUFFIX = ".samples.csv";
+    public static final String SUFFIX = ReportFiles.SAMPLES;
     static final int MAX_BUFFER_CHARS = 256 * 1024;
 
     public static final List<String> HEADER = header();
 
-    private final Path file;
+    private Path file;
     private final FileChannel channel;
     private final long flushIntervalNanos;
     private final long sampleIntervalNanos;
@@ -68,7 +69,7 @@ public final class SamplesCsv implements SampleListener, ReportWriter {
     }
 
     /**
-     * Opens {@code <output dir>/<run_id>.samples.csv} and attaches it to {@code run}; a file that cannot be
+     * Opens {@code <output dir>/<run_id>.<node_id>.samples.csv} and attaches it to {@code run}; a file that cannot be
      * opened is one line and no time series ({@code null}).
      */
     public static SamplesCsv install(RunContext run) {
@@ -77,7 +78,7 @@ public final class SamplesCsv implements SampleListener, ReportWriter {
         Path file = null;
         try {
             Path dir = ReportFiles.ensureDir(Path.of(config.get(Config.OUTPUT_DIR)));
-            file = fileFor(dir, run.runId());
+            file = fileFor(dir, run.runId(), run.node().nodeId());
             csv = open(file, config.get(Config.FLUSH_INTERVAL), config.get(Config.INTERVAL), run.startWall(),
                     run.startNanos(), run.log());
         } catch (IOException | RuntimeException e) {
@@ -87,11 +88,26 @@ public final class SamplesCsv implements SampleListener, ReportWriter {
         }
         run.addListener(csv);
         run.addWriter(csv);
+        run.addRunIdListener(csv);
         return csv;
     }
 
-    public static Path fileFor(Path dir, String runId) {
-        return dir.resolve(SummaryJson.safeFileName(runId) + SUFFIX);
+    public static Path fileFor(Path dir, String runId, String nodeId) {
+        return ReportFiles.file(dir, runId, nodeId, SUFFIX);
+    }
+
+    /** Renames the file after the run's new id; the open channel writes on into it. A failure is one line. */
+    @Override
+    public synchronized void runIdChanged(RunContext run, String oldRunId) {
+        Path target = fileFor(file.getParent() == null ? Path.of("") : file.getParent(), run.runId(), run.node().nodeId());
+        try {
+            ReportFiles.refuseSymlink(target);
+            Files.move(file, target); // never replaces: a file already there is someone else's
+            file = target;
+        } catch (IOException | RuntimeException e) {
+            log.warn("time series: cannot rename " + file + " to " + target + " (" + Log.describe(e)
+                    + "); it keeps its name");
+        }
     }
 
     public static SamplesCsv open(Path file, Duration flushInterval, Duration sampleInterval, Instant startWall,
@@ -192,7 +208,7 @@ public final class SamplesCsv implements SampleListener, ReportWriter {
         return SUFFIX.substring(1);
     }
 
-    public Path file() {
+    public synchronized Path file() {
         return file;
     }
 

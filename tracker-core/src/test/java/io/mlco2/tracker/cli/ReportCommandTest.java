@@ -77,7 +77,7 @@ class ReportCommandTest {
         assertTrue(o.contains("; 3 skipped"), o);
         assertTrue(e.contains("broken.json: not valid JSON"), e);
         assertTrue(e.contains("other.json: not an mlco2 run summary"), e);
-        assertTrue(e.contains("node-4/emissions.csv:3: 4 fields instead of 38"), e);
+        assertTrue(e.contains("node-4/emissions.csv:3: 4 fields instead of 39"), e);
         double kwhA = a.totalEnergyKwh();
         String runA = o.lines().filter(l -> l.trim().startsWith(a.runId())).findFirst().orElseThrow();
         assertTrue(runA.matches("\\s*" + a.runId() + "\\s+proj-a\\s+2\\s+.*"), runA);

@@ -70,7 +70,7 @@ class EpochTrackerTest {
         assertEquals(110 * 5, epochs + t.outsideEpochsJoules(), 1e-9, "epochs + outside = the run");
         assertEquals(110 * 2, t.outsideEpochsJoules(), 1e-9, "0-1.5 s and 4.5-5 s");
 
-        List<String> csv = Files.readAllLines(EpochsCsv.file(dir, "run1"));
+        List<String> csv = Files.readAllLines(EpochsCsv.file(dir, "run1", "node"));
         assertEquals(EpochsCsv.HEADER, csv.get(0));
         assertEquals(3, csv.size());
         assertTrue(csv.get(1).startsWith("run1,epoch,1,1,2026-01-01T00:00:01.500Z,1.75,"), csv.get(1));
@@ -190,6 +190,6 @@ class EpochTrackerTest {
         sample(t, 0);
         sample(t, 1);
         assertNull(t.epochsSection());
-        assertTrue(Files.notExists(EpochsCsv.file(dir, "run1")));
+        assertTrue(Files.notExists(EpochsCsv.file(dir, "run1", "node")));
     }
 }

@@ -157,14 +157,29 @@ class EmissionsCsvTest {
         }
     }
 
+    /** The node id of the test's summaries (this JVM on host {@code host}). */
+    static final String NODE = io.mlco2.tracker.base.NodeIdentity.current("host").nodeId();
+
     @Test
-    void headerIsCodeCarbons(@TempDir Path dir) throws Exception {
-        assertEquals(golden(), EmissionsCsv.HEADER_LINE);
-        assertEquals(List.of(golden().split(",")), EmissionsCsv.HEADER);
+    void headerIsCodeCarbonsThenTheNode(@TempDir Path dir) throws Exception {
+        assertEquals(golden(), EmissionsCsv.CODECARBON_HEADER_LINE);
+        assertEquals(golden() + ",node_id", EmissionsCsv.HEADER_LINE);
+        assertEquals(List.of(golden().split(",")), EmissionsCsv.CODECARBON_HEADER);
         assertEquals(List.of(golden().split(",")), List.copyOf(expected(local("r1", "p")).keySet()),
                 "the test's expectation covers every column");
         EmissionsCsv.append(summary("r1", "p"), dir, log);
-        assertEquals(golden(), Files.readAllLines(dir.resolve("emissions.csv")).get(0));
+        assertEquals(golden() + ",node_id", Files.readAllLines(dir.resolve("emissions.csv")).get(0));
+    }
+
+    @Test
+    void aFileWithCodeCarbonsOwnHeaderGetsRowsOfItsColumns(@TempDir Path dir) throws Exception {
+        Files.writeString(dir.resolve("emissions.csv"), golden() + "\n");
+        Run a = local("r1", "p");
+        EmissionsCsv.append(summary(a), dir, log);
+        assertEquals(golden() + "\n" + expectedRow(a) + "\n", Files.readString(dir.resolve("emissions.csv")));
+        try (var files = Files.list(dir)) {
+            assertEquals(1, files.count(), "no backup: the file was kept");
+        }
     }
 
     @Test
@@ -174,11 +189,12 @@ class EmissionsCsvTest {
             List<String> cells = Csv.parseLine(row);
             List<String> want = Csv.parseLine(expectedRow(r));
             List<String> columns = List.of(golden().split(","));
-            assertEquals(columns.size(), cells.size(), row);
+            assertEquals(columns.size() + 1, cells.size(), row);
+            assertEquals(NODE, cells.get(columns.size()), "node_id");
             for (int i = 0; i < columns.size(); i++) {
                 assertEquals(want.get(i), cells.get(i), r.runId() + " " + columns.get(i));
             }
-            assertEquals(expectedRow(r), row, "quoting");
+            assertEquals(expectedRow(r) + "," + NODE, row, "quoting");
         }
         Map<String, String> local = expected(local("r1", "p"));
         assertEquals("1.0", local.get("cpu_energy"), "3.6 MJ is 1 kWh");
@@ -195,7 +211,8 @@ class EmissionsCsvTest {
         for (Run r : List.of(a, b, c)) {
             EmissionsCsv.append(summary(r), dir, log);
         }
-        assertEquals(golden() + "\n" + expectedRow(a) + "\n" + expectedRow(b) + "\n" + expectedRow(c) + "\n",
+        assertEquals(golden() + ",node_id\n" + expectedRow(a) + "," + NODE + "\n" + expectedRow(b) + "," + NODE + "\n"
+                        + expectedRow(c) + "," + NODE + "\n",
                 Files.readString(dir.resolve("emissions.csv")));
     }
 
@@ -205,8 +222,8 @@ class EmissionsCsvTest {
         Path f = dir.resolve("emissions.csv");
         Files.writeString(f, "2026-01-01T00:00:00,p,torn", java.nio.file.StandardOpenOption.APPEND);
         EmissionsCsv.append(summary(cloud("r2")), dir, log);
-        assertEquals(golden() + "\n" + expectedRow(local("r1", "p")) + "\n2026-01-01T00:00:00,p,torn\n"
-                + expectedRow(cloud("r2")) + "\n", Files.readString(f));
+        assertEquals(golden() + ",node_id\n" + expectedRow(local("r1", "p")) + "," + NODE
+                + "\n2026-01-01T00:00:00,p,torn\n" + expectedRow(cloud("r2")) + "," + NODE + "\n", Files.readString(f));
     }
 
     @Test
@@ -214,7 +231,7 @@ class EmissionsCsvTest {
         Path f = dir.resolve("emissions.csv");
         Files.writeString(f, "a,b,c\n1,2,3\n");
         EmissionsCsv.append(summary("r1", "p"), dir, log);
-        assertEquals(golden(), Files.readAllLines(f).get(0));
+        assertEquals(golden() + ",node_id", Files.readAllLines(f).get(0));
         assertEquals(2, Files.readAllLines(f).size());
         try (var s = Files.list(dir)) {
             Path bak = s.filter(p -> p.getFileName().toString().endsWith(".bak")).findFirst().orElseThrow();

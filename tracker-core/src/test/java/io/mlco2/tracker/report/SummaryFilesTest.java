@@ -20,7 +20,8 @@ class SummaryFilesTest {
     @Test
     void writeReturnsTheRunsJsonFile(@TempDir Path dir) throws Exception {
         Path f = SummaryJson.write(EmissionsCsvTest.summary("run-7", "p"), dir);
-        assertEquals(dir.resolve("run-7.json"), f);
+        String node = io.mlco2.tracker.base.NodeIdentity.current("host").nodeId();
+        assertEquals(dir.resolve("run-7." + node + ".json"), f);
         assertTrue(Files.readString(f).contains("\"run-7\""));
     }
 

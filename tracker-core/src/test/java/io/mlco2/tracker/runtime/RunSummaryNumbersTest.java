@@ -134,7 +134,7 @@ class RunSummaryNumbersTest {
         assertEquals(kwh * 100 / 1000 / seconds, Double.parseDouble(col.get("emissions_rate")), 1e-15);
 
         com.fasterxml.jackson.databind.JsonNode j = new com.fasterxml.jackson.databind.ObjectMapper()
-                .readTree(out.resolve("run-n.json").toFile());
+                .readTree(io.mlco2.tracker.report.ReportFiles.file(out, "run-n", io.mlco2.tracker.base.NodeIdentity.current("h").nodeId(), ".json").toFile());
         assertEquals(cpuW, j.get("mean_power_w").get("cpu").asDouble(), 1e-9);
         assertEquals(gpu0W + gpu1W, j.get("mean_power_w").get("gpu").asDouble(), 1e-9);
         assertEquals(2, j.get("hardware").get("gpu_count").asInt());

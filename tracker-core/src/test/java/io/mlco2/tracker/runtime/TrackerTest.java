@@ -100,7 +100,7 @@ class TrackerTest {
         assertEquals(0.8 * 100 / 1000, s.tdpEstimate().emissionsKg(), 1e-12);
         assertEquals(0.35 / 0.8, s.measuredOverEstimate(), 1e-9);
 
-        JsonNode j = new ObjectMapper().readTree(out.resolve("run-1.json").toFile());
+        JsonNode j = new ObjectMapper().readTree(io.mlco2.tracker.report.ReportFiles.file(out, "run-1", io.mlco2.tracker.base.NodeIdentity.current("h").nodeId(), ".json").toFile());
         assertEquals(kwh, j.get("energy_kwh").get("total").asDouble(), 1e-9);
         assertEquals("cpu-load-model", j.get("methods").get("cpu").asText());
         assertTrue(Files.readString(out.resolve("emissions.csv")).contains(",run-1,"));
@@ -147,7 +147,7 @@ class TrackerTest {
             t.sample();
             clock.addAndGet(S);
             org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(30), () -> t.stop());
-            assertTrue(Files.exists(out.resolve("run-1.json")), "the JSON summary is written");
+            assertTrue(Files.exists(io.mlco2.tracker.report.ReportFiles.file(out, "run-1", io.mlco2.tracker.base.NodeIdentity.current("h").nodeId(), ".json")), "the JSON summary is written");
             String e = err.toString();
             assertTrue(e.contains("[mlco2] run run-1"), e);
             assertTrue(e.contains("could not write emissions.csv in " + out.toAbsolutePath()) && e.contains("is locked by another process"), e);
@@ -206,7 +206,7 @@ class TrackerTest {
         String e = err.toString();
         assertTrue(e.contains("could not write disk-full report") && e.contains("No space left on device"), e);
         assertTrue(Files.exists(out.resolve("emissions.csv")));
-        assertTrue(Files.exists(out.resolve("run-1.json")));
+        assertTrue(Files.exists(io.mlco2.tracker.report.ReportFiles.file(out, "run-1", io.mlco2.tracker.base.NodeIdentity.current("h").nodeId(), ".json")));
         assertTrue(e.contains("[mlco2] run run-1"), e);
     }
 
@@ -275,7 +275,7 @@ class TrackerTest {
         assertEquals(List.of("before final sample", "section", "close"), group.calls);
         assertTrue(s.gpuShared());
         assertEquals(100.0, s.component(Component.GPU).energyJoules(), 1e-9);
-        JsonNode j = new ObjectMapper().readTree(out.resolve("run-1.json").toFile());
+        JsonNode j = new ObjectMapper().readTree(io.mlco2.tracker.report.ReportFiles.file(out, "run-1", io.mlco2.tracker.base.NodeIdentity.current("h").nodeId(), ".json").toFile());
         assertEquals(1, j.findValue("devices").get("count").asInt(), j.toString());
     }
 

@@ -11,11 +11,24 @@ import java.nio.file.Path;
  * @param start       ISO start time, empty when unknown
  * @param methods     the methods per component, e.g. {@code cpu=rapl gpu=none ram=ram-model}; empty when unknown
  * @param source      the file it was read from
- * @param samplesFile the node's {@code <run_id>.samples.csv}, or {@code null} when absent
+ * @param samplesFile the node's {@code <run_id>.<node_id>.samples.csv}, or {@code null} when absent
+ * @param nodeId      the JVM's {@code base.NodeIdentity#nodeId()}; empty when the file does not say (older files)
+ * @param incomplete  empty for a run that ended normally; else why its figures stop early, e.g. {@code incomplete:
+ *                    JVM ended without its exit hook; energy up to its last sample at <time>}
  */
 public record NodeRun(String runId, String projectName, String host, String start, double durationSeconds,
                       double cpuKwh, double gpuKwh, double ramKwh, double emissionsKg, String region,
-                      double intensityGramsPerKwh, String methods, Path source, Path samplesFile) {
+                      double intensityGramsPerKwh, String methods, Path source, Path samplesFile, String nodeId,
+                      String incomplete) {
+
+    public boolean complete() {
+        return incomplete.isEmpty();
+    }
+
+    /** The node's name in a table: its node id, else its host. */
+    public String nodeName() {
+        return nodeId.isEmpty() ? host : nodeId;
+    }
 
     public double totalKwh() {
         return cpuKwh + gpuKwh + ramKwh;

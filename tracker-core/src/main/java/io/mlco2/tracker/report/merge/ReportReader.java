@@ -2,9 +2,13 @@ package io.mlco2.tracker.report.merge;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.mlco2.tracker.carbon.Emissions;
+import io.mlco2.tracker.energy.Component;
+import io.mlco2.tracker.energy.Energy;
 import io.mlco2.tracker.format.Csv;
 import io.mlco2.tracker.report.EmissionsCsv;
 import io.mlco2.tracker.timeseries.SamplesCsv;
+import io.mlco2.tracker.timeseries.SamplesCsvReader;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -19,10 +23,13 @@ import java.util.Set;
 import java.util.TreeMap;
 
 /**
- * Reads the reports of many runs or nodes: every {@code <run_id>.json} summary and {@code emissions.csv} under the
- * given folders (up to {@value #MAX_DEPTH} levels down, symbolic links not followed). In a folder, a run that has a
- * summary is taken from it (it names the host); the {@code emissions.csv} rows of other runs are taken as they are.
- * A file or row that is malformed or truncated is named in {@link Result#problems()} and skipped; the rest is read.
+ * Reads the reports of many runs or nodes: every {@code <run_id>.<node_id>.json} summary and {@code emissions.csv}
+ * under the given folders (up to {@value #MAX_DEPTH} levels down, symbolic links not followed). In a folder, a run
+ * that has a summary is taken from it (it names the host and node); the {@code emissions.csv} rows of other runs or
+ * nodes are taken as they are. A summary still marked {@code "complete": false} (its JVM died without its exit hook)
+ * is recovered from its samples file: energy up to the last sample, emissions from the summary's intensity and PUE,
+ * marked incomplete. A samples file without a summary is named in the problems. A file or row that is malformed or
+ * truncated is named in {@link Result#problems()} and skipped; the rest is read.
  *
  * <p>Reads are bounded: a {@code .json} over {@link #MAX_SUMMARY_BYTES} is not a summary of ours and is skipped
  * unread, a CSV record over {@link #MAX_RECORD_CHARS} ends that file's reading; a folder that cannot be listed is one
@@ -67,16 +74,26 @@ public final class ReportReader {
                 List<Path> list = e.getValue();
                 list.sort(null);
                 Set<String> summarised = new HashSet<>();
+                Set<Path> jsons = new HashSet<>();
                 for (Path f : list) {
                     if (f.getFileName().toString().endsWith(".json")) {
                         files++;
+                        jsons.add(f);
                         try {
                             NodeRun r = readSummary(f);
                             runs.add(r);
                             summarised.add(r.runId());
+                            summarised.add(r.runId() + '\n' + r.nodeId());
                         } catch (IOException | RuntimeException ex) {
                             problems.add(f + ": " + reason(ex));
                         }
+                    }
+                }
+                for (Path f : list) {
+                    String name = f.getFileName().toString();
+                    if (name.endsWith(SamplesCsv.SUFFIX)
+                            && !jsons.contains(f.resolveSibling(name.substring(0, name.length() - SamplesCsv.SUFFIX.length()) + ".json"))) {
+                        problems.add(orphan(f));
                     }
                 }
                 for (Path f : list) {
@@ -117,7 +134,24 @@ public final class ReportReader {
 
     private static boolean isReport(Path f) {
         String n = f.getFileName().toString();
-        return n.equals(EmissionsCsv.FILE_NAME) || (n.endsWith(".json") && !n.startsWith("."));
+        return n.equals(EmissionsCsv.FILE_NAME) || (n.endsWith(".json") && !n.startsWith("."))
+                || n.endsWith(SamplesCsv.SUFFIX);
+    }
+
+    /** The problem line of a samples file whose summary is missing: what it holds, and that it is not counted. */
+    static String orphan(Path samples) {
+        String what;
+        try {
+            SamplesCsvReader.Last last = SamplesCsvReader.last(samples);
+            what = Csv.num(Energy.kwh(last.totalJoules())) + " kWh up to " + (last.time().isEmpty() ? "its start"
+                    : last.time());
+        } catch (IOException | RuntimeException e) {
+            what = "unreadable: " + reason(e);
+        }
+        String name = samples.getFileName().toString();
+        return samples + ": a time series without its summary ("
+                + name.substring(0, name.length() - SamplesCsv.SUFFIX.length()) + ".json missing); its energy ("
+                + what + ") is not counted, having no carbon intensity";
     }
 
     private static String reason(Exception e) {
@@ -144,13 +178,48 @@ public final class ReportReader {
         StringBuilder methods = new StringBuilder();
         n.path("methods").fields().forEachRemaining(m -> methods.append(methods.length() == 0 ? "" : " ")
                 .append(m.getKey()).append('=').append(m.getValue().asText()));
-        Path samples = SamplesCsv.fileFor(f.getParent(), runId);
-        return new NodeRun(runId, n.path("project_name").asText(""), n.path("hostname").asText("unknown"),
+        Path samples = sibling(f, SamplesCsv.SUFFIX);
+        boolean hasSamples = Files.isRegularFile(samples, java.nio.file.LinkOption.NOFOLLOW_LINKS);
+        String host = n.path("hostname").asText("unknown");
+        String nodeId = n.path("node").path("id").asText("");
+        double intensity = number(n, "carbon_intensity_g_per_kwh", false);
+        if (n.path("complete").isBoolean() && !n.get("complete").asBoolean()) {
+            // Its JVM died before its exit hook: the energy is in the samples it flushed.
+            String why;
+            double seconds = 0;
+            double[] kwh = new double[3];
+            if (!hasSamples) {
+                why = "incomplete: JVM ended without its exit hook, and its samples file " + samples.getFileName()
+                        + " is missing; energy unknown, counted as 0";
+            } else {
+                SamplesCsvReader.Last last = SamplesCsvReader.last(samples);
+                seconds = last.elapsedSeconds();
+                kwh[0] = Energy.kwh(last.energyJoules().get(Component.CPU));
+                kwh[1] = Energy.kwh(last.energyJoules().get(Component.GPU));
+                kwh[2] = Energy.kwh(last.energyJoules().get(Component.RAM));
+                why = "incomplete: JVM ended without its exit hook; energy up to its last sample at "
+                        + (last.time().isEmpty() ? "its start (no sample flushed)" : last.time());
+            }
+            double pue = number(n, "pue", false);
+            if (Double.isNaN(intensity) || Double.isNaN(pue)) {
+                throw new IOException("an incomplete summary without carbon_intensity_g_per_kwh or pue");
+            }
+            double kg = Emissions.kg(kwh[0] + kwh[1] + kwh[2], pue, intensity);
+            return new NodeRun(runId, n.path("project_name").asText(""), host, n.path("start").asText(""), seconds,
+                    kwh[0], kwh[1], kwh[2], kg, n.path("region").asText(""), intensity, methods.toString(), f,
+                    hasSamples ? samples : null, nodeId, why);
+        }
+        return new NodeRun(runId, n.path("project_name").asText(""), host,
                 n.path("start").asText(""), number(n, "duration_s", false),
                 number(e, "cpu", true), number(e, "gpu", true), number(e, "ram", true),
                 number(n, "emissions_kg", true), n.path("region").asText(""),
-                number(n, "carbon_intensity_g_per_kwh", false), methods.toString(), f,
-                Files.isRegularFile(samples) ? samples : null);
+                intensity, methods.toString(), f, hasSamples ? samples : null, nodeId, "");
+    }
+
+    /** The file of the same JVM with {@code suffix}: the JSON's own stem, whatever the run id inside it says. */
+    static Path sibling(Path json, String suffix) {
+        String name = json.getFileName().toString();
+        return json.resolveSibling(name.substring(0, name.length() - ".json".length()) + suffix);
     }
 
     private static double number(JsonNode n, String field, boolean required) throws IOException {
@@ -171,11 +240,13 @@ public final class ReportReader {
     static void readEmissionsCsv(Path f, Set<String> summarised, List<NodeRun> runs, List<String> problems) {
         try (BufferedReader r = Files.newBufferedReader(f, StandardCharsets.UTF_8)) {
             String head = record(r, new int[] {0});
-            if (head == null || !EmissionsCsv.HEADER_LINE.equals(head.replace("\uFEFF", "").trim())) {
+            String h = head == null ? "" : head.replace("\uFEFF", "").trim();
+            if (!EmissionsCsv.HEADER_LINE.equals(h) && !EmissionsCsv.CODECARBON_HEADER_LINE.equals(h)) {
                 problems.add(f + ": not an emissions.csv with CodeCarbon's header; file skipped");
                 return;
             }
-            int n = EmissionsCsv.HEADER.size();
+            // CodeCarbon's 38 columns, or ours: the same and node_id
+            int n = EmissionsCsv.HEADER_LINE.equals(h) ? EmissionsCsv.HEADER.size() : EmissionsCsv.CODECARBON_HEADER.size();
             String folder = f.getParent() == null ? "" : String.valueOf(f.getParent().getFileName());
             String line;
             int[] lineNo = {1}; // the current record's last line, advanced by record()
@@ -189,7 +260,9 @@ public final class ReportReader {
                     continue;
                 }
                 String runId = unformula(v.get(2));
-                if (summarised.contains(runId)) {
+                String nodeId = n > EmissionsCsv.CODECARBON_HEADER.size() ? v.get(n - 1) : "";
+                // A row of a node whose summary was read; a row without a node id: of any node of that run
+                if (summarised.contains(nodeId.isEmpty() ? runId : runId + '\n' + nodeId)) {
                     continue;
                 }
                 try {
@@ -201,7 +274,7 @@ public final class ReportReader {
                     String region = !v.get(19).isEmpty() ? v.get(18) + ":" + v.get(19)
                             : !v.get(17).isEmpty() ? v.get(17) : v.get(16);
                     runs.add(new NodeRun(runId, unformula(v.get(1)), "?/" + folder, v.get(0), duration, cpu, gpu, ram,
-                            kg, region, Double.NaN, "", f, null));
+                            kg, region, Double.NaN, "", f, null, nodeId, ""));
                 } catch (NumberFormatException e) {
                     problems.add(f + ":" + lineNo[0] + ": a number does not parse (" + e.getMessage() + "); row skipped");
                 }

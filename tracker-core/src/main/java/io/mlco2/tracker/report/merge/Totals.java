@@ -17,6 +17,8 @@ public final class Totals {
         public final Set<String> projects = new LinkedHashSet<>();
         public final Set<String> hosts = new LinkedHashSet<>();
         public int nodes;
+        /** Nodes whose JVM ended without its exit hook (recovered from their samples). */
+        public int incomplete;
         public double cpuKwh;
         public double gpuKwh;
         public double ramKwh;
@@ -29,6 +31,7 @@ public final class Totals {
 
         void add(NodeRun r) {
             nodes++;
+            incomplete += r.complete() ? 0 : 1;
             runIds.add(r.runId());
             projects.add(r.projectName());
             hosts.add(r.host());

@@ -137,7 +137,7 @@ class ReportReaderTest {
         assertTrue(p.stream().anyMatch(l -> l.endsWith("other.json: not an mlco2 run summary (no run_id or energy_kwh)")), p.toString());
         assertTrue(p.stream().anyMatch(l -> l.endsWith("negative.json: field cpu is negative")), p.toString());
         assertTrue(p.stream().anyMatch(l -> l.endsWith("text.json: field ram missing or not a number")), p.toString());
-        assertTrue(p.stream().anyMatch(l -> l.endsWith(":2: 3 fields instead of 38 (truncated?); row skipped")), p.toString());
+        assertTrue(p.stream().anyMatch(l -> l.endsWith(":2: 3 fields instead of 39 (truncated?); row skipped")), p.toString());
         assertTrue(p.stream().anyMatch(l -> l.contains(":3: a number does not parse")), p.toString());
         assertTrue(p.stream().anyMatch(l -> l.endsWith("not an emissions.csv with CodeCarbon's header; file skipped")), p.toString());
     }
