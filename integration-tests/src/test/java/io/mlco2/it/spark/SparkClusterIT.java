@@ -14,8 +14,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -212,5 +214,80 @@ class SparkClusterIT {
             }
         }
         assertEquals(2, trained, "the two executors of the train stage, each its own epochs: " + summaries().keySet());
+    }
+
+    @Test
+    void oneRunAcrossTheDriverAndEveryExecutorEachInFilesOfItsOwn() throws IOException {
+        String app = appId();
+        Map<String, JsonNode> s = summaries();
+        assertEquals(4, s.size(), "the driver, the two first executors and the relaunched one: " + s.keySet());
+        Set<String> nodes = new HashSet<>();
+        Set<Long> pids = new HashSet<>();
+        Set<String> executorIds = new HashSet<>();
+        int drivers = 0;
+        for (Map.Entry<String, JsonNode> e : s.entrySet()) {
+            JsonNode j = e.getValue();
+            JsonNode node = j.path("node");
+            assertEquals(app, j.path("run_id").asText(), e.getKey() + " is in the application's run");
+            assertTrue(nodes.add(node.path("id").asText()), "a node of its own: " + e.getKey());
+            assertEquals(app + "." + node.path("id").asText() + ".json", e.getKey());
+            pids.add(node.path("pid").asLong());
+            String exec = node.path("spark_executor_id").asText("");
+            if (node.path("spark_executor_id").isNull() || exec.isEmpty()) {
+                drivers++;
+            } else {
+                assertTrue(executorIds.add(exec), "executor ids are distinct: " + exec);
+                assertEquals(app, node.path("spark_app_id").asText(), e.getKey());
+                assertTrue(node.path("id").asText().startsWith("exec" + exec + "-"), node.toString());
+            }
+            boolean killed = node.path("pid").asLong() == killedPid;
+            assertEquals(!killed, j.path("complete").asBoolean(), e.getKey() + (killed ? " was killed" : " ended normally"));
+        }
+        assertEquals(1, drivers, "the driver joined the application's run: " + s.keySet());
+        assertEquals(3, executorIds.size(), "three executors (one relaunched): " + s.keySet());
+        assertTrue(pids.containsAll(heldPids), "both executors of the hold stage: " + pids + " vs " + heldPids);
+    }
+
+    /**
+     * {@code report} over the shared folder: one run of four nodes on one host, the killed one incomplete and
+     * counted up to its last flushed sample; the run's total is the sum of its parts, computed here from the files.
+     */
+    @Test
+    void reportCountsEveryNodeAndTheKilledOneUpToItsLastSample() throws Exception {
+        String app = appId();
+        double expectedKwh = 0;
+        for (Map.Entry<String, JsonNode> e : summaries().entrySet()) {
+            JsonNode j = e.getValue();
+            if (j.path("complete").asBoolean()) {
+                expectedKwh += j.path("energy_kwh").path("total").asDouble();
+            } else {
+                Path samples = reports.resolve(e.getKey().replaceAll("\\.json$", ".samples.csv"));
+                List<Map<String, String>> rows = Reports.rows(samples);
+                Map<String, String> last = rows.get(rows.size() - 1);
+                double joules = 0;
+                for (String c : List.of("cpu", "gpu", "ram")) {
+                    String v = last.get(c + "_energy_j");
+                    joules += v == null || v.isEmpty() ? 0 : Double.parseDouble(v);
+                }
+                assertTrue(joules > 0, "the killed executor flushed samples before it died: " + samples);
+                expectedKwh += joules / 3.6e6;
+            }
+        }
+        Path out = root.resolve("report.out");
+        Path err = root.resolve("report.err");
+        Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar",
+                ChildJvm.agentJar().toString(), "report", "--no-html", reports.toString())
+                .redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+        assertTrue(p.waitFor(120, TimeUnit.SECONDS), "report did not finish in 120 s");
+        String o = Files.readString(out);
+        assertEquals(0, p.exitValue(), o + Files.readString(err));
+        assertTrue(o.startsWith("1 run(s), 4 node report(s) on 1 host(s)"), o);
+        assertTrue(o.contains("1 incomplete") && o.contains("0 skipped"), o);
+        String runLine = o.lines().filter(l -> l.trim().startsWith(app + " ")).findFirst().orElseThrow(() -> new AssertionError(o));
+        String[] f = runLine.trim().split("\\s+");
+        assertEquals("4", f[2], runLine);
+        assertEquals(expectedKwh, Double.parseDouble(f[4]), 1.5e-6, "the run's total is the sum of its nodes: " + runLine);
+        String killedLine = o.lines().filter(l -> l.contains("INCOMPLETE")).findFirst().orElseThrow(() -> new AssertionError(o));
+        assertTrue(killedLine.contains("-" + killedPid), killedLine + " is the killed executor " + killedPid);
     }
 }
