@@ -185,6 +185,7 @@ class NvmlStubLibraryIT {
         assertEquals(STUB_UUID, d.get("uuid").asText());
         assertEquals(STUB_NAME, d.get("name").asText());
         assertEquals("nvml-energy-counter", d.get("method").asText());
+        assertTrue(d.get("boundary_uncertainty_s").isNull(), "only a power-based method has one: " + d);
         assertFalse(d.get("lost").asBoolean());
         assertFalse(d.get("shared_with_other_processes").asBoolean());
         Map<String, String> row = r.csvRow();
@@ -251,9 +252,11 @@ class NvmlStubLibraryIT {
 
         r.assertJobRanAndKeptItsExitCode();
         JsonNode j = r.json();
-        assertEquals("nvml-power", j.get("methods").get("gpu").asText(), r.stderr);
+        // the stub answers the 1 s average field (185): each reading is counted over the second it averages
+        assertEquals("nvml-power-average", j.get("methods").get("gpu").asText(), r.stderr);
         r.assertGpuEnergyNearStubPower(j, 0.15);
-        assertEquals("nvml-power", r.onlyGpuDevice(j).get("method").asText());
+        assertEquals("nvml-power-average", r.onlyGpuDevice(j).get("method").asText());
+        assertTrue(r.onlyGpuDevice(j).get("boundary_uncertainty_s").asDouble() > 0);
         assertFalse(r.stubLog.stream().anyMatch(l -> l.contains(" energy ")), "no counter value was ever given");
         assertEquals(STUB_NAME, r.csvRow().get("gpu_model"));
     }

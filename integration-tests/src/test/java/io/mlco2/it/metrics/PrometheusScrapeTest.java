@@ -89,13 +89,15 @@ class PrometheusScrapeTest {
     @Test
     void aPortInUseIsOneLineAndTheJobRunsOn() throws Exception {
         try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
-            AgentJvm jvm = AgentJvm.start(dir, "mlco2.run-id=busy;mlco2.metrics.prometheus.port=" + taken.getLocalPort(),
-                    "io.mlco2.it.metrics.IdleJob", "500");
+            Path sd = dir.resolve("sd");
+            AgentJvm jvm = AgentJvm.start(dir, "mlco2.run-id=busy;mlco2.metrics.prometheus.port=" + taken.getLocalPort()
+                    + ";mlco2.metrics.prometheus.file-sd-dir=" + sd, "io.mlco2.it.metrics.IdleJob", "500");
             assertEquals(0, jvm.await(60), jvm.stderr());
             String err = jvm.stderr();
             assertEquals(1, err.lines().filter(l -> l.contains("Prometheus")).count(), err);
             assertTrue(err.contains("is in use"), err);
             assertTrue(jvm.stdout().contains("IDLE DONE"));
+            assertTrue(!java.nio.file.Files.exists(sd), "no endpoint, so no file_sd target announcing it");
         }
     }
 }

@@ -14,7 +14,8 @@ import java.time.Duration;
 /**
  * {@code replay TRACE.csv [--interval 1s] [--counter-interval 1s]}: feeds a recorded NVML trace through the GPU
  * accounting the agent uses live (see {@link GpuReplay}) and prints, per phase and for the whole trace, the trace's
- * counter delta, what the accounting measured, and what power integration alone would have measured, as JSON.
+ * counter delta, what the accounting measured, and what each power-only choice would have measured (the agent's,
+ * {@code power_*}, and the instant reading's trapezoid, {@code instant_*}), as JSON.
  */
 public final class ReplayCommand implements Command {
 
@@ -68,6 +69,7 @@ public final class ReplayCommand implements Command {
         root.put("interval_s", r.interval().toNanos() / 1e9);
         root.put("counter_interval_s", r.counterInterval().toNanos() / 1e9);
         root.put("samples", r.samples());
+        num(root, "power_boundary_uncertainty_s", round(r.powerBoundaryUncertaintySeconds(), 3));
         ObjectNode phases = root.putObject("phases");
         for (GpuReplay.Window w : r.phases()) {
             String key = w.name();
@@ -90,8 +92,9 @@ public final class ReplayCommand implements Command {
         o.put("power_integrated_j", round(w.powerIntegratedJoules(), 3));
         num(o, "power_error_pct", round(w.powerErrorPct(), 3));
         o.put("power_method", w.powerMethod());
-        o.put("power_usage_integrated_j", round(w.powerUsageIntegratedJoules(), 3));
-        num(o, "power_usage_error_pct", round(w.powerUsageErrorPct(), 3));
+        o.put("instant_integrated_j", round(w.instantIntegratedJoules(), 3));
+        num(o, "instant_error_pct", round(w.instantErrorPct(), 3));
+        o.put("instant_method", w.instantMethod());
         return o;
     }
 

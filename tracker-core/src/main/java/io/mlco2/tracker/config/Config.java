@@ -59,7 +59,11 @@ public final class Config {
     public static final Key<Double> PUE = key("mlco2.pue", Parsers.doubleIn(1.0, 10.0),
             "a number between 1.0 and 10.0", "1.0", "Power usage effectiveness multiplied into emissions.");
     public static final Key<String> TRACKING_MODE = key("mlco2.tracking-mode", Parsers.oneOf("machine", "process"),
-            "machine or process", "machine", "CPU/RAM models: the whole machine's load, or this JVM's share.");
+            "machine or process", "machine",
+            "The whole machine's energy (one JVM per run and host counts it), or always this JVM's share.");
+    public static final Key<String> HOST_LEASE_DIR = key("mlco2.host.lease-dir", Parsers.string(),
+            "a directory path on this host's local disk", null,
+            "Where the JVMs of one run on a host elect the one that counts the machine (default: /tmp/mlco2-<user name>).");
     public static final Key<Double> CPU_TDP_WATTS = key("mlco2.cpu.tdp-watts", Parsers.doubleIn(1, 2000),
             "a number of watts between 1 and 2000", null, "CPU TDP for the load model (default: from the bundled table).");
     public static final Key<String> RAPL_ROOT = key("mlco2.rapl.root", Parsers.string(),
@@ -80,6 +84,11 @@ public final class Config {
             "a port number 0-65535 (0: any free port)", null, "Starts a Prometheus /metrics endpoint (off by default).");
     public static final Key<String> PROMETHEUS_HOST = key("mlco2.metrics.prometheus.host", Parsers.string(),
             "a host name or address to bind", "127.0.0.1", "Address the endpoint binds to.");
+    public static final Key<String> PROMETHEUS_FILE_SD_DIR = key("mlco2.metrics.prometheus.file-sd-dir", Parsers.string(),
+            "a directory path", null, "Starts the endpoint (on a free port unless the port is set) and writes its "
+                    + "Prometheus file_sd target <run_id>.<node_id>.json there; deleted at exit.");
+    public static final Key<String> PUSHGATEWAY_URL = key("mlco2.metrics.pushgateway.url", Parsers.string(),
+            "an http(s) URL such as http://127.0.0.1:9091", null, "Pushes the meters to this Prometheus Pushgateway at exit (off by default).");
     public static final Key<String> OTLP_ENDPOINT = key("mlco2.metrics.otlp.endpoint", Parsers.string(),
             "an http(s) URL such as http://localhost:4318/v1/metrics", null, "Pushes OTLP metrics there (off by default).");
     public static final Key<Duration> OTLP_STEP = key("mlco2.metrics.otlp.step", Parsers.duration(Duration.ofSeconds(1)),
@@ -117,10 +126,14 @@ public final class Config {
         this.texts = texts;
     }
 
-    /** Whether a metrics export is configured: a Prometheus port, or an OTLP endpoint. */
+    /** Whether a metrics export is configured: a Prometheus port or file_sd folder, an OTLP endpoint, a Pushgateway. */
     public boolean metricsEnabled() {
-        String otlp = get(OTLP_ENDPOINT);
-        return get(PROMETHEUS_PORT) != null || (otlp != null && !otlp.isBlank());
+        return get(PROMETHEUS_PORT) != null || !blank(get(PROMETHEUS_FILE_SD_DIR)) || !blank(get(OTLP_ENDPOINT))
+                || !blank(get(PUSHGATEWAY_URL));
+    }
+
+    private static boolean blank(String s) {
+        return s == null || s.isBlank();
     }
 
     /** The defaults alone. */

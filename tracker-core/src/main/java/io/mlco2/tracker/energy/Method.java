@@ -8,6 +8,8 @@ public enum Method {
     NVML_ENERGY_COUNTER("nvml-energy-counter", true),
     /** Trapezoid integration of NVML power readings. */
     NVML_POWER("nvml-power", true),
+    /** NVML's 1 s average power (field 185), each reading counted over the second it averages. */
+    NVML_POWER_AVERAGE("nvml-power-average", true),
     /** Difference of Linux RAPL counters ({@code /sys/class/powercap}). */
     RAPL("rapl", true),
     /** CPU utilisation times the CPU's TDP. */

@@ -23,6 +23,15 @@ public interface SourceGroup extends AutoCloseable {
     default void beforeFinalSample() {
     }
 
+    /**
+     * A new {@link ProcessFraction} of source {@code s} (one per source: it keeps the previous reading), for the
+     * intervals in which another JVM of the run counts this host's machine-level energy; {@code null} when the
+     * source is this process's own and is always counted whole.
+     */
+    default ProcessFraction processFraction(EnergySource s) {
+        return null;
+    }
+
     /** True when a device of the group is also used by other processes (the summary flags the run's GPUs). */
     default boolean sharedWithOtherProcesses() {
         return false;

@@ -3,6 +3,7 @@ package io.mlco2.tracker.gpu;
 import io.mlco2.nvml.NvmlException;
 import io.mlco2.nvml.TraceNvml;
 import io.mlco2.tracker.energy.EnergyAccumulator;
+import io.mlco2.tracker.energy.Method;
 import io.mlco2.tracker.base.Log;
 
 import java.io.IOException;
@@ -17,15 +18,16 @@ import java.util.List;
  * boundary and at the trace's end, where the counter is read (as the agent does at its final sample).
  *
  * <p>Three passes over the same trace: the device as recorded (counter where the trace has one), the same device
- * without its counter (power integration: instant field), and without counter or fields (power usage only). Each
- * phase's ground truth is the trace's own counter delta between the phase's first row and the next phase's.
+ * without its counter as the agent measures it then (the 1 s average field counted over its window where the trace
+ * has it), and without the counter integrating the instant reading (the other choice, a trapezoid). Each phase's
+ * ground truth is the trace's own counter delta between the phase's first row and the next phase's.
  */
 public final class GpuReplay {
 
     /** One pass's figures for one window (a phase or the whole trace). */
     public record Window(String name, double spanSeconds, double counterJoules, double measuredJoules,
                          String method, double powerIntegratedJoules, String powerMethod,
-                         double powerUsageIntegratedJoules) {
+                         double instantIntegratedJoules, String instantMethod) {
 
         public double errorPct() {
             return pct(measuredJoules, counterJoules);
@@ -35,8 +37,8 @@ public final class GpuReplay {
             return pct(powerIntegratedJoules, counterJoules);
         }
 
-        public double powerUsageErrorPct() {
-            return pct(powerUsageIntegratedJoules, counterJoules);
+        public double instantErrorPct() {
+            return pct(instantIntegratedJoules, counterJoules);
         }
 
         private static double pct(double measured, double truth) {
@@ -44,12 +46,15 @@ public final class GpuReplay {
         }
     }
 
-    /** The replay's outcome: per phase (trace order) and the whole trace. */
+    /**
+     * The replay's outcome: per phase (trace order) and the whole trace; {@code powerBoundaryUncertaintySeconds} is
+     * what the agent would report for its power-based method ({@link NvmlGpuSource#boundaryUncertaintySeconds()}).
+     */
     public record Result(String device, int rows, int samples, Duration interval, Duration counterInterval,
-                         List<Window> phases, Window total) {
+                         List<Window> phases, Window total, double powerBoundaryUncertaintySeconds) {
     }
 
-    private record Pass(double[] energyAtBoundary, String method, int samples) {
+    private record Pass(double[] energyAtBoundary, String method, int samples, double boundaryUncertaintySeconds) {
     }
 
     private GpuReplay() {
@@ -72,44 +77,45 @@ public final class GpuReplay {
         }
         boundaries[phases.size()] = recorded.endNanos();
 
-        Pass counter = pass(recorded, clock, boundaries, interval, counterInterval, log);
+        Pass counter = pass(recorded, clock, boundaries, interval, counterInterval, true, log);
         VirtualClock c2 = new VirtualClock();
         Pass power = pass(TraceNvml.read(trace, c2, TraceNvml.Options.defaults().withoutCounter()), c2, boundaries,
-                interval, counterInterval, log);
+                interval, counterInterval, true, log);
         VirtualClock c3 = new VirtualClock();
-        Pass usage = pass(TraceNvml.read(trace, c3, TraceNvml.Options.defaults().withoutCounter().withoutFields()),
-                c3, boundaries, interval, counterInterval, log);
+        Pass instant = pass(TraceNvml.read(trace, c3, TraceNvml.Options.defaults().withoutCounter()), c3, boundaries,
+                interval, counterInterval, false, log);
 
         List<Window> windows = new ArrayList<>();
         for (int i = 0; i < phases.size(); i++) {
-            windows.add(window(phases.get(i).name(), recorded, boundaries, i, i + 1, counter, power, usage));
+            windows.add(window(phases.get(i).name(), recorded, boundaries, i, i + 1, counter, power, instant));
         }
-        Window total = window("total", recorded, boundaries, 0, phases.size(), counter, power, usage);
+        Window total = window("total", recorded, boundaries, 0, phases.size(), counter, power, instant);
         String device;
         try {
             device = recorded.device(0).name();
         } catch (NvmlException e) {
             device = "";
         }
-        return new Result(device, recorded.rows(), counter.samples(), interval, counterInterval, windows, total);
+        return new Result(device, recorded.rows(), counter.samples(), interval, counterInterval, windows, total,
+                power.boundaryUncertaintySeconds());
     }
 
     private static Window window(String name, TraceNvml trace, long[] b, int from, int to, Pass counter, Pass power,
-                                 Pass usage) {
+                                 Pass instant) {
         long c0 = trace.counterMillijoulesAt(b[from]);
         long c1 = trace.counterMillijoulesAt(b[to]);
         double truth = c0 < 0 || c1 < 0 ? Double.NaN : (c1 - c0) / 1000.0;
         return new Window(name, (b[to] - b[from]) / 1e9, truth,
                 counter.energyAtBoundary()[to] - counter.energyAtBoundary()[from], counter.method(),
                 power.energyAtBoundary()[to] - power.energyAtBoundary()[from], power.method(),
-                usage.energyAtBoundary()[to] - usage.energyAtBoundary()[from]);
+                instant.energyAtBoundary()[to] - instant.energyAtBoundary()[from], instant.method());
     }
 
     private static Pass pass(TraceNvml nvml, VirtualClock clock, long[] boundaries, Duration interval,
-                             Duration counterInterval, Log log) throws IOException {
+                             Duration counterInterval, boolean averageFieldAllowed, Log log) throws IOException {
         clock.nanos = boundaries[0];
         try (nvml) {
-            NvmlGpuSource source = NvmlGpuSource.open(nvml.device(0), counterInterval, -1, log);
+            NvmlGpuSource source = NvmlGpuSource.open(nvml.device(0), counterInterval, -1, log, averageFieldAllowed);
             EnergyAccumulator acc = new EnergyAccumulator(source);
             double[] atBoundary = new double[boundaries.length];
             long step = interval.toNanos();
@@ -131,9 +137,9 @@ public final class GpuReplay {
                     next += step;
                 }
             }
-            String method = source.method().key()
-                    + (source.method() == io.mlco2.tracker.energy.Method.NVML_POWER ? " (" + source.powerSignal().key() + ")" : "");
-            return new Pass(atBoundary, method, samples);
+            String method = source.method().key() + (source.method() == Method.NVML_ENERGY_COUNTER ? ""
+                    : " (" + source.powerSignal().key() + ")");
+            return new Pass(atBoundary, method, samples, source.boundaryUncertaintySeconds());
         } catch (NvmlException e) {
             throw new IOException("trace device: " + e.getMessage(), e);
         }

@@ -7,6 +7,7 @@ import io.mlco2.tracker.config.Config;
 import io.mlco2.tracker.energy.Energy;
 import io.mlco2.tracker.energy.EnergyAccumulator;
 import io.mlco2.tracker.energy.EnergySource;
+import io.mlco2.tracker.energy.ProcessFraction;
 import io.mlco2.tracker.energy.SourceGroup;
 import io.mlco2.tracker.base.Log;
 
@@ -165,6 +166,39 @@ public final class GpuSupport implements SourceGroup {
         }
     }
 
+    /** This JVM's share of a GPU by its per-process utilisation, for the intervals without the host lease. */
+    @Override
+    public ProcessFraction processFraction(EnergySource s) {
+        return s instanceof NvmlGpuSource g ? new GpuShare(g) : null;
+    }
+
+    /**
+     * {@link #processFraction}: {@link NvmlGpuSource#ownShareNow()}; where NVML cannot say (no energy counter,
+     * per-process queries unsupported), 0 and one line: the GPU's energy is then the lease holder's only.
+     */
+    private static final class GpuShare implements ProcessFraction {
+        private final NvmlGpuSource gpu;
+
+        GpuShare(NvmlGpuSource gpu) {
+            this.gpu = gpu;
+        }
+
+        @Override
+        public void begin(long monotonicNanos) {
+        }
+
+        @Override
+        public double sinceLastCall(long monotonicNanos) {
+            double f = gpu.ownShareNow();
+            if (Double.isNaN(f)) {
+                Log.get().once("gpu-host-share-" + gpu.deviceId(), Log.Level.INFO, "GPU " + gpu.deviceId()
+                        + ": this JVM's share of the device is unknown (NVML gives no per-process data here); while"
+                        + " another JVM of the run counts the machine, this JVM counts 0 of it");
+            }
+            return f;
+        }
+    }
+
     /** {@code gpu_devices} when GPUs are tracked. */
     @Override
     public String sectionKey() {
@@ -172,8 +206,9 @@ public final class GpuSupport implements SourceGroup {
     }
 
     /**
-     * Per GPU: whole-device energy, and this JVM's share of it when other processes use the device (from NVML's
-     * per-process utilisation, method {@code nvml-process-utilization}).
+     * Per GPU: whole-device energy, how far an epoch boundary can be off where it is power-based
+     * ({@code boundary_uncertainty_s}, null with the counter), and this JVM's share of it when other processes use
+     * the device (from NVML's per-process utilisation, method {@code nvml-process-utilization}).
      */
     @Override
     public Object section(List<EnergyAccumulator> accumulators) {
@@ -187,6 +222,8 @@ public final class GpuSupport implements SourceGroup {
             d.put("uuid", g.uuid());
             d.put("name", g.hardwareName());
             d.put("method", a.method().key());
+            double boundary = g.boundaryUncertaintySeconds();
+            d.put("boundary_uncertainty_s", Double.isNaN(boundary) ? null : boundary);
             d.put("energy_kwh", a.energyJoules() / Energy.JOULES_PER_KWH);
             d.put("tdp_w", Double.isNaN(g.tdpWatts()) ? null : g.tdpWatts());
             d.put("tdp_source", g.tdpSource());

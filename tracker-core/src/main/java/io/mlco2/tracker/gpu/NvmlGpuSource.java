@@ -26,7 +26,15 @@ import java.util.Optional;
  * once per {@code mlco2.gpu.counter-interval} (and on {@link #requestCounterRead()}); readings in between repeat the
  * last counter value, so the total is exact at each counter read and lags by less than one counter interval in
  * between. Power (~2 us) is read on every call for the live gauge: the instant power field where the driver has
- * it, else {@code nvmlDeviceGetPowerUsage}. Without a counter, that power is integrated ({@link Method#NVML_POWER}).
+ * it, else {@code nvmlDeviceGetPowerUsage}.
+ *
+ * <p>Without a counter the energy comes from power. Where the device has the 1 s average power field (185, Ampere
+ * and later), each reading is counted over the second it averages ({@link WindowedPowerEnergy},
+ * {@link Method#NVML_POWER_AVERAGE}): a reading taken at one instant once per interval aliases against load that
+ * switches faster than the interval (NVML refreshes the instant field every ~100 ms), while the average already
+ * holds every burst of its second; counting it over its own window, instead of a trapezoid, keeps its one-second
+ * lag from moving energy across epoch boundaries. Elsewhere (older GPUs, whose power usage is instantaneous) the
+ * instant field or power usage is integrated as a trapezoid ({@link Method#NVML_POWER}).
  *
  * <h2>Faults</h2>
  * "Not supported" switches to the next method once, with one log line; "GPU is lost" stops all reads of this device
@@ -49,6 +57,7 @@ public final class NvmlGpuSource implements EnergySource {
     /** Which power reading the source uses. */
     public enum PowerSignal {
         INSTANT_FIELD("nvml-field-186-power-instant"),
+        AVERAGE_FIELD("nvml-field-185-power-average"),
         POWER_USAGE("nvml-power-usage"),
         NONE("none");
 
@@ -62,6 +71,12 @@ public final class NvmlGpuSource implements EnergySource {
             return key;
         }
     }
+
+    /** The window NVML averages field 185 over (and power usage on Ampere and later), ns. */
+    static final long AVERAGE_WINDOW_NANOS = 1_000_000_000L;
+
+    /** How often NVML refreshes its power readings and counter: every ~100 ms on the recorded H200, s. */
+    static final double READING_UPDATE_SECONDS = 0.1;
 
     private enum CounterState { UNKNOWN, AVAILABLE, OFF }
 
@@ -86,9 +101,16 @@ public final class NvmlGpuSource implements EnergySource {
     private double lastCounterJoules = Double.NaN;
 
     private final ProcessShare share;
+    private final boolean averageFieldAllowed;
+    private boolean fieldValuesUnsupported;
+    private WindowedPowerEnergy averaged; // made when the average field is used: nothing to load on the counter path
+
+    private long reads;
+    private long firstReadNanos;
+    private long lastReadNanos;
 
     NvmlGpuSource(NvmlDevice device, String name, String uuid, GpuArchitecture architecture, double tdpWatts,
-                  String tdpSource, Duration counterInterval, long pid, Log log) {
+                  String tdpSource, Duration counterInterval, long pid, Log log, boolean averageFieldAllowed) {
         this.device = device;
         this.deviceId = Integer.toString(device.index());
         this.name = name;
@@ -99,6 +121,7 @@ public final class NvmlGpuSource implements EnergySource {
         this.counterIntervalNanos = Math.max(0, counterInterval.toNanos());
         this.log = log;
         this.share = new ProcessShare(device, deviceId, name, pid, log);
+        this.averageFieldAllowed = averageFieldAllowed;
         probe();
     }
 
@@ -107,6 +130,15 @@ public final class NvmlGpuSource implements EnergySource {
      * limit) and probes which energy method it supports. Never throws.
      */
     public static NvmlGpuSource open(NvmlDevice device, Duration counterInterval, long pid, Log log) {
+        return open(device, counterInterval, pid, log, true);
+    }
+
+    /**
+     * As {@link #open(NvmlDevice, Duration, long, Log)}; without the counter, {@code averageFieldAllowed} false
+     * integrates the instant reading even where the average field exists ({@code replay} compares both).
+     */
+    static NvmlGpuSource open(NvmlDevice device, Duration counterInterval, long pid, Log log,
+                              boolean averageFieldAllowed) {
         String name = orElse(device::name, "");
         String uuid = orElse(device::uuid, "");
         GpuArchitecture arch = orElse(device::architecture, GpuArchitecture.UNKNOWN);
@@ -129,7 +161,8 @@ public final class NvmlGpuSource implements EnergySource {
                 tdpSource = "power limit";
             }
         }
-        return new NvmlGpuSource(device, name, uuid, arch, tdp, tdpSource, counterInterval, pid, log);
+        return new NvmlGpuSource(device, name, uuid, arch, tdp, tdpSource, counterInterval, pid, log,
+                averageFieldAllowed);
     }
 
     interface Query<T> {
@@ -169,17 +202,47 @@ public final class NvmlGpuSource implements EnergySource {
         } catch (NvmlException e) {
             if (e.code().isNotSupported()) {
                 powerSignal = PowerSignal.POWER_USAGE;
+                fieldValuesUnsupported = true;
             }
         } catch (RuntimeException e) {
             powerSignal = PowerSignal.POWER_USAGE;
+            fieldValuesUnsupported = true;
+        }
+        if (counterState == CounterState.OFF) {
+            useAverageFieldIfAny();
         }
         method = currentMethod();
+    }
+
+    /** Without the counter: switches to the 1 s average field where the device answers it. */
+    private void useAverageFieldIfAny() {
+        if (!averageFieldAllowed || lost || fieldValuesUnsupported || powerSignal == PowerSignal.NONE) {
+            return;
+        }
+        try {
+            FieldValue f = device.fieldValues(Nvml.FI_POWER_AVERAGE).get(0);
+            if (f.result().isSuccess()) {
+                averaged = new WindowedPowerEnergy(AVERAGE_WINDOW_NANOS);
+                powerSignal = PowerSignal.AVERAGE_FIELD;
+            } else if (f.result().isDeviceLost()) {
+                lose(new NvmlException("nvmlDeviceGetFieldValues", f.result()));
+            }
+        } catch (NvmlException e) {
+            if (e.code().isDeviceLost()) {
+                lose(e);
+            }
+        } catch (RuntimeException e) {
+            // keep the instant reading
+        }
     }
 
     /** The method in effect; a lost device keeps the method its energy so far was measured with. */
     private Method currentMethod() {
         if (counterState == CounterState.AVAILABLE) {
             return Method.NVML_ENERGY_COUNTER;
+        }
+        if (powerSignal == PowerSignal.AVERAGE_FIELD) {
+            return Method.NVML_POWER_AVERAGE;
         }
         return powerSignal == PowerSignal.NONE ? Method.NONE : Method.NVML_POWER;
     }
@@ -189,6 +252,10 @@ public final class NvmlGpuSource implements EnergySource {
         if (lost) {
             return Reading.FAILED;
         }
+        if (reads++ == 0) {
+            firstReadNanos = monotonicNanos;
+        }
+        lastReadNanos = monotonicNanos;
         try {
             return readDevice(monotonicNanos);
         } catch (RuntimeException e) {
@@ -224,6 +291,10 @@ public final class NvmlGpuSource implements EnergySource {
         if (counterState == CounterState.AVAILABLE) {
             return Reading.power(Double.NaN, utilization); // no counter baseline yet: nothing to add
         }
+        if (powerSignal == PowerSignal.AVERAGE_FIELD && !Double.isNaN(powerWatts)) {
+            // the windowed sum as a counter: the accumulator takes its deltas (a trapezoid before its first value)
+            return Reading.counter(averaged.add(now, powerWatts), Double.POSITIVE_INFINITY, powerWatts, utilization);
+        }
         return Reading.power(powerWatts, utilization);
     }
 
@@ -238,8 +309,10 @@ public final class NvmlGpuSource implements EnergySource {
                 lose(e);
             } else if (e.code().isNotSupported()) {
                 counterState = CounterState.OFF;
+                useAverageFieldIfAny();
                 log.once("gpu-counter-off-" + deviceId, Log.Level.WARN, "GPU " + deviceId + " (" + name
-                        + "): energy counter not supported (" + e.getMessage() + "); integrating power from now on");
+                        + "): energy counter not supported (" + e.getMessage() + "); integrating power ("
+                        + powerSignal.key() + ") from now on");
             } else {
                 log.once("gpu-counter-" + deviceId + "-" + e.code(), Log.Level.WARN, "GPU " + deviceId
                         + ": energy counter read failed (" + e.getMessage() + "); using the last value");
@@ -248,9 +321,10 @@ public final class NvmlGpuSource implements EnergySource {
     }
 
     private double readPowerWatts() {
-        if (powerSignal == PowerSignal.INSTANT_FIELD) {
+        if (powerSignal == PowerSignal.INSTANT_FIELD || powerSignal == PowerSignal.AVERAGE_FIELD) {
+            boolean average = powerSignal == PowerSignal.AVERAGE_FIELD;
             try {
-                FieldValue f = device.fieldValues(Nvml.FI_POWER_INSTANT).get(0);
+                FieldValue f = device.fieldValues(average ? Nvml.FI_POWER_AVERAGE : Nvml.FI_POWER_INSTANT).get(0);
                 if (f.result().isSuccess()) {
                     return f.value() / 1000.0;
                 }
@@ -259,7 +333,7 @@ public final class NvmlGpuSource implements EnergySource {
                     return Double.NaN;
                 }
                 if (f.result().isNotSupported()) {
-                    powerSignal = PowerSignal.POWER_USAGE;
+                    powerSignal = average ? PowerSignal.INSTANT_FIELD : PowerSignal.POWER_USAGE;
                 }
             } catch (NvmlException e) {
                 if (e.code().isDeviceLost()) {
@@ -268,9 +342,11 @@ public final class NvmlGpuSource implements EnergySource {
                 }
                 if (e.code().isNotSupported()) {
                     powerSignal = PowerSignal.POWER_USAGE;
+                    fieldValuesUnsupported = true;
                 }
             }
-            // this read falls back to power usage; the field is tried again next time unless unsupported
+            // this read falls back to power usage (the 1 s average too where field 185 exists); the field is tried
+            // again next time unless unsupported
         }
         if (powerSignal == PowerSignal.NONE) {
             return Double.NaN;
@@ -387,7 +463,36 @@ public final class NvmlGpuSource implements EnergySource {
         return share.soFar();
     }
 
+    /**
+     * How far an epoch boundary can be off when the energy is power-based, seconds: epoch boundaries are placed
+     * linearly between samples, so the energy of up to this many seconds of a power change at a boundary can land on
+     * the wrong side. With the average field counted over its window the energy at each sample is right, and a step
+     * inside an interval of {@code d} seconds is misplaced by at most d/4 (plus the part of a longer interval the
+     * window does not see); a trapezoid of instant readings by up to d/2. Both add NVML's ~0.1 s refresh. NaN for
+     * the counter (not power-based) or before two reads.
+     */
+    public double boundaryUncertaintySeconds() {
+        Method m = method;
+        if ((m != Method.NVML_POWER && m != Method.NVML_POWER_AVERAGE) || reads < 2) {
+            return Double.NaN;
+        }
+        double interval = (lastReadNanos - firstReadNanos) / 1e9 / (reads - 1);
+        if (m == Method.NVML_POWER) {
+            return interval / 2 + READING_UPDATE_SECONDS;
+        }
+        double window = AVERAGE_WINDOW_NANOS / 1e9;
+        return Math.min(interval, window) / 4 + Math.max(0, interval - window) + READING_UPDATE_SECONDS;
+    }
+
     /** How often the counter is read, ns. */
+    /**
+     * This JVM's share of the device at the last per-process query (read with the energy counter), for the
+     * intervals in which another JVM of the run counts the whole GPU; {@code NaN} when unknown.
+     */
+    public double ownShareNow() {
+        return share.ownShareNow();
+    }
+
     public long counterIntervalNanos() {
         return counterIntervalNanos;
     }

@@ -34,6 +34,7 @@ final class ProcessShare {
     private long lastReadNanos;
     private boolean anyRead;
     private volatile double shareSoFar = 1.0;
+    private volatile double ownShareNow = Double.NaN;
 
     ProcessShare(NvmlDevice device, String deviceId, String name, long pid, Log log) {
         this.device = device;
@@ -66,6 +67,7 @@ final class ProcessShare {
             }
             if (!others) {
                 currentShare = 1.0;
+                ownShareNow = ours ? 1.0 : 0.0;
                 return;
             }
             if (!shared) {
@@ -91,11 +93,13 @@ final class ProcessShare {
             } else if (samples.isEmpty()) {
                 currentShare = 1.0 / procs.size(); // nobody computed in this window: split the idle power evenly
             }
+            ownShareNow = currentShare;
         } catch (NvmlException e) {
             if (e.code().isDeviceLost()) {
                 throw e;
             } else if (e.code().isNotSupported() || e.code() == NvmlReturn.NO_PERMISSION) {
                 processQueriesOff = true;
+                ownShareNow = Double.NaN;
                 log.once("gpu-procs-off-" + deviceId, Log.Level.INFO, "GPU " + deviceId
                         + ": per-process data unavailable (" + e.getMessage() + "); reporting whole-device energy only");
             }
@@ -112,6 +116,15 @@ final class ProcessShare {
         anyRead = true;
         lastReadNanos = now;
         shareSoFar = weightJoules > 0 ? weightedShareJoules / weightJoules : currentShare;
+    }
+
+    /**
+     * This JVM's share of the device at the last process query: 1 when it is the only process on it, 0 when it is
+     * not on it, else its part of the SM utilisation; {@code NaN} before the first query or where queries are off.
+     * Unlike {@link #soFar()}, a device no process uses counts 0: its idle power is the lease holder's.
+     */
+    double ownShareNow() {
+        return ownShareNow;
     }
 
     /** True once a process other than this JVM was seen on the device (sticky). */

@@ -5,6 +5,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.micrometer.registry.otlp.OtlpMeterRegistry;
 import io.mlco2.tracker.config.Config;
 import io.mlco2.tracker.base.Log;
+import io.mlco2.tracker.base.NodeIdentity;
 import io.mlco2.tracker.epochs.EpochTracker;
 import io.mlco2.tracker.runtime.RunContext;
 
@@ -15,11 +16,13 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * Starts the metrics exporters the configuration asks for, both off by default: a Prometheus scrape endpoint
- * ({@code mlco2.metrics.prometheus.port}, bound to {@code mlco2.metrics.prometheus.host}) and an OTLP push
- * ({@code mlco2.metrics.otlp.endpoint} every {@code mlco2.metrics.otlp.step}). Each is started on its own: one
- * that fails is one line and the job and the other go on. Both are closed when the tracker stops (the OTLP
- * registry pushes a last time then).
+ * Starts the metrics exporters the configuration asks for, all off by default: a Prometheus scrape endpoint
+ * ({@code mlco2.metrics.prometheus.port}, bound to {@code mlco2.metrics.prometheus.host}; with
+ * {@code mlco2.metrics.prometheus.file-sd-dir} on a free port unless a port is set, and announced in a
+ * {@code file_sd} target file there), an OTLP push ({@code mlco2.metrics.otlp.endpoint} every
+ * {@code mlco2.metrics.otlp.step}) and a push at exit to a Pushgateway ({@code mlco2.metrics.pushgateway.url}).
+ * Each is started on its own: one that fails is one line and the job and the others go on. All are closed when the
+ * tracker stops (the target file is deleted, the OTLP registry and the Pushgateway push a last time then).
  */
 public final class Metrics {
 
@@ -66,14 +69,18 @@ public final class Metrics {
     public static void install(RunContext run, EpochTracker epochs) {
         Config config = run.config();
         Integer port = config.get(Config.PROMETHEUS_PORT);
+        String fileSdDir = config.get(Config.PROMETHEUS_FILE_SD_DIR);
         String otlp = config.get(Config.OTLP_ENDPOINT);
+        String pushgateway = config.get(Config.PUSHGATEWAY_URL);
         if (!config.metricsEnabled()) {
             return;
         }
         Log log = run.log();
+        String project = config.get(Config.PROJECT_NAME);
+        NodeIdentity node = NodeIdentity.current(run.host().hostname());
         TrackerMetrics binder = new TrackerMetrics(run.accumulators(), run.intensity().gramsPerKwh(),
                 run.intensity().region(), config.get(Config.PUE),
-                TrackerMetrics.commonTags(run.host().hostname(), run.runId(), config.get(Config.PROJECT_NAME)),
+                TrackerMetrics.commonTags(run.host().hostname(), run.runId(), project, node.nodeId()),
                 epochs == null ? null : epochs::epochInProgress);
         if (epochs != null) {
             epochs.addRowListener(row -> {
@@ -83,23 +90,56 @@ public final class Metrics {
                 }
             });
         }
-        if (port != null) {
-            PrometheusEndpoint endpoint = startPrometheus(binder, config.get(Config.PROMETHEUS_HOST), port, log);
+        boolean fileSd = fileSdDir != null && !fileSdDir.isBlank();
+        if (port != null || fileSd) {
+            String host = config.get(Config.PROMETHEUS_HOST);
+            PrometheusEndpoint endpoint = startPrometheus(binder, host, port == null ? 0 : port, log);
             if (endpoint != null) {
+                if (fileSd) {
+                    FileSdTarget target = FileSdTarget.write(fileSdDir, run.runId(), node, host,
+                            endpoint.port(), log);
+                    if (target != null) {
+                        run.addCloseable(target); // before the endpoint: deleted first at exit
+                    }
+                }
                 run.addCloseable(endpoint);
             }
         }
+        Duration shutdown = config.get(Config.SHUTDOWN_TIMEOUT);
+        if (pushgateway != null && !pushgateway.isBlank()) {
+            PushgatewayExit push = PushgatewayExit.create(binder, pushgateway.trim(), project, run.runId(),
+                    node.nodeId(), shutdown.dividedBy(4), log);
+            if (push != null) {
+                run.addCloseable(push); // before the OTLP registry's last push, which may take longer
+            }
+        }
         if (otlp != null && !otlp.isBlank()) {
-            Map<String, String> resource = new LinkedHashMap<>();
-            resource.put("service.name", config.get(Config.PROJECT_NAME));
-            resource.put("service.instance.id", run.runId());
-            resource.put("host.name", run.host().hostname());
             OtlpMeterRegistry registry = startOtlp(binder, otlp.trim(), config.get(Config.OTLP_STEP),
-                    config.get(Config.SHUTDOWN_TIMEOUT).dividedBy(2), resource, log);
+                    shutdown.dividedBy(2), resourceAttributes(project, node), log);
             if (registry != null) {
                 run.addCloseable(registry::close);
             }
         }
+    }
+
+    /**
+     * The OTLP resource: {@code service.name} (the project), {@code service.instance.id} (the node id, unique per
+     * JVM), {@code host.name}, {@code process.pid}, and on a Spark executor {@code spark.app.id} and
+     * {@code spark.executor.id}. The run id is a tag of every meter.
+     */
+    static Map<String, String> resourceAttributes(String project, NodeIdentity node) {
+        Map<String, String> resource = new LinkedHashMap<>();
+        resource.put("service.name", project);
+        resource.put("service.instance.id", node.nodeId());
+        resource.put("host.name", node.host());
+        resource.put("process.pid", Long.toString(node.pid()));
+        if (node.sparkAppId() != null) {
+            resource.put("spark.app.id", node.sparkAppId());
+        }
+        if (node.sparkExecutorId() != null) {
+            resource.put("spark.executor.id", node.sparkExecutorId());
+        }
+        return resource;
     }
 
     /** Starts the scrape endpoint; {@code null} (and one line) when it cannot. Closing it closes its registry. */

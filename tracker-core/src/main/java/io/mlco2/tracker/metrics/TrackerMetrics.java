@@ -28,7 +28,8 @@ import java.util.function.ToDoubleFunction;
  * {@code mlco2.epoch} (gauge: the epoch in progress, 0 outside epochs); per completed epoch (the last
  * {@value #EPOCHS_KEPT}) {@code mlco2.epoch.energy} (joules, per component), {@code mlco2.epoch.emissions} (grams)
  * and {@code mlco2.epoch.duration} (seconds), tagged {@code epoch}. Every meter also carries {@code host},
- * {@code run_id} and {@code project}.
+ * {@code run_id}, {@code project} and {@code node} (this JVM, {@code NodeIdentity.nodeId()}: the JVMs of one run,
+ * several on a host, are distinct series).
  *
  * <p>A meter reads the accumulators' published values; a read that fails returns {@code NaN}, never throws.
  * The {@code method} tag is the device's method when bound (a source that falls back from a counter to power
@@ -55,7 +56,7 @@ public final class TrackerMetrics implements MeterBinder {
     }
 
     /**
-     * @param common          tags on every meter: {@code host}, {@code run_id}, {@code project}
+     * @param common          tags on every meter: {@code host}, {@code run_id}, {@code project}, {@code node}
      * @param epochInProgress the epoch in progress for {@code mlco2.epoch} (0 outside epochs); {@code null}: always 0
      */
     public TrackerMetrics(List<EnergyAccumulator> accumulators, double intensityGramsPerKwh, String region,
@@ -68,8 +69,9 @@ public final class TrackerMetrics implements MeterBinder {
         this.common = common;
     }
 
-    public static Tags commonTags(String host, String runId, String project) {
-        return Tags.of("host", nonNull(host), "run_id", nonNull(runId), "project", nonNull(project));
+    public static Tags commonTags(String host, String runId, String project, String node) {
+        return Tags.of("host", nonNull(host), "run_id", nonNull(runId), "project", nonNull(project), "node",
+                nonNull(node));
     }
 
     @Override

@@ -13,22 +13,25 @@ import java.util.function.LongSupplier;
 
 /**
  * A run's samples: every {@code mlco2.interval} on the single daemon thread {@code mlco2-sampler}, and the last
- * one, bounded, at the end. A sample reads every accumulator, then notifies the listeners. Nothing here throws to
+ * one, bounded, at the end. A sample retries the host lease where another JVM of the run holds it, reads every
+ * accumulator, then notifies the listeners. Nothing here throws to
  * the caller.
  */
 final class Sampler {
 
     private final RunContext run;
     private final List<EnergyAccumulator> accumulators;
+    private final HostLease lease;
     private final LongSupplier nanoClock;
     private final Log log;
     private final List<SampleListener> listeners = new CopyOnWriteArrayList<>();
     private final Object sampleLock = new Object();
     private ScheduledExecutorService scheduler;
 
-    Sampler(RunContext run, List<EnergyAccumulator> accumulators, LongSupplier nanoClock, Log log) {
+    Sampler(RunContext run, List<EnergyAccumulator> accumulators, HostLease lease, LongSupplier nanoClock, Log log) {
         this.run = run;
         this.accumulators = accumulators;
+        this.lease = lease;
         this.nanoClock = nanoClock;
         this.log = log;
     }
@@ -65,6 +68,7 @@ final class Sampler {
         try {
             synchronized (sampleLock) {
                 long now = nanoClock.getAsLong();
+                lease.retry(now); // without the host lease, one attempt to take it over (counts from now on)
                 for (EnergyAccumulator a : accumulators) {
                     a.sample(now);
                 }

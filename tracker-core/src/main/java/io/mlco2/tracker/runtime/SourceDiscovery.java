@@ -20,8 +20,9 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * Makes a run's {@link Tracker} from the configuration: the machine, the grid intensity, and one source group per
- * kind of device from its own factory (CPU and memory: {@link CpuSources}; GPUs: {@link GpuDiscovery}). Why a
- * component is modelled or missing goes to the run's notes.
+ * kind of device from its own factory (CPU and memory: {@link CpuSources}; GPUs: {@link GpuDiscovery}), and the
+ * run's {@link HostLease} (opened by the tracker once the run id is known). Why a component is modelled or missing
+ * goes to the run's notes.
  */
 public final class SourceDiscovery {
 
@@ -55,6 +56,8 @@ public final class SourceDiscovery {
         if (gpu != null) {
             groups.add(gpu);
         }
-        return new Tracker(config, log, host, intensity, groups, NanoClock.INSTANCE, startNanos, startWall, notes);
+        HostLease lease = new HostLease(config.get(Config.HOST_LEASE_DIR), process, log);
+        return new Tracker(config, log, host, intensity, groups, NanoClock.INSTANCE, startNanos, startWall, notes,
+                io.mlco2.tracker.base.NodeIdentity.current(host.hostname()), lease);
     }
 }

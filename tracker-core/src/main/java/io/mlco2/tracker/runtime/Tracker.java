@@ -8,6 +8,7 @@ import io.mlco2.tracker.config.Config;
 import io.mlco2.tracker.cpu.HostInfo;
 import io.mlco2.tracker.energy.EnergyAccumulator;
 import io.mlco2.tracker.energy.EnergySource;
+import io.mlco2.tracker.energy.ProcessFraction;
 import io.mlco2.tracker.energy.SourceGroup;
 import io.mlco2.tracker.report.ReportFiles;
 import io.mlco2.tracker.report.RunSummary;
@@ -58,17 +59,28 @@ public final class Tracker implements RunContext {
     private final Map<String, Supplier<Object>> sections = new LinkedHashMap<>();
     private final List<AutoCloseable> closeables = new CopyOnWriteArrayList<>();
     private final Sampler sampler;
+    private final HostLease lease;
     private final RunSummaryBuilder summaries;
     private volatile RunSummary finalSummary;
 
     Tracker(Config config, Log log, HostInfo host, GridIntensity intensity, List<SourceGroup> groups,
             LongSupplier nanoClock, long startNanos, Instant startWall, List<String> notes) {
         this(config, log, host, intensity, groups, nanoClock, startNanos, startWall, notes,
-                NodeIdentity.current(host.hostname()));
+                NodeIdentity.current(host.hostname()), HostLease.alone(log));
     }
 
     Tracker(Config config, Log log, HostInfo host, GridIntensity intensity, List<SourceGroup> groups,
             LongSupplier nanoClock, long startNanos, Instant startWall, List<String> notes, NodeIdentity node) {
+        this(config, log, host, intensity, groups, nanoClock, startNanos, startWall, notes, node, HostLease.alone(log));
+    }
+
+    /**
+     * As above, for the JVM {@code node}, the run's {@code lease} (not yet opened) deciding what its machine-level
+     * sources count.
+     */
+    Tracker(Config config, Log log, HostInfo host, GridIntensity intensity, List<SourceGroup> groups,
+            LongSupplier nanoClock, long startNanos, Instant startWall, List<String> notes, NodeIdentity node,
+            HostLease lease) {
         this.config = config;
         this.log = log;
         this.host = host;
@@ -82,17 +94,28 @@ public final class Tracker implements RunContext {
         this.runId = runIdConfigured ? config.get(Config.RUN_ID)
                 : node.sparkAppId() != null ? node.sparkAppId() : newRunId();
         this.notes.addAll(notes);
+        this.lease = lease;
+        List<String> leaseNotes = new ArrayList<>();
+        lease.open(runId, !runIdConfigured && node.sparkAppId() == null, leaseNotes);
+        this.notes.addAll(leaseNotes);
         List<EnergyAccumulator> acc = new ArrayList<>();
         for (SourceGroup g : this.groups) {
             for (EnergySource s : g.sources()) {
-                EnergyAccumulator a = new EnergyAccumulator(s);
+                ProcessFraction share = null;
+                try {
+                    share = g.processFraction(s);
+                } catch (Throwable t) {
+                    log.debug("process share of " + s.deviceId() + ": " + Log.describe(t));
+                }
+                EnergyAccumulator a = new EnergyAccumulator(s, share, lease);
                 a.prime(startNanos);
                 acc.add(a);
             }
         }
         this.accumulators = List.copyOf(acc);
-        this.sampler = new Sampler(this, accumulators, nanoClock, log);
+        this.sampler = new Sampler(this, accumulators, lease, nanoClock, log);
         this.summaries = new RunSummaryBuilder(this, this.groups, nanoClock);
+        sections.put("host_share", new HostShareSection(this, nanoClock));
         writers.add(new CoreReport("summary json", log));
         csv = new CoreReport("emissions.csv", log);
     }
@@ -142,6 +165,7 @@ public final class Tracker implements RunContext {
                 }
                 old = runId;
                 runId = newRunId;
+                lease.rejoinLater(newRunId); // the new id's host lease, tried on the sampler thread
                 for (RunIdListener l : runIdListeners) {
                     try {
                         l.runIdChanged(this, old);
@@ -190,6 +214,7 @@ public final class Tracker implements RunContext {
         sampler.finalSample(config.get(Config.SHUTDOWN_TIMEOUT).dividedBy(2));
         RunSummary s = summaries.build(notes, sections, true);
         finalSummary = s;
+        lease.close(); // after the last sample: another JVM of the run may count the machine from now on
         log.always(RunSummaryBuilder.line(s)); // first: whatever befalls the files, the user has the figures
         writeReports(s);
         for (SourceGroup g : groups) {
@@ -314,6 +339,22 @@ public final class Tracker implements RunContext {
     @Override
     public Log log() {
         return log;
+    }
+
+    /** The {@code host_share} section of the summary (a class, not a lambda: made on the start-up path). */
+    private static final class HostShareSection implements Supplier<Object> {
+        private final Tracker tracker;
+        private final LongSupplier nanoClock;
+
+        HostShareSection(Tracker tracker, LongSupplier nanoClock) {
+            this.tracker = tracker;
+            this.nanoClock = nanoClock;
+        }
+
+        @Override
+        public Object get() {
+            return tracker.lease.section(tracker.accumulators, tracker.startNanos, nanoClock.getAsLong());
+        }
     }
 
     /**

@@ -2,12 +2,14 @@ package io.mlco2.tracker.gpu;
 
 import io.mlco2.nvml.FieldValue;
 import io.mlco2.nvml.GpuArchitecture;
+import io.mlco2.nvml.Nvml;
 import io.mlco2.nvml.NvmlDevice;
 import io.mlco2.nvml.NvmlException;
 import io.mlco2.nvml.NvmlReturn;
 import io.mlco2.nvml.ProcessInfo;
 import io.mlco2.nvml.ProcessUtilization;
 import io.mlco2.nvml.Utilization;
+import io.mlco2.tracker.config.Config;
 import io.mlco2.tracker.energy.EnergyAccumulator;
 import io.mlco2.tracker.energy.Method;
 import io.mlco2.tracker.energy.Reading;
@@ -23,6 +25,7 @@ import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.mockito.ArgumentMatchers.anyInt;
@@ -112,9 +115,38 @@ class NvmlGpuSourceTest {
     }
 
     @Test
-    void withoutACounterItIntegratesTheInstantField() throws NvmlException {
+    void withoutACounterItCountsEachAverageReadingOverTheSecondBeforeIt() throws NvmlException {
+        when(device.totalEnergyMillijoules()).thenThrow(nvml(NvmlReturn.NOT_SUPPORTED));
+        long[] averageW = {100, 300, 500, 200, 200};
+        when(device.fieldValues(Nvml.FI_POWER_AVERAGE)).thenReturn(
+                List.of(new FieldValue(185, NvmlReturn.SUCCESS, 0, 1000 * averageW[0])), // the probe
+                List.of(new FieldValue(185, NvmlReturn.SUCCESS, 0, 1000 * averageW[0])),
+                List.of(new FieldValue(185, NvmlReturn.SUCCESS, 0, 1000 * averageW[1])),
+                List.of(new FieldValue(185, NvmlReturn.SUCCESS, 0, 1000 * averageW[2])),
+                List.of(new FieldValue(185, NvmlReturn.SUCCESS, 0, 1000 * averageW[3])),
+                List.of(new FieldValue(185, NvmlReturn.SUCCESS, 0, 1000 * averageW[4])));
+        NvmlGpuSource s = open(Duration.ofSeconds(1));
+        assertSame(Method.NVML_POWER_AVERAGE, s.method());
+        assertEquals("nvml-power-average", s.method().key());
+        assertSame(NvmlGpuSource.PowerSignal.AVERAGE_FIELD, s.powerSignal());
+        EnergyAccumulator acc = new EnergyAccumulator(s);
+        double expected = 0;
+        for (int i = 0; i < averageW.length; i++) {
+            acc.sample(i * 1000 * MS);
+            expected += i == 0 ? 0 : averageW[i]; // a reading is the mean of the second before it: its watts x 1 s
+            assertEquals(expected, acc.energyJoules(), 1e-9, "after " + i + " s");
+            assertEquals(averageW[i], acc.powerWatts(), 1e-9);
+        }
+        verify(device, times(1)).fieldValues(Nvml.FI_POWER_INSTANT); // the probe only
+        assertEquals(0.25 + 0.1, s.boundaryUncertaintySeconds(), 1e-9, "a quarter of 1 s plus NVML's 0.1 s refresh");
+    }
+
+    @Test
+    void withoutACounterOrTheAverageFieldItIntegratesTheInstantField() throws NvmlException {
         when(device.totalEnergyMillijoules()).thenThrow(new NvmlException("nvmlDeviceGetTotalEnergyConsumption",
                 NvmlReturn.NOT_SUPPORTED));
+        when(device.fieldValues(Nvml.FI_POWER_AVERAGE)).thenReturn(
+                List.of(new FieldValue(185, NvmlReturn.NOT_SUPPORTED, 0, 0)));
         NvmlGpuSource s = open(Duration.ofSeconds(1));
         assertSame(Method.NVML_POWER, s.method());
         assertSame(NvmlGpuSource.PowerSignal.INSTANT_FIELD, s.powerSignal());
@@ -122,6 +154,7 @@ class NvmlGpuSourceTest {
         acc.sample(0);
         acc.sample(2000 * MS);
         assertEquals(1000.0, acc.energyJoules(), 1e-9);
+        assertEquals(2.0 / 2 + 0.1, s.boundaryUncertaintySeconds(), 1e-9, "half a 2 s interval plus the refresh");
     }
 
     @Test
@@ -148,8 +181,9 @@ class NvmlGpuSourceTest {
         acc.sample(100 * MS);
         acc.sample(200 * MS);
         acc.sample(300 * MS);
-        assertSame(Method.NVML_POWER, s.method());
-        assertEquals(1, log().lines().filter(l -> l.contains("energy counter not supported")).count(), log());
+        assertSame(Method.NVML_POWER_AVERAGE, s.method());
+        assertEquals(1, log().lines().filter(l -> l.contains("energy counter not supported")
+                && l.contains("nvml-field-185-power-average")).count(), log());
         assertTrue(acc.energyJoules() > 0);
     }
 
@@ -205,6 +239,37 @@ class NvmlGpuSourceTest {
         assertTrue(s.sharedWithOtherProcesses());
         assertEquals(0.75, s.thisProcessShare(), 1e-9);
         assertTrue(log().contains("also used by 1 other process"), log());
+    }
+
+    @Test
+    void withoutTheHostLeaseThisJvmCountsItsUtilizationShareOfTheGpusEnergyOrNothingWhenItIsNotOnTheGpu()
+            throws NvmlException {
+        // Another JVM of the run holds the lease. This JVM has 60 of the 80 SM-% (0.75) while 4 J per 100 ms flow.
+        when(device.computeRunningProcesses()).thenReturn(List.of(new ProcessInfo(4242, 1, -1, -1),
+                new ProcessInfo(77, 1, -1, -1)));
+        when(device.processUtilization(anyLong())).thenReturn(List.of(
+                new ProcessUtilization(4242, 10, 60, 0, 0, 0), new ProcessUtilization(77, 11, 20, 0, 0, 0)));
+        NvmlGpuSource s = open(Duration.ZERO);
+        GpuSupport group = GpuSupport.open(Config.load("", java.util.Map.of(), java.util.Map.of(), log), log,
+                new FakeNvml(0), java.util.Map.of(), 4242);
+        EnergyAccumulator acc = new EnergyAccumulator(s, group.processFraction(s), from -> false);
+        acc.prime(0);
+        for (int i = 0; i <= 10; i++) {
+            acc.sample(i * 100 * MS);
+            energyMj += 4_000;
+        }
+        assertEquals(0.75 * 10 * 4, acc.energyJoules(), 1e-9);
+        assertEquals(acc.energyJoules(), acc.shareEnergyJoules());
+
+        // Only the other process is on the GPU now: its idle or busy power is the holder's, this JVM counts 0.
+        when(device.computeRunningProcesses()).thenReturn(List.of(new ProcessInfo(77, 1, -1, -1)));
+        when(device.processUtilization(anyLong())).thenReturn(List.of(new ProcessUtilization(77, 12, 20, 0, 0, 0)));
+        for (int i = 11; i <= 15; i++) {
+            acc.sample(i * 100 * MS);
+            energyMj += 4_000;
+        }
+        assertEquals(0.75 * 10 * 4, acc.energyJoules(), 1e-9);
+        assertNull(group.processFraction(mock(io.mlco2.tracker.energy.EnergySource.class)));
     }
 
     @Test

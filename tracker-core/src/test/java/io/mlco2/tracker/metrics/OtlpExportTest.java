@@ -96,7 +96,7 @@ class OtlpExportTest {
         cpu.sample(0);
         cpu.sample(5 * S);
         TrackerMetrics binder = new TrackerMetrics(List.of(cpu), 100, "FR", 1.0,
-                TrackerMetrics.commonTags("h", "run-otlp", "proj"));
+                TrackerMetrics.commonTags("h", "run-otlp", "proj", "n-1"));
         String url = "http://127.0.0.1:" + receiver.getAddress().getPort() + "/v1/metrics";
         OtlpMeterRegistry registry = Metrics.startOtlp(binder, url, Duration.ofSeconds(1), Duration.ofSeconds(2),
                 Map.of("service.name", "proj"), log);
@@ -130,7 +130,7 @@ class OtlpExportTest {
     @Test
     void anUnreachableEndpointIsOneLineNotAnException() throws Exception {
         EnergyAccumulator cpu = new EnergyAccumulator(new FakeSource(Component.CPU, "0", 40));
-        TrackerMetrics binder = new TrackerMetrics(List.of(cpu), 100, "FR", 1.0, TrackerMetrics.commonTags("h", "r", "p"));
+        TrackerMetrics binder = new TrackerMetrics(List.of(cpu), 100, "FR", 1.0, TrackerMetrics.commonTags("h", "r", "p", "n-1"));
         int port = receiver.getAddress().getPort();
         receiver.stop(0);
         OtlpMeterRegistry registry = Metrics.startOtlp(binder, "http://127.0.0.1:" + port + "/v1/metrics",
@@ -144,7 +144,7 @@ class OtlpExportTest {
     @Test
     void aUrlThatIsNotHttpIsRefused() {
         EnergyAccumulator cpu = new EnergyAccumulator(new FakeSource(Component.CPU, "0", 40));
-        TrackerMetrics binder = new TrackerMetrics(List.of(cpu), 100, "FR", 1.0, TrackerMetrics.commonTags("h", "r", "p"));
+        TrackerMetrics binder = new TrackerMetrics(List.of(cpu), 100, "FR", 1.0, TrackerMetrics.commonTags("h", "r", "p", "n-1"));
         assertEquals(null, Metrics.startOtlp(binder, "localhost:4318", Duration.ofSeconds(1), Duration.ofSeconds(1),
                 Map.of(), log));
         assertTrue(logged.toString().contains("not an http(s) URL"));

@@ -31,7 +31,7 @@ class PrometheusEndpointTest {
     private final Log log = new Log(new PrintStream(logged, true, StandardCharsets.UTF_8), Log.Level.INFO);
 
     private static TrackerMetrics binder(EnergyAccumulator a) {
-        return new TrackerMetrics(List.of(a), 100, "FR", 1.0, TrackerMetrics.commonTags("h", "run-1", "p"));
+        return new TrackerMetrics(List.of(a), 100, "FR", 1.0, TrackerMetrics.commonTags("h", "run-1", "p", "h-1"));
     }
 
     static double value(String body, String metric, String component) {

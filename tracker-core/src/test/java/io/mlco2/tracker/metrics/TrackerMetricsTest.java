@@ -28,7 +28,7 @@ class TrackerMetricsTest {
             ram.sample(t * S);
         }
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
-        new TrackerMetrics(List.of(cpu, ram), 50.0, "FR", 1.5, TrackerMetrics.commonTags("node-1", "run-7", "proj"))
+        new TrackerMetrics(List.of(cpu, ram), 50.0, "FR", 1.5, TrackerMetrics.commonTags("node-1", "run-7", "proj", "n-1"))
                 .bindTo(registry);
 
         FunctionCounter energy = registry.get("mlco2.energy").tag("component", "cpu").tag("device", "package-0")
@@ -53,7 +53,27 @@ class TrackerMetricsTest {
             assertNotNull(m.getId().getDescription(), name);
             assertFalse(m.getId().getDescription().isBlank(), name);
             assertEquals("run-7", m.getId().getTag("run_id"), name);
+            assertEquals("n-1", m.getId().getTag("node"), name);
         }
+    }
+
+    @Test
+    void twoJvmsOfOneRunOnOneHostAreDistinctSeries() {
+        EnergyAccumulator a = new EnergyAccumulator(new FakeSource(Component.CPU, "package-0", 100));
+        EnergyAccumulator b = new EnergyAccumulator(new FakeSource(Component.CPU, "package-0", 30));
+        for (long t = 0; t <= 10; t++) {
+            a.sample(t * S);
+            b.sample(t * S);
+        }
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        new TrackerMetrics(List.of(a), 50.0, "FR", 1.0, TrackerMetrics.commonTags("h", "run", "p", "exec1-h-100"))
+                .bindTo(registry);
+        new TrackerMetrics(List.of(b), 50.0, "FR", 1.0, TrackerMetrics.commonTags("h", "run", "p", "exec2-h-200"))
+                .bindTo(registry);
+        // Same host, run, component and device: only the node tells them apart, and each keeps its own energy.
+        assertEquals(2, registry.find("mlco2.energy").functionCounters().size());
+        assertEquals(1000.0, registry.get("mlco2.energy").tag("node", "exec1-h-100").functionCounter().count(), 1e-9);
+        assertEquals(300.0, registry.get("mlco2.energy").tag("node", "exec2-h-200").functionCounter().count(), 1e-9);
     }
 
     @Test
@@ -61,7 +81,7 @@ class TrackerMetricsTest {
         FakeSource src = new FakeSource(Component.GPU, "0", 200);
         EnergyAccumulator gpu = new EnergyAccumulator(src);
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
-        new TrackerMetrics(List.of(gpu), 100, "world", 1.0, TrackerMetrics.commonTags(null, "r", "p")).bindTo(registry);
+        new TrackerMetrics(List.of(gpu), 100, "world", 1.0, TrackerMetrics.commonTags(null, "r", "p", null)).bindTo(registry);
         assertTrue(Double.isNaN(registry.get("mlco2.power").gauge().value()), "no reading yet");
         src.failing = true;
         gpu.sample(0);
@@ -81,7 +101,7 @@ class TrackerMetricsTest {
     void theEpochGaugeReadsTheRunsEpochInProgress() {
         java.util.concurrent.atomic.AtomicInteger epoch = new java.util.concurrent.atomic.AtomicInteger();
         SimpleMeterRegistry r = new SimpleMeterRegistry();
-        new TrackerMetrics(List.of(), 50.0, "FR", 1.0, TrackerMetrics.commonTags("h", "r", "p"), epoch::get).bindTo(r);
+        new TrackerMetrics(List.of(), 50.0, "FR", 1.0, TrackerMetrics.commonTags("h", "r", "p", "n-1"), epoch::get).bindTo(r);
         assertEquals(0.0, r.get("mlco2.epoch").gauge().value());
         epoch.set(3);
         assertEquals(3.0, r.get("mlco2.epoch").gauge().value());
@@ -91,7 +111,7 @@ class TrackerMetricsTest {
     void completedEpochsBecomeEpochTaggedMetersAndOnlyTheLastOnesAreKept() {
         SimpleMeterRegistry a = new SimpleMeterRegistry();
         SimpleMeterRegistry b = new SimpleMeterRegistry();
-        TrackerMetrics m = new TrackerMetrics(List.of(), 50.0, "FR", 1.0, TrackerMetrics.commonTags("h", "r", "p"));
+        TrackerMetrics m = new TrackerMetrics(List.of(), 50.0, "FR", 1.0, TrackerMetrics.commonTags("h", "r", "p", "n-1"));
         m.bindTo(a);
         m.bindTo(b);
         assertEquals(0.0, a.get("mlco2.epoch").gauge().value(), "no epoch in progress");
