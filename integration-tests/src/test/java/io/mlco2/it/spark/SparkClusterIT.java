@@ -55,6 +55,9 @@ class SparkClusterIT {
     static double wallSeconds;
     static long killedPid;
     static List<Long> heldPids;
+    /** The machine's busy and total CPU jiffies ({@code /proc/stat}) from the driver's start to its executors' end. */
+    static long busyJiffies;
+    static long totalJiffies;
 
     /**
      * The driver's class path, which the executors get too: the test classes, Spark's class path
@@ -98,6 +101,7 @@ class SparkClusterIT {
         ProcessBuilder pb = new ProcessBuilder(cmd).directory(root.toFile())
                 .redirectOutput(root.resolve("driver.out").toFile()).redirectError(root.resolve("driver.err").toFile());
         pb.environment().put("SPARK_LOCAL_IP", "127.0.0.1");
+        long[] cpu0 = procStatCpu();
         long t0 = System.nanoTime();
         Process driver = pb.start();
         try {
@@ -119,7 +123,21 @@ class SparkClusterIT {
         driverOut = Files.readString(root.resolve("driver.out"));
         driverErr = Files.readString(root.resolve("driver.err"));
         awaitNoExecutorLeft();
+        long[] cpu1 = procStatCpu();
+        busyJiffies = cpu1[0] - cpu0[0];
+        totalJiffies = cpu1[1] - cpu0[1];
         System.out.printf("Spark local-cluster[2,1,512] application with the agent: %.1f s wall%n", wallSeconds);
+    }
+
+    /** The machine's busy and total jiffies so far: the {@code cpu} line of {@code /proc/stat} (idle = idle + iowait). */
+    static long[] procStatCpu() throws IOException {
+        String[] f = Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split("\\s+");
+        long total = 0;
+        for (int i = 1; i < Math.min(f.length, 9); i++) { // user .. steal; guest is inside user
+            total += Long.parseLong(f[i]);
+        }
+        long idle = Long.parseLong(f[4]) + Long.parseLong(f[5]);
+        return new long[] {total - idle, total};
     }
 
     /** The pids of the first {@code n} tasks of the hold stage (files {@code running-<pid>}), waiting at most 180 s. */
@@ -289,5 +307,53 @@ class SparkClusterIT {
         assertEquals(expectedKwh, Double.parseDouble(f[4]), 1.5e-6, "the run's total is the sum of its nodes: " + runLine);
         String killedLine = o.lines().filter(l -> l.contains("INCOMPLETE")).findFirst().orElseThrow(() -> new AssertionError(o));
         assertTrue(killedLine.contains("-" + killedPid), killedLine + " is the killed executor " + killedPid);
+    }
+
+    /**
+     * The host's machine-level energy is counted once: the JVMs' holding windows of the run's host lease never
+     * overlap, and the machine energy they counted with it adds up to one machine-mode measurement of the
+     * application's window, computed here from {@code /proc/stat} with the same CPU load and memory model (TDP x the
+     * machine's utilisation + 0.3725 W per GB installed), within 5 % and two sample intervals of the model's power per
+     * holder. The plain sum of the JVMs' totals counts more.
+     */
+    @Test
+    void theHostsMachineEnergyIsCountedOnce() throws IOException {
+        Map<String, JsonNode> s = summaries();
+        double machineJoules = 0;
+        double naiveJoules = 0;
+        double leaseSeconds = 0;
+        int holders = 0;
+        java.time.Instant first = null;
+        java.time.Instant last = null;
+        for (Map.Entry<String, JsonNode> e : s.entrySet()) {
+            JsonNode j = e.getValue();
+            JsonNode h = j.path("host_share");
+            assertTrue(h.isObject(), e.getKey() + " has host_share: " + j);
+            assertTrue(List.of("held", "shared").contains(h.path("lease").asText()), e.getKey() + ": " + h);
+            machineJoules += h.path("machine_energy_joules_with_lease").asDouble();
+            leaseSeconds += h.path("lease_seconds").asDouble();
+            holders += h.path("lease_seconds").asDouble() > 0 ? 1 : 0;
+            if (j.path("complete").asBoolean()) {
+                naiveJoules += j.path("energy_kwh").path("total").asDouble() * 3.6e6;
+                java.time.Instant a = java.time.Instant.parse(j.path("start").asText());
+                java.time.Instant b = java.time.Instant.parse(j.path("end").asText());
+                first = first == null || a.isBefore(first) ? a : first;
+                last = last == null || b.isAfter(last) ? b : last;
+            }
+        }
+        double windowSeconds = java.time.Duration.between(first, last).toNanos() / 1e9;
+        assertTrue(leaseSeconds <= windowSeconds + 1, "one holder at a time: " + leaseSeconds + " s held in a "
+                + windowSeconds + " s window");
+        JsonNode any = s.values().iterator().next();
+        double tdpWatts = any.path("tdp_estimate").path("tdp_w").asDouble();
+        double ramWatts = 0.3725 * any.path("hardware").path("ram_total_gb").asDouble();
+        double utilisation = (double) busyJiffies / totalJiffies;
+        double oracle = (tdpWatts * utilisation + ramWatts) * windowSeconds;
+        double tolerance = 0.05 * oracle + 2 * (tdpWatts + ramWatts) * Math.max(1, holders);
+        System.out.printf("Spark host energy: machine counted once %.0f J (%d holder(s), %.1f s held of %.1f s),"
+                        + " machine-mode oracle %.0f J (utilisation %.3f), plain sum of the JVMs %.0f J%n",
+                machineJoules, holders, leaseSeconds, windowSeconds, oracle, utilisation, naiveJoules);
+        assertEquals(oracle, machineJoules, tolerance, "the machine's energy over the application's window, once");
+        assertTrue(naiveJoules > machineJoules, "the plain sum counts the executors' shares again: " + naiveJoules);
     }
 }
