@@ -29,6 +29,7 @@ public final class EpochsExtension {
         run.addSection("forecast", new Section(epochs, "forecast"));
         run.addRunIdListener(new JoinRun(epochs));
         EpochTracker.activate(epochs);
+        SparkFramework.joinFrom(run);
         BridgeHook hook = new BridgeHook(epochs, log);
         if (inst != null) {
             try {

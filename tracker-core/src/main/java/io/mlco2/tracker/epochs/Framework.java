@@ -42,6 +42,11 @@ interface Framework {
     /** The start of the operation names its hooks pass to the bridge ({@code djl.}), unique among the frameworks. */
     String eventPrefix();
 
+    /** What its hooks do, for the line that says it was detected ({@code its epochs are measured}). */
+    default String measures() {
+        return "its epochs are measured";
+    }
+
     /** A new state that turns its hooks' events into epochs (made when a framework shows up, once per run). */
     Events events(EpochTracker epochs, Log log);
 

@@ -90,7 +90,7 @@ final class FrameworkInstrumentation {
         void detected(ClassLoader loader) {
             epochs.detected(name + " " + version(loader));
             log.once("epochs:" + name + ":on", Log.Level.INFO, "epochs: " + name + " " + version(loader)
-                    + " detected; its epochs are measured");
+                    + " detected; " + framework.measures());
         }
     }
 
