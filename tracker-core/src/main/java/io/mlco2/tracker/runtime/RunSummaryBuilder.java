@@ -50,7 +50,7 @@ final class RunSummaryBuilder {
     RunSummary build(List<String> notes, Map<String, Supplier<Object>> sections) {
         Config config = run.config();
         Log log = run.log();
-        GridIntensity intensity = run.intensity();
+        GridIntensity intensity = run.carbon().effective();
         HostInfo host = run.host();
         List<EnergyAccumulator> accumulators = run.accumulators();
         long nowNanos = nanoClock.getAsLong();
@@ -116,6 +116,14 @@ final class RunSummaryBuilder {
         boolean process = "process".equals(config.get(Config.TRACKING_MODE));
         double ramUsedGb = process ? ProcessMemory.residentBytes() / 1e9 : MachineMemory.inUseGb();
         Map<String, Object> extra = new LinkedHashMap<>();
+        try {
+            Map<String, Object> overTime = run.carbon().section(totalKwh, pue, emissionsKg);
+            if (overTime != null) {
+                extra.put("carbon_intensity_over_time", overTime);
+            }
+        } catch (Throwable t) {
+            internalError(log, t);
+        }
         boolean shared = false;
         for (SourceGroup g : groups) {
             try {

@@ -65,9 +65,12 @@ final class Sampler {
         try {
             synchronized (sampleLock) {
                 long now = nanoClock.getAsLong();
+                double joules = 0;
                 for (EnergyAccumulator a : accumulators) {
                     a.sample(now);
+                    joules += a.energyJoules();
                 }
+                run.carbon().sample(now, joules);
                 for (SampleListener l : listeners) {
                     try {
                         l.onSample(run, now);

@@ -3,6 +3,9 @@ package io.mlco2.tracker.runtime;
 import io.mlco2.tracker.base.Log;
 import io.mlco2.tracker.base.Pid;
 import io.mlco2.tracker.carbon.GridIntensity;
+import io.mlco2.tracker.carbon.IntensityLedger;
+import io.mlco2.tracker.carbon.IntensityProvider;
+import io.mlco2.tracker.carbon.IntensityProviders;
 import io.mlco2.tracker.config.Config;
 import io.mlco2.tracker.cpu.HostInfo;
 import io.mlco2.tracker.energy.EnergyAccumulator;
@@ -48,6 +51,7 @@ public final class Tracker implements RunContext {
     private final Map<String, Supplier<Object>> sections = new LinkedHashMap<>();
     private final List<AutoCloseable> closeables = new CopyOnWriteArrayList<>();
     private final Sampler sampler;
+    private final IntensityLedger carbon;
     private final RunSummaryBuilder summaries;
     private volatile RunSummary finalSummary;
 
@@ -71,6 +75,13 @@ public final class Tracker implements RunContext {
             }
         }
         this.accumulators = List.copyOf(acc);
+        IntensityProvider provider = null;
+        try {
+            provider = IntensityProviders.create(config, intensity, log);
+        } catch (Throwable t) {
+            log.warn("carbon intensity source failed (" + Log.describe(t) + "); using the yearly average");
+        }
+        this.carbon = new IntensityLedger(provider, intensity, startNanos, startWall, log);
         this.sampler = new Sampler(this, accumulators, nanoClock, log);
         this.summaries = new RunSummaryBuilder(this, this.groups, nanoClock);
         writers.add(new CoreReport("summary json", log));
@@ -79,6 +90,7 @@ public final class Tracker implements RunContext {
 
     /** Starts sampling every {@code mlco2.interval} on a daemon thread. */
     public void start() {
+        carbon.start();
         sampler.start(config.get(Config.INTERVAL));
     }
 
@@ -104,6 +116,7 @@ public final class Tracker implements RunContext {
             }
         }
         sampler.finalSample(config.get(Config.SHUTDOWN_TIMEOUT).dividedBy(2));
+        carbon.finish(finishLimit(config.get(Config.SHUTDOWN_TIMEOUT)));
         RunSummary s = summary();
         finalSummary = s;
         log.always(RunSummaryBuilder.line(s)); // first: whatever befalls the files, the user has the figures
@@ -115,6 +128,7 @@ public final class Tracker implements RunContext {
                 log.debug("closing " + g.getClass().getSimpleName() + ": " + Log.describe(t));
             }
         }
+        carbon.close();
         for (AutoCloseable c : closeables) {
             try {
                 c.close();
@@ -123,6 +137,12 @@ public final class Tracker implements RunContext {
             }
         }
         return s;
+    }
+
+    /** The live intensity source's last read at exit: a quarter of the shutdown budget, at most 3 s. */
+    static java.time.Duration finishLimit(java.time.Duration shutdownTimeout) {
+        java.time.Duration q = shutdownTimeout.dividedBy(4);
+        return q.compareTo(java.time.Duration.ofSeconds(3)) > 0 ? java.time.Duration.ofSeconds(3) : q;
     }
 
     /** Writes every report; a failing writer is one line and the others still run. */
@@ -195,6 +215,11 @@ public final class Tracker implements RunContext {
     @Override
     public GridIntensity intensity() {
         return intensity;
+    }
+
+    @Override
+    public IntensityLedger carbon() {
+        return carbon;
     }
 
     @Override

@@ -48,7 +48,7 @@ class SamplesCsvTest {
                 Instant.parse("2026-01-01T00:00:00Z"), 0, QUIET);
         assertEquals(1, lines(f), "header written at once");
         for (int i = 1; i <= 10; i++) {
-            csv.append(i * S, figures(100, i * 100.0));
+            csv.append(i * S, figures(100, i * 100.0), 250.0);
         }
         assertEquals(1, lines(f), "rows of 1..10 s still buffered: the oldest is 9 s old, 10 s at the next sample");
         csv.append(11 * S, figures(100, 1100));
@@ -62,7 +62,7 @@ class SamplesCsvTest {
         List<String> all = Files.readAllLines(f);
         assertEquals(100_000, all.size());
         assertEquals(String.join(",", SamplesCsv.HEADER), all.get(0));
-        assertEquals("2026-01-01T00:00:01Z,1.0,0,100.0,100.0,50.0,rapl,,0.0,,none,3.0,10.0,10.0,ram-model", all.get(1));
+        assertEquals("2026-01-01T00:00:01Z,1.0,0,100.0,100.0,50.0,rapl,,0.0,,none,3.0,10.0,10.0,ram-model,250.0", all.get(1));
     }
 
     @Test
