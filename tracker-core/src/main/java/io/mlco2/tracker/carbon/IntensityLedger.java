@@ -284,7 +284,8 @@ public final class IntensityLedger {
         }
         IntensitySeries.Coverage c = s.integrate(wall(from), wall(to));
         double covered = Math.min(total, c.coveredSeconds());
-        if (covered >= total) {
+        if (covered >= total - 0.5e-9) { // to the nanosecond: the same interval summed two ways
+            covered = total;
             // One value throughout is that value exactly, not a sum divided back.
             return new double[] {c.minGramsPerKwh() == c.maxGramsPerKwh() ? c.minGramsPerKwh()
                     : c.gramSecondsPerKwh() / covered, total};
