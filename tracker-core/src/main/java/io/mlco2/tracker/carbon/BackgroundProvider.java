@@ -7,11 +7,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 /**
  * What the bundled providers share: one daemon thread ({@code mlco2-carbon-intensity}) that reads the source at
@@ -62,28 +60,25 @@ abstract class BackgroundProvider implements IntensityProvider {
         }
     }
 
+    /**
+     * The last read runs on a thread of its own ({@code mlco2-carbon-intensity-end}), so that a periodic read stuck
+     * on a server that hangs does not take the end's budget.
+     */
     @Override
     public final void finish(Instant runEnd, Duration limit) {
-        Future<?> f;
-        synchronized (this) {
-            if (executor == null) {
-                executor = newExecutor();
-            }
-            try {
-                f = executor.submit(new Task(this, runEnd));
-            } catch (RuntimeException e) {
-                return; // closed
-            }
-        }
+        Task task = new Task(this, runEnd);
+        Thread t = new Thread(task, "mlco2-carbon-intensity-end");
+        t.setDaemon(true);
+        t.setContextClassLoader(BackgroundProvider.class.getClassLoader());
+        t.start();
         try {
-            f.get(Math.max(1, limit.toMillis()), TimeUnit.MILLISECONDS);
-        } catch (TimeoutException e) {
-            f.cancel(true);
-            problem("end", "no answer within " + limit.toMillis() + " ms at the end of the run");
+            t.join(Math.max(1, limit.toMillis()));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        } catch (Exception e) {
-            problem("end", Log.describe(e));
+        }
+        if (t.isAlive()) {
+            t.interrupt();
+            problem("end", "no answer within " + limit.toMillis() + " ms at the end of the run");
         }
     }
 
