@@ -233,6 +233,10 @@ public final class IntensityLedger {
         y.put("source", yearly.source());
         y.put("emissions_kg", Emissions.kg(totalKwh, pue, yearly.gramsPerKwh()));
         m.put("yearly_average", y);
+        Map<String, Object> hint = CarbonAwareHint.of(provider.forecast(), seconds, totalKwh, pue, meanGramsPerKwh());
+        if (hint != null) {
+            m.put("carbon_aware_hint", hint);
+        }
         if (provider instanceof BackgroundProvider b && !b.problems().isEmpty()) {
             m.put("problems", b.problems());
         }
