@@ -237,6 +237,33 @@ class IntensityOverTimeTest {
     }
 
     @Test
+    void theHtmlReportDrawsTheIntensityBesideThePowerOnlyWhenItChanges(@TempDir Path out) throws Exception {
+        Path file = out.resolve("grid.csv");
+        Files.writeString(file, "1970-01-01T00:00:00Z,123\n1970-01-01T00:00:10Z,456\n");
+        Tracker t = Trackers.of(Config.load("output.dir=" + out + ";run-id=h;carbon-intensity.source=file;"
+                + "carbon-intensity.file=" + file, Map.of(), Map.of(), log), log, List.of(new ConstantPower(10)), clock::get);
+        io.mlco2.tracker.html.HtmlReportWriter.install(t);
+        t.carbon().start();
+        awaitLoaded(t);
+        run(t, S, 20 * S);
+        String html = Files.readString(out.resolve("h.html"));
+        assertTrue(html.contains("Grid carbon intensity (g CO2eq/kWh)"), html);
+        assertTrue(html.contains("\"name\":\"intensity\""), html);
+        assertTrue(html.contains("\"max\":[123.0") || html.contains("\"min\":[123.0"), html);
+        assertTrue(html.contains("456.0"), html);
+        assertTrue(html.contains("Energy by source"), html);
+
+        clock.set(0);
+        Tracker d = Trackers.of(Config.load("output.dir=" + out + ";run-id=d", Map.of(), Map.of(), log), log,
+                List.of(new ConstantPower(10)), clock::get);
+        io.mlco2.tracker.html.HtmlReportWriter.install(d);
+        run(d, S, 20 * S);
+        String plain = Files.readString(out.resolve("d.html"));
+        assertFalse(plain.contains("Grid carbon intensity"), "the default draws no flat line");
+        assertFalse(plain.contains("Energy by source"));
+    }
+
+    @Test
     void aConstantSourceGivesExactlyTheFiguresOfAConstantIntensity(@TempDir Path out) throws Exception {
         Path file = out.resolve("grid.csv");
         Files.writeString(file, "1960-01-01T00:00:00Z," + YEARLY + "\n");
