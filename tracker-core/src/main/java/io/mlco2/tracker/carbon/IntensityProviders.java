@@ -30,6 +30,11 @@ public final class IntensityProviders {
         Duration refresh = config.get(Config.CARBON_INTENSITY_REFRESH);
         String url = config.get(Config.CARBON_INTENSITY_URL);
         String zone = config.get(Config.CARBON_INTENSITY_ZONE);
+        if (url != null && !source.equals("file") && !url.startsWith("http://") && !url.startsWith("https://")) {
+            log.warn("mlco2.carbon-intensity.url=" + url + " is not valid: accepted an http(s) URL such as "
+                    + UkGrid.DEFAULT_URL + instead);
+            return null;
+        }
         switch (source) {
             case "file": {
                 String file = config.get(Config.CARBON_INTENSITY_FILE);

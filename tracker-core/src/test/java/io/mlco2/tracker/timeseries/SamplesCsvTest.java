@@ -66,6 +66,23 @@ class SamplesCsvTest {
     }
 
     @Test
+    void aFileWrittenBeforeTheIntensityColumnIsStillRead() throws Exception {
+        Path f = dir.resolve("old.samples.csv");
+        List<String> old = SamplesCsv.HEADER.subList(0, SamplesCsv.HEADER.size() - 1);
+        Files.writeString(f, String.join(",", old) + "\n"
+                + "2026-01-01T00:00:01Z,1.0,0,100.0,100.0,50.0,rapl,,0.0,,none,3.0,10.0,10.0,ram-model\n");
+        SamplesCsvReader.Result r = SamplesCsvReader.read(f, 10);
+        assertEquals(1, r.rows());
+        assertEquals(0, r.badLines());
+        Files.writeString(f, String.join(",", SamplesCsv.HEADER) + "\n"
+                + "2026-01-01T00:00:01Z,1.0,0,100.0,100.0,50.0,rapl,,0.0,,none,3.0,10.0,10.0,ram-model,250.0\n"
+                + "2026-01-01T00:00:02Z,2.0,0,100.0,200.0,50.0,rapl,,0.0,,none,3.0,10.0,10.0,ram-model\n");
+        r = SamplesCsvReader.read(f, 10);
+        assertEquals(1, r.rows());
+        assertEquals(1, r.badLines(), "a row a column short in a file with the column");
+    }
+
+    @Test
     void refusesASymlinkAtItsPath() throws Exception {
         Path target = dir.resolve("elsewhere");
         Files.writeString(target, "x");
