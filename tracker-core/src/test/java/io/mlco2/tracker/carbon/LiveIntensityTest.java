@@ -116,6 +116,10 @@ class LiveIntensityTest {
         IntensityLedger l = new IntensityLedger(em, YEARLY, 0, Instant.EPOCH, log);
         api.answer("/v3/carbon-intensity/", status, body);
         em.start();
+        long until = System.nanoTime() + 10 * S;
+        while (!lines().contains("carbon intensity (electricitymaps): ") && System.nanoTime() < until) {
+            Thread.sleep(5); // the periodic read's failure, on the provider's thread
+        }
         samples(l, 20, 0, 30);
         long t0 = System.nanoTime();
         l.finish(Duration.ofMillis(400));
