@@ -23,7 +23,7 @@ public final class IntensityLedger {
 
     /** The fallback's name in {@code energy_share}. */
     public static final String YEARLY_AVERAGE = "yearly-average";
-    /** Intervals kept waiting for a live provider at most; beyond, the oldest are settled with what is known. */
+    /** Intervals kept waiting for a live provider at most; beyond, neighbours are merged two by two. */
     static final int MAX_PENDING = 4096;
 
     private final IntensityProvider provider;
@@ -37,10 +37,10 @@ public final class IntensityLedger {
     private boolean primed;
     private double lastGramsPerKwh;
 
-    // Pending intervals: a ring of (from, to, joules).
-    private final long[] pendFrom = new long[MAX_PENDING];
-    private final long[] pendTo = new long[MAX_PENDING];
-    private final double[] pendJoules = new double[MAX_PENDING];
+    // Pending intervals, oldest first from pendHead: a ring of (from, to, joules); none without a provider.
+    private final long[] pendFrom;
+    private final long[] pendTo;
+    private final double[] pendJoules;
     private int pendHead;
     private int pendCount;
 
@@ -68,6 +68,10 @@ public final class IntensityLedger {
         this.log = log;
         this.lastGramsPerKwh = yearly.gramsPerKwh();
         this.prevNanos = startNanos;
+        int n = provider == null ? 0 : MAX_PENDING;
+        this.pendFrom = new long[n];
+        this.pendTo = new long[n];
+        this.pendJoules = new double[n];
     }
 
     /** Whether the intensity comes from a source over time (not the yearly average alone). */
@@ -119,12 +123,16 @@ public final class IntensityLedger {
                 return;
             }
             settlePending(false);
+            if (monotonicNanos <= from && e == 0) {
+                lastGramsPerKwh = intervalGrams(from, monotonicNanos)[0]; // nothing to account for
+                return;
+            }
             if (pendCount == 0 && !wall(monotonicNanos).isAfter(provider.knownUntil())) {
                 lastGramsPerKwh = settle(from, monotonicNanos, e);
             } else {
                 lastGramsPerKwh = intervalGrams(from, monotonicNanos)[0];
                 if (pendCount == MAX_PENDING) {
-                    settleOldest();
+                    halvePending();
                 }
                 int i = (pendHead + pendCount) % MAX_PENDING;
                 pendFrom[i] = from;
@@ -256,6 +264,34 @@ public final class IntensityLedger {
             }
             settleOldest();
         }
+    }
+
+    /**
+     * Merges the waiting intervals two by two (the energy of each pair spread over both): a source silent for long
+     * costs resolution of the power's shape, never memory.
+     */
+    private void halvePending() {
+        int n = pendCount / 2;
+        for (int k = 0; k < n; k++) {
+            int a = (pendHead + 2 * k) % MAX_PENDING;
+            int b = (pendHead + 2 * k + 1) % MAX_PENDING;
+            int to = (pendHead + k) % MAX_PENDING;
+            long from = pendFrom[a];
+            long end = pendTo[b];
+            double j = pendJoules[a] + pendJoules[b];
+            pendFrom[to] = from;
+            pendTo[to] = end;
+            pendJoules[to] = j;
+        }
+        if (pendCount % 2 == 1) {
+            int last = (pendHead + pendCount - 1) % MAX_PENDING;
+            int to = (pendHead + n) % MAX_PENDING;
+            pendFrom[to] = pendFrom[last];
+            pendTo[to] = pendTo[last];
+            pendJoules[to] = pendJoules[last];
+            n++;
+        }
+        pendCount = n;
     }
 
     private void settleOldest() {

@@ -178,7 +178,8 @@ final class RunSummaryBuilder {
         }
         b.append("] x PUE ").append(Fmt.fixed(s.pue(), 2)).append(" x ")
                 .append(Fmt.fixed(s.intensity().gramsPerKwh(), 1)).append(" gCO2eq/kWh (").append(s.intensity().region())
-                .append(s.intensity().fallback() ? ", world average" : "").append(") = ")
+                .append(s.intensity().fallback() ? ", world average" : "")
+                .append(s.extra().containsKey("carbon_intensity_over_time") ? ", mean over time" : "").append(") = ")
                 .append(Fmt.fixed(s.emissionsKg(), 6)).append(" kgCO2eq");
         b.append("; TDP estimate ").append(Fmt.fixed(s.tdpEstimate().energyKwh(), 6)).append(" kWh, ")
                 .append(Fmt.fixed(s.tdpEstimate().emissionsKg(), 6)).append(" kg (measured/estimate ")
