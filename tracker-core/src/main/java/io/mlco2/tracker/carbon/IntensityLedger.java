@@ -34,7 +34,6 @@ public final class IntensityLedger {
 
     private long prevNanos;
     private double prevJoules;
-    private boolean primed;
     private double lastGramsPerKwh;
 
     // Pending intervals, oldest first from pendHead: a ring of (from, to, joules); none without a provider.
@@ -105,10 +104,6 @@ public final class IntensityLedger {
      */
     public synchronized void sample(long monotonicNanos, double totalJoules) {
         try {
-            if (!primed) {
-                primed = true;
-                prevJoules = 0;
-            }
             long from = prevNanos;
             double e = totalJoules - prevJoules;
             prevNanos = Math.max(prevNanos, monotonicNanos);
