@@ -36,6 +36,8 @@ import java.util.Properties;
 public final class Config {
 
     private static final List<Key<?>> KEYS = new ArrayList<>();
+    /** Keys whose values are never shown (before the keys: they register here as they are made). */
+    private static final java.util.Set<String> SECRETS = new java.util.HashSet<>();
 
     public static final Key<String> CONFIG_FILE = key("mlco2.config-file", Parsers.string(),
             "a path to a Java properties file", null, "Properties file read after the environment.");
@@ -56,6 +58,22 @@ public final class Config {
             null, "Where the electricity comes from (default: the world average).");
     public static final Key<Double> CARBON_INTENSITY = key("mlco2.carbon-intensity", Parsers.doubleIn(0, 5000),
             "a number of gCO2eq/kWh between 0 and 5000", null, "Overrides the region's grid carbon intensity.");
+    public static final Key<String> CARBON_INTENSITY_SOURCE = key("mlco2.carbon-intensity.source",
+            Parsers.oneOf("yearly-average", "file", "electricitymaps", "ukgrid"),
+            "yearly-average, file, electricitymaps or ukgrid", "yearly-average",
+            "Where the intensity over time comes from (default: the region's yearly average, no network); see README.");
+    public static final Key<String> CARBON_INTENSITY_FILE = key("mlco2.carbon-intensity.file", Parsers.string(),
+            "a path to a CSV of timestamp,g_per_kwh rows", null, "The file of source=file.");
+    public static final Key<String> CARBON_INTENSITY_ZONE = key("mlco2.carbon-intensity.zone", Parsers.string(),
+            "an Electricity Maps zone (DE, US-CAL-CISO); for ukgrid national or a region id 1-17", null,
+            "Zone of a live source (default: electricitymaps the region, ukgrid national).");
+    public static final Key<String> CARBON_INTENSITY_TOKEN = secret(key("mlco2.carbon-intensity.token", Parsers.string(),
+            "an Electricity Maps API token", null, "Sent in the auth-token header only; never written in a report or log."));
+    public static final Key<Duration> CARBON_INTENSITY_REFRESH = key("mlco2.carbon-intensity.refresh",
+            Parsers.duration(Duration.ofMinutes(1)), "a duration from 1m to 24h", "15m",
+            "How often a live source is asked for the latest value.");
+    public static final Key<String> CARBON_INTENSITY_URL = key("mlco2.carbon-intensity.url", Parsers.string(),
+            "an http(s) URL", null, "Base URL of the live source's API (default: its public one).");
     public static final Key<Double> PUE = key("mlco2.pue", Parsers.doubleIn(1.0, 10.0),
             "a number between 1.0 and 10.0", "1.0", "Power usage effectiveness multiplied into emissions.");
     public static final Key<String> TRACKING_MODE = key("mlco2.tracking-mode", Parsers.oneOf("machine", "process"),
@@ -117,6 +135,15 @@ public final class Config {
         return k;
     }
 
+    /** A key whose value is never shown: reports and logs say only that it is set. */
+    private static <T> Key<T> secret(Key<T> k) {
+        SECRETS.add(k.name());
+        return k;
+    }
+
+    /** What reports show for a secret key's value. */
+    public static final String HIDDEN = "(set, not shown)";
+
     /** Every key, in documentation order. */
     public static List<Key<?>> keys() {
         return Collections.unmodifiableList(KEYS);
@@ -126,10 +153,19 @@ public final class Config {
     private final Map<String, String> sources;
     private final Map<String, String> texts;
 
+    private final Map<String, String> shown;
+
     private Config(Map<String, Object> values, Map<String, String> sources, Map<String, String> texts) {
         this.values = values;
         this.sources = sources;
         this.texts = texts;
+        Map<String, String> m = new LinkedHashMap<>(texts);
+        for (String k : SECRETS) {
+            if (m.containsKey(k)) {
+                m.put(k, HIDDEN);
+            }
+        }
+        this.shown = Collections.unmodifiableMap(m);
     }
 
     /** Whether a metrics export is configured: a Prometheus port or file_sd folder, an OTLP endpoint, a Pushgateway. */
@@ -214,7 +250,7 @@ public final class Config {
                     v = k.parser().apply(t);
                     texts.put(k.name(), t.trim());
                 } catch (IllegalArgumentException e) {
-                    log.warn(k.name() + "=" + t + " (" + source.get(k.name()) + ") is not valid: accepted "
+                    log.warn(k.name() + "=" + (SECRETS.contains(k.name()) ? HIDDEN : t) + " (" + source.get(k.name()) + ") is not valid: accepted "
                             + k.accepted() + "; using " + (k.defaultText() == null ? "no value" : "the default " + k.defaultText()));
                     source.remove(k.name());
                 }
@@ -375,9 +411,9 @@ public final class Config {
         return sources.getOrDefault(key.name(), "default");
     }
 
-    /** The effective configuration as text, for reports: every key that has a value. */
+    /** The effective configuration as text, for reports: every key that has a value (a secret's hidden). */
     public Map<String, String> effective() {
-        return Collections.unmodifiableMap(texts);
+        return shown;
     }
 
     /** A copy with {@code key} set to {@code value} (as if from an agent argument); for tests and the CLI. */

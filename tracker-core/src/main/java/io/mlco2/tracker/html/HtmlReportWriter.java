@@ -42,7 +42,7 @@ public final class HtmlReportWriter implements ReportWriter {
     @Override
     public Path write(RunSummary summary, Path dir) throws Exception {
         Path file = fileFor(dir, summary);
-        ReportFiles.writeAtomically(file, RunReportPage.render(summary, history.series()));
+        ReportFiles.writeAtomically(file, RunReportPage.render(summary, history.series(), history.intensity()));
         return file;
     }
 }

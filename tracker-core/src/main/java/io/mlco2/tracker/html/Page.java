@@ -67,13 +67,25 @@ final class Page {
 
     /** A power-over-time chart of the given series (W against seconds since start). */
     Page chart(String title, Map<Component, MinMaxSeries> series) {
+        Map<String, MinMaxSeries> named = new LinkedHashMap<>();
+        for (Map.Entry<Component, MinMaxSeries> e : series.entrySet()) {
+            named.put(e.getKey().key(), e.getValue());
+        }
+        return chart(title, "W", named, null);
+    }
+
+    /**
+     * A chart of {@code series} by name against seconds since start, its axis in {@code unit}; {@code label} names a
+     * lone series in the legend ({@code null}: the name in capitals).
+     */
+    Page chart(String title, String unit, Map<String, MinMaxSeries> series, String label) {
         String id = "chart-" + charts.size();
         Map<String, Object> chart = new LinkedHashMap<>();
         chart.put("id", id);
         chart.put("title", title);
+        chart.put("unit", unit);
         List<Map<String, Object>> list = new ArrayList<>();
-        for (Map.Entry<Component, MinMaxSeries> e : series.entrySet()) {
-            Component c = e.getKey();
+        for (Map.Entry<String, MinMaxSeries> e : series.entrySet()) {
             List<MinMaxSeries.Bucket> buckets = e.getValue().buckets();
             if (buckets.isEmpty()) {
                 continue;
@@ -90,7 +102,10 @@ final class Page {
                 mean[i] = round(b.mean());
             }
             Map<String, Object> m = new LinkedHashMap<>();
-            m.put("name", c.key());
+            m.put("name", e.getKey());
+            if (label != null) {
+                m.put("label", label);
+            }
             m.put("t", t);
             m.put("min", min);
             m.put("max", max);
@@ -102,7 +117,7 @@ final class Page {
         body.append("<figure class=\"chart\"><figcaption>").append(Html.esc(title)).append("</figcaption><div id=\"")
                 .append(id).append("\" class=\"chart-box\" data-chart-drawn=\"false\">");
         if (list.isEmpty()) {
-            body.append("<p class=\"muted\">No power samples recorded.</p>");
+            body.append("<p class=\"muted\">No samples recorded.</p>");
         }
         body.append("</div></figure>\n");
         return this;

@@ -27,6 +27,11 @@ public final class RunReportPage {
     }
 
     public static String render(RunSummary s, Map<Component, MinMaxSeries> power) {
+        return render(s, power, null);
+    }
+
+    /** The page, with the grid's intensity over time beside the power when {@code intensity} has samples. */
+    public static String render(RunSummary s, Map<Component, MinMaxSeries> power, MinMaxSeries intensity) {
         Page p = new Page("mlco2 report: " + s.projectName() + " / " + s.runId());
         p.raw("<h1>Energy and emissions of run <code>" + Html.esc(s.runId()) + "</code></h1>\n");
         p.raw("<p class=\"muted\">Project <b>" + Html.esc(s.projectName()) + "</b>"
@@ -45,6 +50,9 @@ public final class RunReportPage {
 
         p.h2("Power over time");
         p.chart("Power per component (W)", power);
+        if (intensity != null && intensity.size() > 0) {
+            p.chart("Grid carbon intensity (g CO2eq/kWh)", "g/kWh", Map.of("intensity", intensity), "GRID INTENSITY");
+        }
 
         p.h2("Energy and emissions by component");
         List<List<String>> rows = new ArrayList<>();
@@ -98,7 +106,14 @@ public final class RunReportPage {
         if (m.rankOutOf() > 0) {
             grid.add(List.of("Rank", m.rank() + " of " + m.rankOutOf() + " (1 = cleanest)"));
         }
+        Object over = s.extra().get("carbon_intensity_over_time");
+        if (over instanceof Map<?, ?> o) {
+            overTime(grid, o);
+        }
         p.table(List.of("", ""), grid, "kv");
+        if (over instanceof Map<?, ?> o && o.get("carbon_aware_hint") instanceof Map<?, ?> hint) {
+            p.raw("<p><b>Carbon-aware hint (an estimate).</b> " + Html.esc(String.valueOf(hint.get("text"))) + "</p>\n");
+        }
         if (!m.text().isEmpty()) {
             p.raw("<p>" + Html.esc(m.text()) + "</p>\n");
         } else {
@@ -153,6 +168,29 @@ public final class RunReportPage {
             p.raw("<pre>" + Html.esc(text) + "</pre>\n");
         }
         return p.render();
+    }
+
+    /** The rows of the intensity over time: its source, the time it covered, the energy per source, the yearly average. */
+    private static void overTime(List<List<String>> grid, Map<?, ?> o) {
+        grid.add(List.of("Intensity over time", "energy-weighted mean of " + o.get("source") + ", "
+                + Html.num(number(o.get("min_g_per_kwh")), 1) + " to " + Html.num(number(o.get("max_g_per_kwh")), 1)
+                + " g CO2eq/kWh"));
+        grid.add(List.of("Time covered by the source", Html.percent(number(o.get("time_coverage")))));
+        if (o.get("energy_share") instanceof Map<?, ?> share) {
+            StringBuilder b = new StringBuilder();
+            for (Map.Entry<?, ?> e : share.entrySet()) {
+                b.append(b.length() == 0 ? "" : ", ").append(e.getKey()).append(' ').append(Html.percent(number(e.getValue())));
+            }
+            grid.add(List.of("Energy by source", b.toString()));
+        }
+        if (o.get("yearly_average") instanceof Map<?, ?> y) {
+            grid.add(List.of("At the yearly average", Html.num(number(y.get("g_per_kwh")), 1) + " g CO2eq/kWh: "
+                    + Html.sig(number(y.get("emissions_kg")) * 1000) + " g CO2eq"));
+        }
+    }
+
+    private static double number(Object o) {
+        return o instanceof Number n ? n.doubleValue() : Double.NaN;
     }
 
     static String card(String value, String label) {

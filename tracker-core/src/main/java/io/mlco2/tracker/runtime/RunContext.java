@@ -3,6 +3,7 @@ package io.mlco2.tracker.runtime;
 import io.mlco2.tracker.base.Log;
 import io.mlco2.tracker.base.NodeIdentity;
 import io.mlco2.tracker.carbon.GridIntensity;
+import io.mlco2.tracker.carbon.IntensityLedger;
 import io.mlco2.tracker.config.Config;
 import io.mlco2.tracker.cpu.HostInfo;
 import io.mlco2.tracker.energy.EnergyAccumulator;
@@ -41,6 +42,9 @@ public interface RunContext {
     HostInfo host();
 
     GridIntensity intensity();
+
+    /** The grid's intensity over the run and the emissions integrated over time (fed by every sample). */
+    IntensityLedger carbon();
 
     /** One per device, in report order; read them on the sampler thread (in {@link SampleListener#onSample}). */
     List<EnergyAccumulator> accumulators();

@@ -51,7 +51,7 @@ final class RunSummaryBuilder {
     RunSummary build(List<String> notes, Map<String, Supplier<Object>> sections, boolean complete) {
         Config config = run.config();
         Log log = run.log();
-        GridIntensity intensity = run.intensity();
+        GridIntensity intensity = run.carbon().effective();
         HostInfo host = run.host();
         List<EnergyAccumulator> accumulators = run.accumulators();
         long nowNanos = nanoClock.getAsLong();
@@ -117,6 +117,14 @@ final class RunSummaryBuilder {
         boolean process = "process".equals(config.get(Config.TRACKING_MODE));
         double ramUsedGb = process ? ProcessMemory.residentBytes() / 1e9 : MachineMemory.inUseGb();
         Map<String, Object> extra = new LinkedHashMap<>();
+        try {
+            Map<String, Object> overTime = run.carbon().section(totalKwh, pue, emissionsKg);
+            if (overTime != null) {
+                extra.put("carbon_intensity_over_time", overTime);
+            }
+        } catch (Throwable t) {
+            internalError(log, t);
+        }
         boolean shared = false;
         for (SourceGroup g : groups) {
             try {
@@ -171,7 +179,8 @@ final class RunSummaryBuilder {
         }
         b.append("] x PUE ").append(Fmt.fixed(s.pue(), 2)).append(" x ")
                 .append(Fmt.fixed(s.intensity().gramsPerKwh(), 1)).append(" gCO2eq/kWh (").append(s.intensity().region())
-                .append(s.intensity().fallback() ? ", world average" : "").append(") = ")
+                .append(s.intensity().fallback() ? ", world average" : "")
+                .append(s.extra().containsKey("carbon_intensity_over_time") ? ", mean over time" : "").append(") = ")
                 .append(Fmt.fixed(s.emissionsKg(), 6)).append(" kgCO2eq");
         b.append("; TDP estimate ").append(Fmt.fixed(s.tdpEstimate().energyKwh(), 6)).append(" kWh, ")
                 .append(Fmt.fixed(s.tdpEstimate().emissionsKg(), 6)).append(" kg (measured/estimate ")

@@ -69,9 +69,12 @@ final class Sampler {
             synchronized (sampleLock) {
                 long now = nanoClock.getAsLong();
                 lease.retry(now); // without the host lease, one attempt to take it over (counts from now on)
+                double joules = 0;
                 for (EnergyAccumulator a : accumulators) {
                     a.sample(now);
+                    joules += a.energyJoules();
                 }
+                run.carbon().sample(now, joules);
                 for (SampleListener l : listeners) {
                     try {
                         l.onSample(run, now);

@@ -4,6 +4,9 @@ import io.mlco2.tracker.base.Log;
 import io.mlco2.tracker.base.NodeIdentity;
 import io.mlco2.tracker.base.Pid;
 import io.mlco2.tracker.carbon.GridIntensity;
+import io.mlco2.tracker.carbon.IntensityLedger;
+import io.mlco2.tracker.carbon.IntensityProvider;
+import io.mlco2.tracker.carbon.IntensityProviders;
 import io.mlco2.tracker.config.Config;
 import io.mlco2.tracker.cpu.HostInfo;
 import io.mlco2.tracker.energy.EnergyAccumulator;
@@ -60,6 +63,7 @@ public final class Tracker implements RunContext {
     private final List<AutoCloseable> closeables = new CopyOnWriteArrayList<>();
     private final Sampler sampler;
     private final HostLease lease;
+    private final IntensityLedger carbon;
     private final RunSummaryBuilder summaries;
     private volatile RunSummary finalSummary;
 
@@ -113,6 +117,13 @@ public final class Tracker implements RunContext {
             }
         }
         this.accumulators = List.copyOf(acc);
+        IntensityProvider provider = null;
+        try {
+            provider = IntensityProviders.create(config, intensity, log);
+        } catch (Throwable t) {
+            log.warn("carbon intensity source failed (" + Log.describe(t) + "); using the yearly average");
+        }
+        this.carbon = new IntensityLedger(provider, intensity, startNanos, startWall, log);
         this.sampler = new Sampler(this, accumulators, lease, nanoClock, log);
         this.summaries = new RunSummaryBuilder(this, this.groups, nanoClock);
         sections.put("host_share", new HostShareSection(this, nanoClock));
@@ -125,6 +136,7 @@ public final class Tracker implements RunContext {
      * {@code "complete": false}: a JVM killed before its exit hook leaves it beside its samples for {@code report}.
      */
     public void start() {
+        carbon.start();
         sampler.start(config.get(Config.INTERVAL));
         synchronized (idLock) {
             writeStartSummary();
@@ -212,6 +224,7 @@ public final class Tracker implements RunContext {
             }
         }
         sampler.finalSample(config.get(Config.SHUTDOWN_TIMEOUT).dividedBy(2));
+        carbon.finish(finishLimit(config.get(Config.SHUTDOWN_TIMEOUT)));
         RunSummary s = summaries.build(notes, sections, true);
         finalSummary = s;
         lease.close(); // after the last sample: another JVM of the run may count the machine from now on
@@ -224,6 +237,7 @@ public final class Tracker implements RunContext {
                 log.debug("closing " + g.getClass().getSimpleName() + ": " + Log.describe(t));
             }
         }
+        carbon.close();
         for (AutoCloseable c : closeables) {
             try {
                 c.close();
@@ -232,6 +246,12 @@ public final class Tracker implements RunContext {
             }
         }
         return s;
+    }
+
+    /** The live intensity source's last read at exit: a quarter of the shutdown budget, at most 3 s. */
+    static java.time.Duration finishLimit(java.time.Duration shutdownTimeout) {
+        java.time.Duration q = shutdownTimeout.dividedBy(4);
+        return q.compareTo(java.time.Duration.ofSeconds(3)) > 0 ? java.time.Duration.ofSeconds(3) : q;
     }
 
     /** Writes every report; a failing writer is one line and the others still run. */
@@ -309,6 +329,11 @@ public final class Tracker implements RunContext {
     @Override
     public GridIntensity intensity() {
         return intensity;
+    }
+
+    @Override
+    public IntensityLedger carbon() {
+        return carbon;
     }
 
     @Override

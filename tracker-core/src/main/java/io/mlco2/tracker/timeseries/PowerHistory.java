@@ -8,12 +8,13 @@ import java.util.EnumMap;
 import java.util.Map;
 
 /**
- * Power per component over the run, decimated into a {@link MinMaxSeries} each: what the HTML report's chart
- * draws. Constant memory whatever the run's length.
+ * Power per component over the run, decimated into a {@link MinMaxSeries} each, and the grid's intensity when it
+ * comes from a source over time: what the HTML report's charts draw. Constant memory whatever the run's length.
  */
 public final class PowerHistory implements SampleListener {
 
     private final Map<Component, MinMaxSeries> series = new EnumMap<>(Component.class);
+    private final MinMaxSeries intensity;
 
     public PowerHistory() {
         this(MinMaxSeries.DEFAULT_BUCKETS);
@@ -23,6 +24,7 @@ public final class PowerHistory implements SampleListener {
         for (Component c : Component.values()) {
             series.put(c, new MinMaxSeries(buckets));
         }
+        intensity = new MinMaxSeries(buckets);
     }
 
     @Override
@@ -31,6 +33,14 @@ public final class PowerHistory implements SampleListener {
         for (Map.Entry<Component, ComponentPower> e : ComponentPower.of(run.accumulators()).entrySet()) {
             series.get(e.getKey()).add(seconds, e.getValue().powerWatts());
         }
+        if (run.carbon().overTime()) {
+            intensity.add(seconds, run.carbon().lastGramsPerKwh());
+        }
+    }
+
+    /** The grid's intensity (gCO2eq/kWh) of each sample; empty unless it comes from a source over time. */
+    public MinMaxSeries intensity() {
+        return intensity;
     }
 
     /** Adds one power reading; for reading a samples file back. */

@@ -29,7 +29,8 @@ import java.util.Map;
 
 /**
  * {@code <run_id>.<node_id>.samples.csv}: one row per sample (wall time, seconds since start, and per component the power
- * in W, the cumulative energy in J, the utilisation in percent and the method).
+ * in W, the cumulative energy in J, the utilisation in percent and the method; last, the grid's carbon intensity
+ * over the interval ending at the sample, as known then).
  *
  * <p>Rows go to a buffer that is written out before it holds more than {@code mlco2.flush-interval} of samples
  * (or {@value #MAX_BUFFER_CHARS} characters), so a SIGKILL loses at most that interval, the file grows linearly
@@ -42,6 +43,9 @@ public final class SamplesCsv implements SampleListener, ReportWriter, RunIdList
 
     public static final String SUFFIX = ReportFiles.SAMPLES;
     static final int MAX_BUFFER_CHARS = 256 * 1024;
+
+    /** The last column: gCO2eq/kWh over the interval ending at the sample. */
+    public static final String INTENSITY_COLUMN = "carbon_intensity_g_per_kwh";
 
     public static final List<String> HEADER = header();
 
@@ -133,16 +137,22 @@ public final class SamplesCsv implements SampleListener, ReportWriter, RunIdList
             h.add(c.key() + "_utilization_percent");
             h.add(c.key() + "_method");
         }
+        h.add(INTENSITY_COLUMN);
         return List.copyOf(h);
     }
 
     @Override
     public void onSample(RunContext run, long monotonicNanos) {
-        append(monotonicNanos, ComponentPower.of(run.accumulators()));
+        append(monotonicNanos, ComponentPower.of(run.accumulators()), run.carbon().lastGramsPerKwh());
+    }
+
+    /** {@link #append(long, Map, double)} without an intensity (its cell left empty). */
+    public void append(long monotonicNanos, Map<Component, ComponentPower> figures) {
+        append(monotonicNanos, figures, Double.NaN);
     }
 
     /** Adds one row; writes the buffer out when its oldest row would be older than the flush interval at the next sample. */
-    public synchronized void append(long monotonicNanos, Map<Component, ComponentPower> figures) {
+    public synchronized void append(long monotonicNanos, Map<Component, ComponentPower> figures, double gramsPerKwh) {
         if (closed) {
             return;
         }
@@ -160,7 +170,7 @@ public final class SamplesCsv implements SampleListener, ReportWriter, RunIdList
                     .append(',').append(Csv.num(p.utilization() * 100))
                     .append(',').append(Csv.text(p.method()));
         }
-        buffer.append('\n');
+        buffer.append(',').append(Csv.num(gramsPerKwh)).append('\n');
         // Waiting for the next sample would leave the oldest row older than the flush interval: write now.
         if (monotonicNanos + sampleIntervalNanos - oldestBufferedNanos > flushIntervalNanos
                 || buffer.length() > MAX_BUFFER_CHARS) {

@@ -88,10 +88,13 @@ public final class SamplesCsvReader {
         long bad = 0;
         try (BufferedReader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
             String head = r.readLine();
-            if (head == null || !Csv.parseLine(head.replace("\uFEFF", "")).equals(SamplesCsv.HEADER)) {
+            List<String> columns = head == null ? List.of() : Csv.parseLine(head.replace("\uFEFF", ""));
+            // Files written before the intensity column have the same header without its last column.
+            if (!columns.equals(SamplesCsv.HEADER)
+                    && !columns.equals(SamplesCsv.HEADER.subList(0, SamplesCsv.HEADER.size() - 1))) {
                 throw new IOException("not a samples file (unexpected header)");
             }
-            int n = SamplesCsv.HEADER.size();
+            int n = columns.size();
             String line;
             while ((line = r.readLine()) != null) {
                 if (line.isBlank()) {

@@ -1,7 +1,7 @@
 (function () {
   'use strict';
   var NS = 'http://www.w3.org/2000/svg';
-  var COLORS = { cpu: '#4e79a7', gpu: '#e15759', ram: '#59a14f' };
+  var COLORS = { cpu: '#4e79a7', gpu: '#e15759', ram: '#59a14f', intensity: '#b07aa1' };
 
   function el(name, attrs, parent) {
     var e = document.createElementNS(NS, name);
@@ -56,7 +56,7 @@
       text(svg, x(t), H - B + 17, fmtT(t), 'middle');
     }
     el('line', { x1: L, x2: W - R, y1: H - B, y2: H - B, stroke: '#999' }, svg);
-    text(svg, 14, T + (H - T - B) / 2, 'W', 'middle');
+    text(svg, 14, T + (H - T - B) / 2, chart.unit || 'W', 'middle');
     text(svg, L + (W - L - R) / 2, H - 6, 'time since start', 'middle');
     var legendX = L + 8;
     chart.series.forEach(function (s) {
@@ -72,7 +72,7 @@
       el('polyline', { points: mid.join(' '), fill: 'none', stroke: c, 'stroke-width': 1.6,
                        'class': 'series series-' + s.name }, svg);
       el('rect', { x: legendX, y: T + 2, width: 12, height: 12, fill: c }, svg);
-      text(svg, legendX + 16, T + 12, s.name.toUpperCase() + ' (mean, min-max band)');
+      text(svg, legendX + 16, T + 12, (s.label || s.name.toUpperCase()) + ' (mean, min-max band)');
       legendX += 200;
     });
     box.appendChild(svg);

@@ -48,7 +48,7 @@ class SamplesCsvTest {
                 Instant.parse("2026-01-01T00:00:00Z"), 0, QUIET);
         assertEquals(1, lines(f), "header written at once");
         for (int i = 1; i <= 10; i++) {
-            csv.append(i * S, figures(100, i * 100.0));
+            csv.append(i * S, figures(100, i * 100.0), 250.0);
         }
         assertEquals(1, lines(f), "rows of 1..10 s still buffered: the oldest is 9 s old, 10 s at the next sample");
         csv.append(11 * S, figures(100, 1100));
@@ -62,7 +62,24 @@ class SamplesCsvTest {
         List<String> all = Files.readAllLines(f);
         assertEquals(100_000, all.size());
         assertEquals(String.join(",", SamplesCsv.HEADER), all.get(0));
-        assertEquals("2026-01-01T00:00:01Z,1.0,0,100.0,100.0,50.0,rapl,,0.0,,none,3.0,10.0,10.0,ram-model", all.get(1));
+        assertEquals("2026-01-01T00:00:01Z,1.0,0,100.0,100.0,50.0,rapl,,0.0,,none,3.0,10.0,10.0,ram-model,250.0", all.get(1));
+    }
+
+    @Test
+    void aFileWrittenBeforeTheIntensityColumnIsStillRead() throws Exception {
+        Path f = dir.resolve("old.samples.csv");
+        List<String> old = SamplesCsv.HEADER.subList(0, SamplesCsv.HEADER.size() - 1);
+        Files.writeString(f, String.join(",", old) + "\n"
+                + "2026-01-01T00:00:01Z,1.0,0,100.0,100.0,50.0,rapl,,0.0,,none,3.0,10.0,10.0,ram-model\n");
+        SamplesCsvReader.Result r = SamplesCsvReader.read(f, 10);
+        assertEquals(1, r.rows());
+        assertEquals(0, r.badLines());
+        Files.writeString(f, String.join(",", SamplesCsv.HEADER) + "\n"
+                + "2026-01-01T00:00:01Z,1.0,0,100.0,100.0,50.0,rapl,,0.0,,none,3.0,10.0,10.0,ram-model,250.0\n"
+                + "2026-01-01T00:00:02Z,2.0,0,100.0,200.0,50.0,rapl,,0.0,,none,3.0,10.0,10.0,ram-model\n");
+        r = SamplesCsvReader.read(f, 10);
+        assertEquals(1, r.rows());
+        assertEquals(1, r.badLines(), "a row a column short in a file with the column");
     }
 
     @Test
