@@ -20,7 +20,7 @@ class DjlEpochsIT {
         EpochRun r = EpochRun.run(dir, "djl-epochs", "mlco2.epochs=3", EpochRun.djlClassPath(),
                 "io.mlco2.it.jobs.DjlTrainingJob", "3", "2048");
         r.assertEpochRows(3);
-        r.assertForecast(1, 3, "mlco2.epochs");
+        r.assertForecast(1, 3, "mlco2.epochs", 3);
         assertTrue(r.stdout.contains("TRAINING DONE epochs=3"), r.describe());
         assertTrue(r.stderr.contains("epochs: DJL 0.36.0 detected"), r.describe());
     }
@@ -31,6 +31,6 @@ class DjlEpochsIT {
         EpochRun r = EpochRun.run(dir, "djl-planned", "", EpochRun.djlClassPath(),
                 "io.mlco2.it.jobs.DjlAfterAgentJob", "3", "2048");
         r.assertEpochRows(3);
-        r.assertForecast(1, 3, "DJL EasyTrain.fit");
+        r.assertForecast(1, 3, "DJL EasyTrain.fit", 3);
     }
 }

@@ -23,7 +23,7 @@ class Dl4jEpochsIT {
         EpochRun r = EpochRun.run(dir, "dl4j-epochs", "mlco2.epochs=3", EpochRun.dl4jClassPath(),
                 "io.mlco2.it.jobs.Dl4jTrainingJob", "3", "2048");
         r.assertEpochRows(3);
-        r.assertForecast(1, 3, "mlco2.epochs");
+        r.assertForecast(1, 3, "mlco2.epochs", 3);
         assertTrue(r.stdout.matches("(?s).*OSHI 3\\.4\\.2 processor: \\S.*"), "the app's own OSHI 3.4.2 works\n" + r.describe());
         assertTrue(r.stdout.contains("TRAINING DONE epochs=3"), r.describe());
         assertTrue(r.stderr.contains("epochs: DL4J 1.0.0-M2.1 detected"), r.describe());
@@ -36,6 +36,6 @@ class Dl4jEpochsIT {
         EpochRun r = EpochRun.run(dir, "dl4j-planned", "", EpochRun.dl4jClassPath(),
                 "io.mlco2.it.jobs.Dl4jAfterAgentJob", "3", "1024");
         r.assertEpochRows(3);
-        r.assertForecast(1, 3, "DL4J fit(iterator, 3)");
+        r.assertForecast(1, 3, "DL4J fit(iterator, 3)", 3);
     }
 }

@@ -119,6 +119,7 @@ final class EpochRun {
         int number = header.indexOf("number");
         int energy = header.indexOf("energy_kwh");
         int duration = header.indexOf("duration_s");
+        int complete = header.indexOf("complete");
         double sumKwh = 0;
         int n = 0;
         for (String[] row : csv.subList(1, csv.size())) {
@@ -129,6 +130,7 @@ final class EpochRun {
             assertEquals(Integer.toString(n), row[number], "epoch numbers in order\n" + describe());
             assertTrue(Double.parseDouble(row[duration]) > 0, "epoch " + n + " has a duration");
             assertTrue(Double.parseDouble(row[energy]) > 0, "epoch " + n + " has energy");
+            assertEquals("true", row[complete], "epoch " + n + " ran to its end");
             sumKwh += Double.parseDouble(row[energy]);
         }
         assertEquals(epochs, n, "epoch rows\n" + describe());
@@ -144,16 +146,29 @@ final class EpochRun {
                 "the epochs and the samples outside epochs make the run's total");
     }
 
-    /** A forecast was printed once after {@code after} epochs and is kept beside the actual total. */
-    void assertForecast(int after, int planned, String plannedSource) throws IOException {
+    /**
+     * A forecast was printed once after {@code after} epochs, on a line of its own; one was made after each epoch
+     * from then on ({@code epochs} in all), each kept with its error against the actual total.
+     */
+    void assertForecast(int after, int planned, String plannedSource, int epochs) throws IOException {
         String line = "forecast after " + after + " of " + planned + " epochs";
         assertEquals(1, stderr.split(line, -1).length - 1, "printed once: " + line + "\n" + describe());
+        assertTrue(stderr.contains("\n[mlco2] " + line) || stderr.startsWith("[mlco2] " + line), "at column 0\n" + describe());
         JsonNode f = summary().get("forecast");
-        assertEquals(after, f.get("after_epochs").asInt());
+        assertEquals(epochs, f.get("after_epochs").asInt(), "the latest forecast");
         assertEquals(planned, f.get("planned_epochs").asInt());
         assertEquals(plannedSource, f.get("planned_epochs_source").asText());
         assertTrue(f.get("forecast_energy_kwh").asDouble() > 0);
-        assertEquals(summary().get("energy_kwh").get("total").asDouble(), f.get("actual_energy_kwh").asDouble(), 1e-15);
-        assertTrue(f.get("error_percent").isNumber(), "forecast error");
+        double actual = summary().get("energy_kwh").get("total").asDouble();
+        assertEquals(actual, f.get("actual_energy_kwh").asDouble(), 1e-15);
+        JsonNode all = f.get("forecasts");
+        assertEquals(epochs - after + 1, all.size(), "one forecast per epoch\n" + f);
+        for (int i = 0; i < all.size(); i++) {
+            JsonNode one = all.get(i);
+            assertEquals(after + i, one.get("after_epochs").asInt());
+            double forecast = one.get("forecast_energy_kwh").asDouble();
+            assertEquals(100 * (forecast - actual) / actual, one.get("forecast_error_pct").asDouble(), 1e-6,
+                    "its error against the actual");
+        }
     }
 }
