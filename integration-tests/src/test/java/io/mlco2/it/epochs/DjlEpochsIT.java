@@ -5,6 +5,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** DJL epochs from the unchanged training job, in child JVMs with the agent. */
@@ -22,7 +23,8 @@ class DjlEpochsIT {
         r.assertEpochRows(3);
         r.assertForecast(1, 3, "mlco2.epochs", 3);
         assertTrue(r.stdout.contains("TRAINING DONE epochs=3"), r.describe());
-        assertTrue(r.stderr.contains("epochs: DJL 0.36.0 detected"), r.describe());
+        assertEquals("DJL 0.36.0", r.summary().get("epochs").get("frameworks").get(0).asText(), r.describe());
+        r.assertQuietStderr();
     }
 
     /** Started once the agent is ready, DJL's own {@code EasyTrain.fit(trainer, 3, ...)} gives the planned count. */

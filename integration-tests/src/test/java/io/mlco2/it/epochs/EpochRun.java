@@ -147,6 +147,23 @@ final class EpochRun {
     }
 
     /**
+     * At the default level (info) on a machine without a GPU, the agent's stderr is at most 3 lines besides the
+     * forecasts and the summary line (the GPU, the CPU method, and the first time on a machine its CPU missing from
+     * the TDP table), each short.
+     */
+    void assertQuietStderr() {
+        List<String> others = new ArrayList<>();
+        for (String line : stderr.split("\n")) {
+            if (line.startsWith("[mlco2] ") && !line.startsWith("[mlco2] forecast after ")
+                    && !line.startsWith("[mlco2] run " + runId + " ")) {
+                others.add(line);
+                assertTrue(line.length() <= 200, "a short line: " + line);
+            }
+        }
+        assertTrue(others.size() <= 3, "at most 3 lines besides the forecasts and the summary\n" + describe());
+    }
+
+    /**
      * A forecast was printed once after {@code after} epochs, on a line of its own; one was made after each epoch
      * from then on ({@code epochs} in all), each kept with its error against the actual total.
      */

@@ -33,7 +33,7 @@ public final class CpuSources {
                 notes.add("tracking-mode=process: RAPL measures whole CPU packages, so CPU energy is the machine's");
             }
         } else {
-            log.info("CPU energy from the load model (TDP x utilisation): " + rapl.problem());
+            log.info("CPU: load model, TDP x utilisation (" + rapl.problem() + ")");
             notes.add("CPU: " + rapl.problem());
             CpuLoad load = process || host.processor() == null
                     ? CpuLoads.process(host.logicalProcessors(), startNanos)

@@ -56,11 +56,24 @@ public final class GpuDiscovery {
             }
             if (gpu != null || !noted) {
                 String why = gpu == null ? "GPU support failed to start" : gpu.unavailableReason();
-                log.info("no GPU energy: " + why + " (GPU energy 0, method none)");
+                log.info("GPU: none (" + shortReason(why) + ")");
+                log.debug("no GPU energy: " + why + " (GPU energy 0, method none)");
                 notes.add("GPU: " + why);
             }
         }
         return gpu;
+    }
+
+    /** The reason's first clause ({@code no NVIDIA driver on this machine}), without its details. */
+    static String shortReason(String why) {
+        int cut = why.length();
+        for (String end : new String[] {" (", "; ", ": "}) {
+            int i = why.indexOf(end);
+            if (i > 0 && i < cut) {
+                cut = i;
+            }
+        }
+        return why.substring(0, cut);
     }
 
     private GpuSupport awaitOpen(CompletableFuture<?> exiting, Log log, List<String> notes) {

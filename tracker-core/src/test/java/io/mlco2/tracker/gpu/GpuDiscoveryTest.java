@@ -78,7 +78,7 @@ class GpuDiscoveryTest {
         opened[0].complete(gpu);
         assertSame(gpu, d.await(new CompletableFuture<>(), log, notes));
         assertEquals(List.of(), notes);
-        assertFalse(logText().contains("no GPU energy"), logText());
+        assertFalse(logText().contains("GPU: none"), logText());
         gpu.close();
     }
 
@@ -106,7 +106,7 @@ class GpuDiscoveryTest {
         notes.add("GPU: an earlier note"); // a GPU support that opened always says why it has no GPU
         assertSame(gpu, d.await(new CompletableFuture<>(), log, notes));
         assertEquals(List.of("GPU: an earlier note", "GPU: " + reason), notes);
-        assertTrue(logText().contains("no GPU energy: " + reason + " (GPU energy 0, method none)"), logText());
+        assertTrue(logText().contains("[mlco2] GPU: none (no NVIDIA driver in this test)\n"), "one short line at info\n" + logText());
     }
 
     @Test
@@ -117,7 +117,7 @@ class GpuDiscoveryTest {
         notes.add("CPU: not a GPU note");
         assertNull(d.await(new CompletableFuture<>(), log, notes));
         assertEquals(List.of("CPU: not a GPU note", "GPU: GPU support failed to start"), notes);
-        assertTrue(logText().contains("no GPU energy: GPU support failed to start"), logText());
+        assertTrue(logText().contains("GPU: none (GPU support failed to start)"), logText());
     }
 
     @Test
@@ -130,7 +130,7 @@ class GpuDiscoveryTest {
         notes.add("carbon: not a GPU note either");
         assertNull(d.await(new CompletableFuture<>(), log, notes));
         assertEquals(List.of("CPU: not a GPU note", "GPU: already explained", "carbon: not a GPU note either"), notes);
-        assertFalse(logText().contains("no GPU energy"), logText());
+        assertFalse(logText().contains("GPU: none"), logText());
     }
 
     @Test
