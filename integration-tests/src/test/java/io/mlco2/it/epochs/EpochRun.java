@@ -67,6 +67,48 @@ final class EpochRun {
      */
     static EpochRun run(Path dir, String runId, String agentArgs, String classPath, String mainClass, String... args)
             throws Exception {
+        List<String> cmd = command(dir, runId, agentArgs, classPath, mainClass, args);
+        return finish(dir, runId, cmd, start(dir, cmd));
+    }
+
+    /**
+     * As {@link #run}, and once the job has printed {@code line} on stdout and {@code afterMillis} more have passed,
+     * the job is sent SIGTERM (as {@code kill} or a scheduler does).
+     */
+    static EpochRun runAndTerminate(Path dir, String runId, String agentArgs, String classPath, String mainClass,
+                                    String line, long afterMillis, String... args) throws Exception {
+        List<String> cmd = command(dir, runId, agentArgs, classPath, mainClass, args);
+        Process p = start(dir, cmd);
+        Path out = dir.resolve("stdout.txt");
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(300);
+        while (p.isAlive() && !Files.readString(out, StandardCharsets.UTF_8).contains(line)) {
+            if (System.nanoTime() > deadline) {
+                p.destroyForcibly();
+                throw new AssertionError("no '" + line + "' on stdout in 300 s: " + cmd);
+            }
+            Thread.sleep(20);
+        }
+        Thread.sleep(afterMillis);
+        p.destroy(); // SIGTERM on Linux: the JVM runs its shutdown hooks, the agent's included
+        return finish(dir, runId, cmd, p);
+    }
+
+    /**
+     * As {@link #run}, on a pseudo-terminal ({@code script}): the job's stdout and stderr both go to the terminal,
+     * and {@link #stdout} holds what the terminal showed (stderr is empty).
+     */
+    static EpochRun runOnTerminal(Path dir, String runId, String agentArgs, String classPath, String mainClass,
+                                  String... args) throws Exception {
+        List<String> cmd = command(dir, runId, agentArgs, classPath, mainClass, args);
+        StringBuilder shell = new StringBuilder();
+        for (String c : cmd) {
+            shell.append(shell.length() == 0 ? "" : " ").append('\'').append(c.replace("'", "'\\''")).append('\'');
+        }
+        return finish(dir, runId, cmd, start(dir, List.of("script", "-qec", shell.toString(), "/dev/null")));
+    }
+
+    private static List<String> command(Path dir, String runId, String agentArgs, String classPath, String mainClass,
+                                        String... args) {
         Path reports = dir.resolve("reports");
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
@@ -78,10 +120,18 @@ final class EpochRun {
         cmd.add(classPath);
         cmd.add(mainClass);
         cmd.addAll(Arrays.asList(args));
+        return cmd;
+    }
+
+    private static Process start(Path dir, List<String> cmd) throws IOException {
+        return new ProcessBuilder(cmd).directory(dir.toFile()).redirectOutput(dir.resolve("stdout.txt").toFile())
+                .redirectError(dir.resolve("stderr.txt").toFile()).start();
+    }
+
+    private static EpochRun finish(Path dir, String runId, List<String> cmd, Process p) throws Exception {
+        Path reports = dir.resolve("reports");
         Path out = dir.resolve("stdout.txt");
         Path err = dir.resolve("stderr.txt");
-        Process p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectOutput(out.toFile())
-                .redirectError(err.toFile()).start();
         if (!p.waitFor(600, TimeUnit.SECONDS)) {
             p.destroyForcibly();
             throw new AssertionError("child JVM did not finish in 600 s: " + cmd);
