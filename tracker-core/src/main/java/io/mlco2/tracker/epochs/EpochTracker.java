@@ -360,10 +360,14 @@ public final class EpochTracker implements SampleListener {
         }
         openClosed = true;
         for (Span s : List.copyOf(open)) {
-            if (s.startJoules == null || !s.closed.compareAndSet(false, true)) {
+            if (s.startJoules == null) {
                 continue;
             }
+            // Its end, if the job's thread got there, came after the last sample: the row ends at that sample, and
+            // the end still queued finds no start and does nothing.
+            s.closed.set(true);
             PhaseRow row = row(s, prevNanos, prevJoules, false);
+            s.startJoules = null;
             if (EPOCH.equals(s.name)) {
                 openEpochs--;
                 partialEpochs++;

@@ -241,6 +241,7 @@ class EpochTrackerTest {
         Span v = t.begin("validation", 4 * S);
         sample(t, 4);
         sample(t, 6); // the last sample, taken by the exit hook
+        t.end(v, (long) (6.5 * S)); // ended on the job's thread after the last sample, before the summary
 
         Map<String, Object> section = t.epochsSection();
         assertEquals(1, section.get("completed_epochs"));
@@ -268,7 +269,6 @@ class EpochTrackerTest {
         assertTrue(csv.get(3).startsWith("run1,validation,1,2,") && csv.get(3).endsWith(",false"), csv.get(3));
 
         t.end(e2, 7 * S); // the job's thread ends it after the summary: nothing more
-        t.end(v, 7 * S);
         sample(t, 8);
         t.epochsSection();
         assertEquals(4, Files.readAllLines(EpochsCsv.file(dir, "run1")).size(), "closed once");
