@@ -64,8 +64,17 @@ public final class GpuDiscovery {
         return gpu;
     }
 
-    /** The reason's first clause ({@code no NVIDIA driver on this machine}), without its details. */
+    /** Reasons up to this long are printed whole: the library's own message is worth its line. */
+    static final int SHORT_REASON = 120;
+
+    /**
+     * The reason, or a long one's first clause ({@code no NVIDIA driver on this machine}) without its details (the
+     * list of paths looked at), which go to the debug line and the report's notes.
+     */
     static String shortReason(String why) {
+        if (why.length() <= SHORT_REASON) {
+            return why;
+        }
         int cut = why.length();
         for (String end : new String[] {" (", "; ", ": "}) {
             int i = why.indexOf(end);

@@ -110,6 +110,16 @@ class GpuDiscoveryTest {
     }
 
     @Test
+    void aLongReasonIsItsFirstClauseAndAShortOneIsWhole() {
+        String noDriver = "no NVIDIA driver on this machine (none of /proc/driver/nvidia, /dev/nvidiactl, /dev/nvidia0,"
+                + " /dev/dxg, /usr/lib/wsl/lib exists and no libnvidia-ml on the library path; set"
+                + " -Dmlco2.nvml.library=<path> to load NVML anyway)";
+        assertEquals("no NVIDIA driver on this machine", GpuDiscovery.shortReason(noDriver));
+        String library = "nvmlInit_v2 in 'libnvidia-ml.so.1' returned DRIVER_NOT_LOADED (Driver Not Loaded)";
+        assertEquals(library, GpuDiscovery.shortReason(library), "the library's own message is kept");
+    }
+
+    @Test
     void aFailedOpeningIsNotedOnce() throws Exception {
         CompletableFuture<GpuSupport>[] opened = slot();
         GpuDiscovery d = pending(opened);
