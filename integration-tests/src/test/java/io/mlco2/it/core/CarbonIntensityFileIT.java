@@ -33,7 +33,7 @@ class CarbonIntensityFileIT {
                 .run(SleepJob.class.getName(), "1500");
         assertEquals(0, r.exitCode(), r.all());
         assertTrue(r.stderr().contains("line 4: 'not a row'"), r.stderr());
-        JsonNode s = Reports.json(out.resolve("ci.json"));
+        JsonNode s = Reports.json(Reports.file(out, "ci", ".json"));
         assertEquals(250.0, s.get("carbon_intensity_g_per_kwh").asDouble(), r.all());
         double kwh = s.get("energy_kwh").get("total").asDouble();
         assertEquals(kwh * 250 / 1000, s.get("emissions_kg").asDouble(), 1e-12 * Math.max(1, kwh));
@@ -43,7 +43,7 @@ class CarbonIntensityFileIT {
         double yearlyKg = over.get("yearly_average").get("emissions_kg").asDouble();
         assertEquals(kwh * over.get("yearly_average").get("g_per_kwh").asDouble() / 1000, yearlyKg, 1e-12);
 
-        List<Map<String, String>> rows = Reports.rows(out.resolve("ci.samples.csv"));
+        List<Map<String, String>> rows = Reports.rows(Reports.file(out, "ci", ".samples.csv"));
         assertFalse(rows.isEmpty());
         assertEquals("250.0", rows.get(rows.size() - 1).get("carbon_intensity_g_per_kwh"), rows.toString());
     }

@@ -67,6 +67,48 @@ final class EpochRun {
      */
     static EpochRun run(Path dir, String runId, String agentArgs, String classPath, String mainClass, String... args)
             throws Exception {
+        List<String> cmd = command(dir, runId, agentArgs, classPath, mainClass, args);
+        return finish(dir, runId, cmd, start(dir, cmd));
+    }
+
+    /**
+     * As {@link #run}, and once the job has printed {@code line} on stdout and {@code afterMillis} more have passed,
+     * the job is sent SIGTERM (as {@code kill} or a scheduler does).
+     */
+    static EpochRun runAndTerminate(Path dir, String runId, String agentArgs, String classPath, String mainClass,
+                                    String line, long afterMillis, String... args) throws Exception {
+        List<String> cmd = command(dir, runId, agentArgs, classPath, mainClass, args);
+        Process p = start(dir, cmd);
+        Path out = dir.resolve("stdout.txt");
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(300);
+        while (p.isAlive() && !Files.readString(out, StandardCharsets.UTF_8).contains(line)) {
+            if (System.nanoTime() > deadline) {
+                p.destroyForcibly();
+                throw new AssertionError("no '" + line + "' on stdout in 300 s: " + cmd);
+            }
+            Thread.sleep(20);
+        }
+        Thread.sleep(afterMillis);
+        p.destroy(); // SIGTERM on Linux: the JVM runs its shutdown hooks, the agent's included
+        return finish(dir, runId, cmd, p);
+    }
+
+    /**
+     * As {@link #run}, on a pseudo-terminal ({@code script}): the job's stdout and stderr both go to the terminal,
+     * and {@link #stdout} holds what the terminal showed (stderr is empty).
+     */
+    static EpochRun runOnTerminal(Path dir, String runId, String agentArgs, String classPath, String mainClass,
+                                  String... args) throws Exception {
+        List<String> cmd = command(dir, runId, agentArgs, classPath, mainClass, args);
+        StringBuilder shell = new StringBuilder();
+        for (String c : cmd) {
+            shell.append(shell.length() == 0 ? "" : " ").append('\'').append(c.replace("'", "'\\''")).append('\'');
+        }
+        return finish(dir, runId, cmd, start(dir, List.of("script", "-qec", shell.toString(), "/dev/null")));
+    }
+
+    private static List<String> command(Path dir, String runId, String agentArgs, String classPath, String mainClass,
+                                        String... args) {
         Path reports = dir.resolve("reports");
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
@@ -78,10 +120,18 @@ final class EpochRun {
         cmd.add(classPath);
         cmd.add(mainClass);
         cmd.addAll(Arrays.asList(args));
+        return cmd;
+    }
+
+    private static Process start(Path dir, List<String> cmd) throws IOException {
+        return new ProcessBuilder(cmd).directory(dir.toFile()).redirectOutput(dir.resolve("stdout.txt").toFile())
+                .redirectError(dir.resolve("stderr.txt").toFile()).start();
+    }
+
+    private static EpochRun finish(Path dir, String runId, List<String> cmd, Process p) throws Exception {
+        Path reports = dir.resolve("reports");
         Path out = dir.resolve("stdout.txt");
         Path err = dir.resolve("stderr.txt");
-        Process p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectOutput(out.toFile())
-                .redirectError(err.toFile()).start();
         if (!p.waitFor(600, TimeUnit.SECONDS)) {
             p.destroyForcibly();
             throw new AssertionError("child JVM did not finish in 600 s: " + cmd);
@@ -119,6 +169,7 @@ final class EpochRun {
         int number = header.indexOf("number");
         int energy = header.indexOf("energy_kwh");
         int duration = header.indexOf("duration_s");
+        int complete = header.indexOf("complete");
         double sumKwh = 0;
         int n = 0;
         for (String[] row : csv.subList(1, csv.size())) {
@@ -129,6 +180,7 @@ final class EpochRun {
             assertEquals(Integer.toString(n), row[number], "epoch numbers in order\n" + describe());
             assertTrue(Double.parseDouble(row[duration]) > 0, "epoch " + n + " has a duration");
             assertTrue(Double.parseDouble(row[energy]) > 0, "epoch " + n + " has energy");
+            assertEquals("true", row[complete], "epoch " + n + " ran to its end");
             sumKwh += Double.parseDouble(row[energy]);
         }
         assertEquals(epochs, n, "epoch rows\n" + describe());
@@ -144,16 +196,46 @@ final class EpochRun {
                 "the epochs and the samples outside epochs make the run's total");
     }
 
-    /** A forecast was printed once after {@code after} epochs and is kept beside the actual total. */
-    void assertForecast(int after, int planned, String plannedSource) throws IOException {
+    /**
+     * At the default level (info) on a machine without a GPU, the agent's stderr is at most 3 lines besides the
+     * forecasts and the summary line (the GPU, the CPU method, and the first time on a machine its CPU missing from
+     * the TDP table), each short.
+     */
+    void assertQuietStderr() {
+        List<String> others = new ArrayList<>();
+        for (String line : stderr.split("\n")) {
+            if (line.startsWith("[mlco2] ") && !line.startsWith("[mlco2] forecast after ")
+                    && !line.startsWith("[mlco2] run " + runId + " ")) {
+                others.add(line);
+                assertTrue(line.length() <= 200, "a short line: " + line);
+            }
+        }
+        assertTrue(others.size() <= 3, "at most 3 lines besides the forecasts and the summary\n" + describe());
+    }
+
+    /**
+     * A forecast was printed once after {@code after} epochs, on a line of its own; one was made after each epoch
+     * from then on ({@code epochs} in all), each kept with its error against the actual total.
+     */
+    void assertForecast(int after, int planned, String plannedSource, int epochs) throws IOException {
         String line = "forecast after " + after + " of " + planned + " epochs";
         assertEquals(1, stderr.split(line, -1).length - 1, "printed once: " + line + "\n" + describe());
+        assertTrue(stderr.contains("\n[mlco2] " + line) || stderr.startsWith("[mlco2] " + line), "at column 0\n" + describe());
         JsonNode f = summary().get("forecast");
-        assertEquals(after, f.get("after_epochs").asInt());
+        assertEquals(epochs, f.get("after_epochs").asInt(), "the latest forecast");
         assertEquals(planned, f.get("planned_epochs").asInt());
         assertEquals(plannedSource, f.get("planned_epochs_source").asText());
         assertTrue(f.get("forecast_energy_kwh").asDouble() > 0);
-        assertEquals(summary().get("energy_kwh").get("total").asDouble(), f.get("actual_energy_kwh").asDouble(), 1e-15);
-        assertTrue(f.get("error_percent").isNumber(), "forecast error");
+        double actual = summary().get("energy_kwh").get("total").asDouble();
+        assertEquals(actual, f.get("actual_energy_kwh").asDouble(), 1e-15);
+        JsonNode all = f.get("forecasts");
+        assertEquals(epochs - after + 1, all.size(), "one forecast per epoch\n" + f);
+        for (int i = 0; i < all.size(); i++) {
+            JsonNode one = all.get(i);
+            assertEquals(after + i, one.get("after_epochs").asInt());
+            double forecast = one.get("forecast_energy_kwh").asDouble();
+            assertEquals(100 * (forecast - actual) / actual, one.get("forecast_error_pct").asDouble(), 1e-6,
+                    "its error against the actual");
+        }
     }
 }

@@ -26,7 +26,7 @@ class PhaseApiIT {
             assertTrue(r.stdout.contains("in epoch " + i), r.describe());
         }
         r.assertEpochRows(3);
-        r.assertForecast(1, 3, "mlco2.epochs");
+        r.assertForecast(1, 3, "mlco2.epochs", 3);
         assertTrue(r.stderr.contains("WARN: BUDGET: the forecast"), "budget warning\n" + r.describe());
         List<String[]> csv = r.epochsCsv();
         long validations = csv.stream().filter(row -> row[1].equals("validation")).count();

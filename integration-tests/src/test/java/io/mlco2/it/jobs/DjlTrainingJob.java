@@ -22,7 +22,7 @@ import ai.djl.training.tracker.Tracker;
  * engine through {@link EasyTrain#fit}. It knows nothing of the agent.
  *
  * <p>Arguments: {@code [epochs=3] [samples=4096] [exitCode=0]}. Prints one line per epoch and a final
- * {@code TRAINING DONE} line; exits with {@code exitCode} so tests can check that the agent keeps it.
+ * {@code TRAINING DONE} line (on a terminal, a progress bar too); exits with {@code exitCode} so tests can check that the agent keeps it.
  */
 public final class DjlTrainingJob {
 
@@ -34,6 +34,33 @@ public final class DjlTrainingJob {
         public void onEpoch(Trainer trainer) {
             epoch++;
             System.out.printf("epoch %d done%n", epoch);
+        }
+    }
+
+    /**
+     * On a terminal, a progress bar as DJL's own draws it: redrawn with a carriage return after each batch, no newline
+     * while the epoch runs, so the line belongs to the job for the whole epoch.
+     */
+    private static final class ProgressBar extends ai.djl.training.listener.TrainingListenerAdapter {
+        private final int batches;
+        private int batch;
+
+        ProgressBar(int batches) {
+            this.batches = batches;
+        }
+
+        @Override
+        public void onTrainingBatch(Trainer trainer, TrainingListener.BatchData batchData) {
+            batch++;
+            int pct = Math.min(100, 100 * batch / batches);
+            System.out.print("\rTraining: " + pct + "% |" + "=".repeat(pct / 5) + " ".repeat(20 - pct / 5) + "|"
+                    + (batch == batches ? "\n" : ""));
+            System.out.flush();
+        }
+
+        @Override
+        public void onEpoch(Trainer trainer) {
+            batch = 0;
         }
     }
 
@@ -67,6 +94,9 @@ public final class DjlTrainingJob {
                         .optOptimizer(Optimizer.adam().optLearningRateTracker(Tracker.fixed(0.001f)).build())
                         .addTrainingListeners(TrainingListener.Defaults.basic())
                         .addTrainingListeners(new EpochPrinter());
+                if (System.console() != null) {
+                    cfg.addTrainingListeners(new ProgressBar(samples / 128));
+                }
                 try (Trainer trainer = model.newTrainer(cfg)) {
                     trainer.initialize(new Shape(1, inputs));
                     EasyTrain.fit(trainer, epochs, data, null);

@@ -69,7 +69,7 @@ class HtmlReportChromiumTest {
         Files.createDirectories(SCREENSHOTS);
         Path shot = SCREENSHOTS.resolve(screenshotName);
         Files.deleteIfExists(shot);
-        String[] s = runChromium(work.resolve("profile-shot"), html, "--screenshot=" + shot, "--window-size=1200,900",
+        String[] s = runChromium(work.resolve("profile-shot"), html, "--screenshot=" + shot, "--window-size=1280,900",
                 "--hide-scrollbars");
         assertTrue(Files.size(shot) > 10_000, "screenshot written: " + shot + "\n" + s[1]);
         System.out.println("screenshot: " + shot);
@@ -86,6 +86,7 @@ class HtmlReportChromiumTest {
         assertTrue(Files.isRegularFile(html), jvm.stderr());
         String page = Files.readString(html);
         assertTrue(page.contains("&lt;b&gt;demo&lt;/b&gt;"), "project name escaped");
+        assertTrue(page.contains("<h2>Epochs</h2>") && page.contains("<div class=\"epochbars\""), "the epochs section");
         assertTrue(Files.readAllLines(io.mlco2.it.support.Reports.file(dir.resolve("mlco2-reports"), "html-demo", ".samples.csv")).size() > 5);
         assertRenders(html, dir, "demo-report.png");
     }

@@ -26,6 +26,11 @@ public final class Log {
 
         /** Waits at most {@code limit} for the lines given so far to be written; {@code true} when they were. */
         boolean flush(Duration limit);
+
+        /** Whether the lines go to a terminal, where another program's output may have left the cursor mid-line. */
+        default boolean terminal() {
+            return false;
+        }
     }
 
     private static volatile Log global = new Log(StderrLines.INSTANCE, Level.INFO);
@@ -82,6 +87,40 @@ public final class Log {
     /** Prints a line regardless of the threshold (the run summary). */
     public void always(String msg) {
         out.line("[mlco2] " + printable(msg));
+    }
+
+    /**
+     * Prints a line regardless of the threshold that starts at column 0 while the job's own output may own the
+     * terminal's line (a progress bar redrawn with carriage returns and no newline): on a terminal it is preceded by
+     * a newline, elsewhere (a file, a pipe) it is an ordinary line. For lines printed while training runs.
+     */
+    public void ownLine(String msg) {
+        out.line((onTerminal() ? "\n" : "") + "[mlco2] " + printable(msg));
+    }
+
+    private Boolean terminal;
+
+    /** Whether stderr is a terminal; asked once. */
+    boolean onTerminal() {
+        Boolean t = terminal;
+        if (t == null) {
+            t = out.terminal();
+            terminal = t;
+        }
+        return t;
+    }
+
+    /**
+     * Whether this JVM's stderr is a terminal: file descriptor 2 is a tty or pseudo-terminal device (Linux), or, where
+     * that cannot be read, the JVM has a console.
+     */
+    static boolean stderrIsTerminal() {
+        try {
+            String target = java.nio.file.Files.readSymbolicLink(java.nio.file.Path.of("/proc/self/fd/2")).toString();
+            return target.startsWith("/dev/pts/") || target.startsWith("/dev/tty") || target.equals("/dev/console");
+        } catch (Throwable t) {
+            return System.console() != null;
+        }
     }
 
     /**

@@ -47,6 +47,11 @@ final class StderrLines implements Log.Sink, Runnable {
         }
     }
 
+    @Override
+    public boolean terminal() {
+        return Log.stderrIsTerminal();
+    }
+
     private void startWriter() {
         if (writer != null) {
             return;

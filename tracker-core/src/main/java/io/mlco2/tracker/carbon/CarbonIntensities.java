@@ -188,7 +188,7 @@ public final class CarbonIntensities {
         }
         String text = ranked + "; in " + cleanest.region() + " (" + grams(cleanest.gramsPerKwh())
                 + " gCO2eq/kWh) the same " + Fmt.general(energyKwh, 3) + " kWh would have emitted "
-                + kg(thereKg) + " kgCO2eq instead of " + kg(hereKg) + " kg.";
+                + kg(thereKg) + " kgCO2eq instead of " + kg(hereKg) + " kgCO2eq.";
         return new Mitigation(text, cleanest.region(), cleanest.gramsPerKwh(), thereKg, rank, peers.size());
     }
 

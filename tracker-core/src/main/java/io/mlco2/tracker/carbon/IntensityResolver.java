@@ -23,7 +23,7 @@ public final class IntensityResolver {
             if (overrideGramsPerKwh == null) {
                 String msg = "no region configured (mlco2.region): using the world average "
                         + g.gramsPerKwh() + " gCO2eq/kWh";
-                log.info(msg);
+                log.debug(msg); // the summary line says "world average" and how to set the region
                 notes.add(msg);
             }
         } else {

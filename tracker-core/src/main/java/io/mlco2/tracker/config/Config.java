@@ -123,6 +123,9 @@ public final class Config {
             "a whole number >= 1", "1", "Epochs measured before the total is forecast.");
     public static final Key<Double> BUDGET_KG = key("mlco2.budget.kg", Parsers.doubleIn(0, 1e9),
             "a number of kgCO2eq >= 0", null, "Warns when the forecast exceeds it (the job is never stopped).");
+    public static final Key<Duration> PROGRESS = key("mlco2.progress", Parsers.duration(Duration.ofSeconds(1)),
+            "a duration from 1s to 24h such as 30s or 5m", null,
+            "Prints a one-line status this often: energy so far, power now, emissions, forecast (off by default).");
     public static final Key<String> LOG_LEVEL = key("mlco2.log.level", Parsers.oneOf("debug", "info", "warn", "error"),
             "debug, info, warn or error", "info", "Least severe line printed on stderr.");
     public static final Key<Duration> SHUTDOWN_TIMEOUT = key("mlco2.shutdown.timeout", Parsers.duration(Duration.ofMillis(100)),

@@ -47,7 +47,7 @@ public final class CpuSources {
                         + " machine's CPU time");
             }
         } else {
-            log.info("CPU energy from the load model (" + model.describe() + "): " + rapl.problem());
+            log.info("CPU: load model, " + model.describe() + " (" + rapl.problem() + ")");
             notes.add("CPU: " + rapl.problem());
             CpuLoadModelSource source = new CpuLoadModelSource(load(process, host, share, startNanos), host.cpuModel(), model);
             // The machine's load is machine-level; this process's own load (process tracking, a container's limit,

@@ -170,7 +170,7 @@ final class DjlFramework implements Framework {
                 recovered = true;
             }
             s.open = epochs.begin(EpochTracker.EPOCH, loaded);
-            log.info("epochs: DJL training began before the agent was ready: epoch 1 is timed from the first"
+            log.debug("epochs: DJL training began before the agent was ready: epoch 1 is timed from the first"
                     + " EasyTrain.fit call, its energy from the agent's first sample; the planned epochs are unknown"
                     + " (set mlco2.epochs=N for a forecast)");
         }

@@ -176,7 +176,7 @@ final class Dl4jFramework implements Framework {
                 recovered = true;
             }
             epochs.span(EpochTracker.EPOCH, loaded, now);
-            log.info("epochs: DL4J training began before the agent was ready: epoch 1 is timed from the network's"
+            log.debug("epochs: DL4J training began before the agent was ready: epoch 1 is timed from the network's"
                     + " set-up, its energy from the agent's first sample; the planned epochs are unknown (set"
                     + " mlco2.epochs=N for a forecast)");
         }

@@ -28,15 +28,16 @@ import java.util.function.LongSupplier;
 
 // Over 400 lines as one class: the job's threads and the sampler share its marks queue, counters and sums.
 /**
- * Epochs and named phases of a run: their duration, energy by component and emissions, the forecast after the first
- * epochs, and the epoch in progress for tagging ({@link #currentEpoch()}).
+ * Epochs and named phases of a run: their duration, energy by component and emissions, a forecast after each
+ * epoch ({@link Forecast}), and the epoch in progress for tagging ({@link #currentEpoch()}).
  *
  * <p>Thread model: {@link #begin}, {@link #end}, {@link #cancel} and {@link #plan} run on the application's threads
  * (framework advice, {@code Mlco2.phase}); they take a timestamp and add to a lock-free queue, nothing more, so they
  * never block the training job. {@link #onSample} runs on the sampler thread after every sample: it gives each
  * queued boundary the energy at its instant by linear interpolation between the samples around it, so epochs add up
  * exactly (the energy of the run = the epochs + the energy outside epochs + the epoch still open), then appends the
- * finished rows to {@code <run_id>.epochs.csv} and makes the forecast.
+ * finished rows to {@code <run_id>.epochs.csv} and makes the forecast. At the end ({@link #closeOpen}) the epoch
+ * still open becomes a row marked incomplete, so the epochs and the energy outside them make the run's total.
  *
  * <p>Memory is bounded: the queue is drained every sample, at most {@value #MAX_PHASE_NAMES} phase names are
  * counted and the JSON summary keeps the first {@value #MAX_ROWS_IN_SUMMARY} rows (the CSV has them all).
@@ -47,6 +48,8 @@ public final class EpochTracker implements SampleListener {
     public static final String EPOCH = "epoch";
     static final int MAX_ROWS_IN_SUMMARY = 1000;
     static final int MAX_PHASE_NAMES = 64;
+    /** Phases other than epochs left open that are still followed (an unclosed {@code Mlco2.phase} in a loop). */
+    static final int MAX_OPEN_PHASES = 64;
 
     private static volatile EpochTracker active;
 
@@ -107,13 +110,23 @@ public final class EpochTracker implements SampleListener {
     private int openEpochs;
     private double outsideJoules;
     private int epochsDone;
+    private int partialEpochs;
     private double epochsJoules;
     private double epochsSeconds;
     private double epochsKg;
     private final List<PhaseRow> rows = new ArrayList<>();
     private final List<java.util.function.Consumer<PhaseRow>> rowListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
     private long rowsOmitted;
+    /** Epochs (and phases) begun and not yet ended, in the order they began. */
+    private final List<Span> open = new ArrayList<>();
+    /** The latest finished epochs, oldest first: {number, joules, seconds}. */
+    private final java.util.ArrayDeque<double[]> recent = new java.util.ArrayDeque<>();
+    private final List<Forecast> forecasts = new ArrayList<>();
+    private long forecastsOmitted;
     private Forecast forecast;
+    private Forecast printedForecast;
+    private boolean budgetWarned;
+    private boolean openClosed;
 
     /**
      * @param clock     the monotonic clock of the sampler ({@code System::nanoTime})
@@ -318,42 +331,87 @@ public final class EpochTracker implements SampleListener {
                 if (epoch) {
                     openEpochs++;
                 }
+                if (epoch || open.size() < MAX_OPEN_PHASES) {
+                    open.add(s);
+                }
             }
             case CANCEL -> {
+                open.remove(s);
                 if (epoch && s.startJoules != null) {
                     openEpochs--;
                     outsideJoules += total(e) - total(s.startJoules);
                 }
             }
             case END -> {
+                open.remove(s);
                 if (s.startJoules == null) {
                     return;
                 }
-                double[] j = new double[e.length];
-                for (int i = 0; i < j.length; i++) {
-                    j[i] = Math.max(0, e[i] - s.startJoules[i]);
-                }
-                double seconds = Math.max(0, (m.nanos() - s.startNanos) / 1e9);
-                double kg = Emissions.kgOfJoules(total(j), settings.pue(), settings.gramsPerKwh());
-                Instant start = settings.runStartWall().plusNanos(s.startNanos - settings.runStartNanos());
-                PhaseRow row = new PhaseRow(s.name, s.number, s.epoch, start, seconds, j, kg);
+                PhaseRow row = row(s, m.nanos(), e, true);
                 if (epoch) {
                     openEpochs--;
                     epochsDone++;
                     epochsJoules += row.energyJoules();
-                    epochsSeconds += seconds;
-                    epochsKg += kg;
+                    epochsSeconds += row.durationSeconds();
+                    epochsKg += row.emissionsKg();
+                    recent.addLast(new double[] {s.number, row.energyJoules(), row.durationSeconds()});
+                    if (recent.size() > Forecast.RECENT_EPOCHS + 1) {
+                        recent.removeFirst();
+                    }
                 }
                 emit(row);
                 if (epoch) {
-                    maybeForecast();
+                    maybeForecast(total(e));
                 }
             }
         }
     }
 
+    /** The row of {@code s} from its start to {@code endNanos}, where the run's energy was {@code e}. */
+    private PhaseRow row(Span s, long endNanos, double[] e, boolean complete) {
+        double[] j = new double[e.length];
+        for (int i = 0; i < j.length; i++) {
+            j[i] = Math.max(0, e[i] - s.startJoules[i]);
+        }
+        double seconds = Math.max(0, (endNanos - s.startNanos) / 1e9);
+        double kg = Emissions.kgOfJoules(total(j), settings.pue(), settings.gramsPerKwh());
+        Instant start = settings.runStartWall().plusNanos(s.startNanos - settings.runStartNanos());
+        return new PhaseRow(s.name, s.number, s.epoch, start, seconds, j, kg, complete);
+    }
+
     /**
-     * Calls {@code listener} with every finished row, on the sampler thread, after the row is written; what it
+     * At the run's end: each epoch or phase still open becomes a row marked incomplete, up to the last sample, so
+     * that no joule of an interrupted epoch (SIGTERM, {@code System.exit} in an epoch) is lost: the epoch rows and
+     * the energy outside them make the run's total. Called when the summary is built, after the last sample; once.
+     */
+    synchronized void closeOpen() {
+        if (openClosed || prevJoules == null) {
+            return;
+        }
+        openClosed = true;
+        for (Span s : List.copyOf(open)) {
+            if (s.startJoules == null) {
+                continue;
+            }
+            // Its end, if the job's thread got there, came after the last sample: the row ends at that sample, and
+            // the end still queued finds no start and does nothing.
+            s.closed.set(true);
+            PhaseRow row = row(s, prevNanos, prevJoules, false);
+            s.startJoules = null;
+            if (EPOCH.equals(s.name)) {
+                openEpochs--;
+                partialEpochs++;
+                epochsJoules += row.energyJoules();
+                epochsSeconds += row.durationSeconds();
+                epochsKg += row.emissionsKg();
+            }
+            emit(row);
+        }
+        open.clear();
+    }
+
+    /**
+     * Calls {@code listener} with every finished row (not the rows of phases cut short by the run's end), on the sampler thread, after the row is written; what it
      * throws is one line and the others go on.
      */
     public void addRowListener(java.util.function.Consumer<PhaseRow> listener) {
@@ -375,6 +433,9 @@ public final class EpochTracker implements SampleListener {
                         + "); the rows stay in the JSON summary");
             }
         }
+        if (!row.complete()) {
+            return; // the listeners (metrics) take finished epochs only
+        }
         for (java.util.function.Consumer<PhaseRow> l : rowListeners) {
             try {
                 l.accept(row);
@@ -384,8 +445,14 @@ public final class EpochTracker implements SampleListener {
         }
     }
 
-    private void maybeForecast() {
-        if (forecast != null || epochsDone < settings.predictAfterEpochs()) {
+    /**
+     * A new forecast after each finished epoch, from the run's energy when it ended ({@code runJoulesNow}) and the
+     * latest epochs. The first is printed; a later one only when it moved by more than
+     * {@value Forecast#REPRINT_SHARE} of the last printed. The budget warning is printed once, by the first forecast
+     * over the budget.
+     */
+    private void maybeForecast(double runJoulesNow) {
+        if (epochsDone < settings.predictAfterEpochs()) {
             return;
         }
         int planned = plannedEpochs();
@@ -394,11 +461,31 @@ public final class EpochTracker implements SampleListener {
                     + " (set mlco2.epochs=N)");
             return;
         }
-        forecast = new Forecast(epochsDone, planned, plannedEpochsSource(), epochsJoules / epochsDone,
-                epochsSeconds / epochsDone, settings.gramsPerKwh(), settings.pue());
-        log.always(forecast.message());
-        String warning = forecast.budgetWarning(settings.budgetKg());
+        int n = recent.size();
+        double[] joules = new double[n];
+        double[] seconds = new double[n];
+        int i = 0;
+        for (double[] r : recent) {
+            joules[i] = r[1];
+            seconds[i] = r[2];
+            i++;
+        }
+        int first = (int) recent.getFirst()[0];
+        forecast = new Forecast(epochsDone, planned, plannedEpochsSource(), Forecast.typical(joules, first),
+                Forecast.typical(seconds, first), Forecast.basis(n, first), runJoulesNow, epochsSeconds,
+                settings.gramsPerKwh(), settings.pue());
+        if (forecasts.size() < MAX_ROWS_IN_SUMMARY) {
+            forecasts.add(forecast);
+        } else {
+            forecastsOmitted++;
+        }
+        if (forecast.movedFrom(printedForecast)) {
+            printedForecast = forecast;
+            log.ownLine(forecast.message());
+        }
+        String warning = budgetWarned ? null : forecast.budgetWarning(settings.budgetKg());
         if (warning != null) {
+            budgetWarned = true;
             log.warn(warning);
         }
     }
@@ -407,6 +494,7 @@ public final class EpochTracker implements SampleListener {
 
     /** The {@code epochs} section of the JSON summary, or {@code null} when the run had no phase. */
     public synchronized Map<String, Object> epochsSection() {
+        closeOpen();
         if (rows.isEmpty() && frameworks.isEmpty() && counters.isEmpty()) {
             return null;
         }
@@ -416,6 +504,7 @@ public final class EpochTracker implements SampleListener {
         m.put("planned_epochs", planned > 0 ? planned : null);
         m.put("planned_epochs_source", planned > 0 ? plannedEpochsSource() : null);
         m.put("completed_epochs", epochsDone);
+        m.put("partial_epochs", partialEpochs);
         m.put("epochs_duration_s", epochsSeconds);
         m.put("epochs_energy_kwh", epochsJoules / Energy.JOULES_PER_KWH);
         m.put("epochs_emissions_kg", epochsKg);
@@ -435,6 +524,7 @@ public final class EpochTracker implements SampleListener {
             energy.put("total", r.energyKwh());
             row.put("energy_kwh", energy);
             row.put("emissions_kg", r.emissionsKg());
+            row.put("complete", r.complete());
             list.add(row);
         }
         m.put("rows", list);
@@ -446,10 +536,29 @@ public final class EpochTracker implements SampleListener {
 
     /** The {@code forecast} section of the JSON summary, or {@code null} when no forecast was made. */
     public synchronized Map<String, Object> forecastSection() {
+        closeOpen();
         if (forecast == null) {
             return null;
         }
-        return forecast.toSection(runJoules.getAsDouble(), epochsJoules, epochsDone);
+        double actual = runJoules.getAsDouble();
+        Map<String, Object> m = forecast.toEntry(actual);
+        m.put("actual_energy_kwh", actual / Energy.JOULES_PER_KWH);
+        m.put("actual_emissions_kg", forecast.emissionsKg(actual));
+        m.put("actual_epochs", epochsDone);
+        m.put("actual_epochs_duration_s", epochsSeconds);
+        List<Map<String, Object>> all = new ArrayList<>();
+        for (Forecast f : forecasts) {
+            all.add(f.toEntry(actual));
+        }
+        m.put("forecasts", all);
+        if (forecastsOmitted > 0) {
+            m.put("forecasts_omitted", forecastsOmitted);
+        }
+        return m;
+    }
+
+    synchronized List<Forecast> forecasts() {
+        return List.copyOf(forecasts);
     }
 
     synchronized Forecast forecast() {

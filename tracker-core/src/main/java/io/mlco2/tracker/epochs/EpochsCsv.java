@@ -13,12 +13,12 @@ import java.nio.file.StandardOpenOption;
 
 /**
  * {@code <run_id>.<node_id>.epochs.csv}: one row per finished epoch or phase, appended as it finishes (so a killed job keeps
- * the rows it had). Energies in kWh as in {@code emissions.csv}, emissions in kgCO2eq, durations in seconds.
+ * the rows it had), and at the run's end one row with {@code complete=false} per epoch or phase still running. Energies in kWh as in {@code emissions.csv}, emissions in kgCO2eq, durations in seconds.
  */
 public final class EpochsCsv {
 
     public static final String HEADER = "run_id,phase,number,epoch,start,duration_s,cpu_energy_kwh,gpu_energy_kwh,"
-            + "ram_energy_kwh,energy_kwh,emissions_kg";
+            + "ram_energy_kwh,energy_kwh,emissions_kg,complete";
 
     private EpochsCsv() {
     }
@@ -31,7 +31,8 @@ public final class EpochsCsv {
         return String.join(",", Csv.userText(runId), Csv.userText(r.phase()), Integer.toString(r.number()),
                 Integer.toString(r.epoch()), r.start().toString(), Csv.num(r.durationSeconds()),
                 Csv.num(r.energyKwh(Component.CPU)), Csv.num(r.energyKwh(Component.GPU)),
-                Csv.num(r.energyKwh(Component.RAM)), Csv.num(r.energyKwh()), Csv.num(r.emissionsKg()));
+                Csv.num(r.energyKwh(Component.RAM)), Csv.num(r.energyKwh()), Csv.num(r.emissionsKg()),
+                Boolean.toString(r.complete()));
     }
 
     /** Appends one row, writing the header first when the file is new. */

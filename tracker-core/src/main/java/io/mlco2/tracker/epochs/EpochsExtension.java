@@ -25,6 +25,11 @@ public final class EpochsExtension {
         EpochTracker epochs = new EpochTracker(EpochTracker.Settings.of(run), log,
                 io.mlco2.tracker.base.NanoClock.INSTANCE, new RunEnergy(run));
         run.addListener(epochs);
+        java.time.Duration progress = run.config().get(io.mlco2.tracker.config.Config.PROGRESS);
+        if (progress != null) {
+            run.addListener(new Progress(epochs, log, progress.toNanos(), run.startNanos(), run.intensity().gramsPerKwh(),
+                    run.config().get(io.mlco2.tracker.config.Config.PUE)));
+        }
         run.addSection("epochs", new Section(epochs, "epochs"));
         run.addSection("forecast", new Section(epochs, "forecast"));
         run.addRunIdListener(new JoinRun(epochs));

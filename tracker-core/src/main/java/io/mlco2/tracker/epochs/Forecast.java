@@ -3,28 +3,67 @@ package io.mlco2.tracker.epochs;
 import io.mlco2.tracker.carbon.Emissions;
 
 import io.mlco2.tracker.energy.Energy;
-import io.mlco2.tracker.report.ComponentEnergy;
 import io.mlco2.tracker.format.Csv;
 import io.mlco2.tracker.format.Fmt;
 
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * The run's energy and emissions forecast from its first epochs: the mean of the measured epochs times the planned
- * epochs, at the run's carbon intensity and PUE.
+ * The run's energy, emissions and training time, forecast after an epoch: what the run has used so far plus the
+ * epochs still to run at a typical epoch's cost ({@link #typical}), at the run's carbon intensity and PUE.
  *
- * @param afterEpochs       epochs measured when it was made
- * @param plannedEpochs     planned epochs of the run
- * @param plannedSource     where the planned count came from ({@code mlco2.epochs}, {@code DJL EasyTrain.fit}, ...)
- * @param meanEpochJoules   mean energy of the measured epochs
- * @param meanEpochSeconds  mean duration of the measured epochs
+ * @param afterEpochs        epochs finished when it was made
+ * @param plannedEpochs      planned epochs of the run
+ * @param plannedSource      where the planned count came from ({@code mlco2.epochs}, {@code DJL EasyTrain.fit}, ...)
+ * @param epochJoules        a typical epoch's energy, for the epochs still to run
+ * @param epochSeconds       a typical epoch's duration
+ * @param basis              which epochs the typical epoch comes from ({@code epoch 1}, {@code median of epochs 2-4})
+ * @param runJoulesSoFar     the run's energy when the last finished epoch ended (start-up and epochs included)
+ * @param epochsSecondsSoFar the finished epochs' duration
  */
-public record Forecast(int afterEpochs, int plannedEpochs, String plannedSource, double meanEpochJoules,
-                       double meanEpochSeconds, double gramsPerKwh, double pue) {
+public record Forecast(int afterEpochs, int plannedEpochs, String plannedSource, double epochJoules,
+                       double epochSeconds, String basis, double runJoulesSoFar, double epochsSecondsSoFar,
+                       double gramsPerKwh, double pue) {
+
+    /** Latest epochs a forecast looks at: a slow epoch long ago no longer counts. */
+    static final int RECENT_EPOCHS = 5;
+
+    /** A new forecast is printed when it moves by more than this share of the last one printed. */
+    static final double REPRINT_SHARE = 0.10;
+
+    /**
+     * A typical epoch from the finished ones, given oldest first ({@code values[i]} is epoch {@code first + i}): epoch
+     * 1 alone while it is the only one; from then on epoch 1 is left out (it pays the JIT and native warm-up, often
+     * several times a later epoch) and the median of the latest {@value #RECENT_EPOCHS} others is taken, so one slow
+     * or fast epoch does not move it.
+     *
+     * @param first the epoch number of {@code values[0]}
+     */
+    static double typical(double[] values, int first) {
+        int from = first == 1 && values.length > 1 ? 1 : 0;
+        from = Math.max(from, values.length - RECENT_EPOCHS);
+        double[] v = Arrays.copyOfRange(values, from, values.length);
+        Arrays.sort(v);
+        int n = v.length;
+        return n % 2 == 1 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+    }
+
+    /** The epochs {@link #typical} looks at, in words. */
+    static String basis(int count, int first) {
+        int last = first + count - 1;
+        int from = first == 1 && count > 1 ? 2 : first;
+        from = Math.max(from, last - RECENT_EPOCHS + 1);
+        return from == last ? "epoch " + last : "median of epochs " + from + "-" + last;
+    }
+
+    public int remainingEpochs() {
+        return Math.max(0, plannedEpochs - afterEpochs);
+    }
 
     public double energyJoules() {
-        return meanEpochJoules * plannedEpochs;
+        return runJoulesSoFar + remainingEpochs() * epochJoules;
     }
 
     public double energyKwh() {
@@ -36,20 +75,25 @@ public record Forecast(int afterEpochs, int plannedEpochs, String plannedSource,
     }
 
     public double durationSeconds() {
-        return meanEpochSeconds * plannedEpochs;
+        return epochsSecondsSoFar + remainingEpochs() * epochSeconds;
     }
 
     double emissionsKg(double joules) {
         return Emissions.kgOfJoules(joules, pue, gramsPerKwh);
     }
 
-    /** The line printed once on stderr. */
+    /** Whether this forecast differs from {@code printed} enough to be printed again. */
+    boolean movedFrom(Forecast printed) {
+        return printed == null || Math.abs(energyJoules() - printed.energyJoules())
+                > REPRINT_SHARE * printed.energyJoules();
+    }
+
+    /** The line printed on stderr: the figures first, then what they rest on. */
     public String message() {
         return "forecast after " + afterEpochs + " of " + plannedEpochs + " epochs: " + Fmt.fixed(energyKwh(), 6)
                 + " kWh, " + Fmt.fixed(emissionsKg(), 6) + " kgCO2eq, " + Fmt.fixed(durationSeconds(), 0)
-                + " s of training (mean " + Fmt.fixed(meanEpochJoules / Energy.JOULES_PER_KWH, 6) + " kWh and "
-                + Fmt.fixed(meanEpochSeconds, 1) + " s per epoch x " + plannedEpochs + " epochs from " + plannedSource
-                + ", " + Fmt.fixed(gramsPerKwh, 1) + " gCO2eq/kWh, PUE " + Fmt.fixed(pue, 2) + ")";
+                + " s of training (" + Fmt.fixed(epochSeconds, 1) + " s and " + Fmt.fixed(epochJoules, 0)
+                + " J per epoch from " + basis + "; " + plannedEpochs + " epochs from " + plannedSource + ")";
     }
 
     /** The warning when the forecast is over {@code mlco2.budget.kg}, or {@code null} when it is not. */
@@ -58,34 +102,28 @@ public record Forecast(int afterEpochs, int plannedEpochs, String plannedSource,
             return null;
         }
         return "BUDGET: the forecast " + Fmt.fixed(emissionsKg(), 6) + " kgCO2eq for " + plannedEpochs
-                + " epochs exceeds mlco2.budget.kg=" + Csv.num(budgetKg) + " ("
+                + " epochs (after " + afterEpochs + ") exceeds mlco2.budget.kg=" + Csv.num(budgetKg) + " ("
                 + Fmt.fixed(budgetKg > 0 ? 100.0 * emissionsKg() / budgetKg : Double.POSITIVE_INFINITY, 0)
                 + "% of it); the job is not stopped";
     }
 
     /**
-     * The {@code forecast} section of the JSON summary: the forecast beside the actual totals.
+     * This forecast's entry in the summary, against the run's actual energy.
      *
-     * @param actualRunJoules    the run's total energy so far (at exit: the actual total)
-     * @param actualEpochsJoules the energy of the epochs measured so far
-     * @param epochsDone         how many epochs were measured
+     * @param actualRunJoules the run's total energy (at exit: the actual total)
      */
-    public Map<String, Object> toSection(double actualRunJoules, double actualEpochsJoules, int epochsDone) {
+    public Map<String, Object> toEntry(double actualRunJoules) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("after_epochs", afterEpochs);
         m.put("planned_epochs", plannedEpochs);
         m.put("planned_epochs_source", plannedSource);
-        m.put("mean_epoch_energy_kwh", meanEpochJoules / Energy.JOULES_PER_KWH);
-        m.put("mean_epoch_duration_s", meanEpochSeconds);
+        m.put("basis", basis);
+        m.put("epoch_energy_kwh", epochJoules / Energy.JOULES_PER_KWH);
+        m.put("epoch_duration_s", epochSeconds);
         m.put("forecast_energy_kwh", energyKwh());
         m.put("forecast_emissions_kg", emissionsKg());
         m.put("forecast_duration_s", durationSeconds());
-        m.put("actual_energy_kwh", actualRunJoules / Energy.JOULES_PER_KWH);
-        m.put("actual_emissions_kg", emissionsKg(actualRunJoules));
-        m.put("error_percent", percentError(energyJoules(), actualRunJoules));
-        m.put("actual_epochs", epochsDone);
-        m.put("actual_epochs_energy_kwh", actualEpochsJoules / Energy.JOULES_PER_KWH);
-        m.put("epochs_error_percent", percentError(energyJoules(), actualEpochsJoules));
+        m.put("forecast_error_pct", percentError(energyJoules(), actualRunJoules));
         return m;
     }
 

@@ -89,7 +89,7 @@ final class FrameworkInstrumentation {
 
         void detected(ClassLoader loader) {
             epochs.detected(name + " " + version(loader));
-            log.once("epochs:" + name + ":on", Log.Level.INFO, "epochs: " + name + " " + version(loader)
+            log.once("epochs:" + name + ":on", Log.Level.DEBUG, "epochs: " + name + " " + version(loader)
                     + " detected; " + framework.measures());
         }
     }

@@ -56,11 +56,33 @@ public final class GpuDiscovery {
             }
             if (gpu != null || !noted) {
                 String why = gpu == null ? "GPU support failed to start" : gpu.unavailableReason();
-                log.info("no GPU energy: " + why + " (GPU energy 0, method none)");
+                log.info("GPU: none (" + shortReason(why) + ")");
+                log.debug("no GPU energy: " + why + " (GPU energy 0, method none)");
                 notes.add("GPU: " + why);
             }
         }
         return gpu;
+    }
+
+    /** Reasons up to this long are printed whole: the library's own message is worth its line. */
+    static final int SHORT_REASON = 120;
+
+    /**
+     * The reason, or a long one's first clause ({@code no NVIDIA driver on this machine}) without its details (the
+     * list of paths looked at), which go to the debug line and the report's notes.
+     */
+    static String shortReason(String why) {
+        if (why.length() <= SHORT_REASON) {
+            return why;
+        }
+        int cut = why.length();
+        for (String end : new String[] {" (", "; ", ": "}) {
+            int i = why.indexOf(end);
+            if (i > 0 && i < cut) {
+                cut = i;
+            }
+        }
+        return why.substring(0, cut);
     }
 
     private GpuSupport awaitOpen(CompletableFuture<?> exiting, Log log, List<String> notes) {

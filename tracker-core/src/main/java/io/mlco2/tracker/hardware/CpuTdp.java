@@ -1,6 +1,8 @@
 package io.mlco2.tracker.hardware;
 
 import io.mlco2.tracker.base.Log;
+import io.mlco2.tracker.base.SaidBefore;
+import io.mlco2.tracker.format.Fmt;
 
 import java.util.List;
 import java.util.Optional;
@@ -25,6 +27,15 @@ public record CpuTdp(double tdpWatts, String source) {
      * Never throws.
      */
     public static CpuTdp resolve(Double configuredWatts, String cpuModel, Log log, List<String> notes) {
+        return resolve(configuredWatts, cpuModel, log, notes, SaidBefore.userCache());
+    }
+
+    /**
+     * As {@link #resolve(Double, String, Log, List)}; the warning for a CPU not in the table is printed the first
+     * time on this machine ({@code said}), at debug after that (the report's notes always have it).
+     */
+    public static CpuTdp resolve(Double configuredWatts, String cpuModel, Log log, List<String> notes,
+                                 SaidBefore said) {
         if (configuredWatts != null) {
             return new CpuTdp(configuredWatts, CONFIGURED);
         }
@@ -39,8 +50,13 @@ public record CpuTdp(double tdpWatts, String source) {
             return new CpuTdp(m.get().tdpWatts(), m.get().table() + ": " + m.get().matchedName());
         }
         double watts = TdpTables.DEFAULT_CPU_TDP_WATTS;
-        log.warn("CPU '" + cpuModel + "' is not in the bundled TDP table: the TDP estimate uses the default "
-                + watts + " W per package (set mlco2.cpu.tdp-watts to correct it)");
+        String warning = "CPU '" + cpuModel + "' is not in the TDP table: " + Fmt.fixed(watts, 0)
+                + " W assumed (set mlco2.cpu.tdp-watts; said once on this machine)";
+        if (said.firstTime("CPU not in the TDP table: " + cpuModel)) {
+            log.warn(warning);
+        } else {
+            log.debug(warning);
+        }
         notes.add("CPU TDP unknown for '" + cpuModel + "': default " + watts + " W per package in the TDP estimate");
         return new CpuTdp(watts, DEFAULT + " (CPU model not in the table)");
     }

@@ -78,6 +78,8 @@ public final class RunReportPage {
             }
         }
 
+        boolean epochsShown = epochs(p, s.extra().get("epochs"), s.extra().get("forecast"));
+
         p.h2("Measured against the TDP estimate");
         TdpEstimate est = s.tdpEstimate();
         double measuredKwh = (s.component(Component.CPU).energyJoules() + s.component(Component.GPU).energyJoules())
@@ -157,11 +159,16 @@ public final class RunReportPage {
             }
             p.raw(b.append("</ul>\n").toString());
         }
-        if (!s.extra().isEmpty()) {
+        Map<String, Object> more = new java.util.LinkedHashMap<>(s.extra());
+        if (epochsShown) {
+            more.remove("epochs");
+            more.remove("forecast");
+        }
+        if (!more.isEmpty()) {
             p.h2("More");
             String text;
             try {
-                text = io.mlco2.tracker.format.Json.prettyOrJackson(s.extra());
+                text = io.mlco2.tracker.format.Json.prettyOrJackson(more);
             } catch (Exception e) {
                 text = String.valueOf(s.extra());
             }
@@ -187,6 +194,84 @@ public final class RunReportPage {
             grid.add(List.of("At the yearly average", Html.num(number(y.get("g_per_kwh")), 1) + " g CO2eq/kWh: "
                     + Html.sig(number(y.get("emissions_kg")) * 1000) + " g CO2eq"));
         }
+    }
+
+    /** Epochs shown in full in the table; a longer run's table is folded (the chart shows every epoch). */
+    static final int EPOCHS_UNFOLDED = 30;
+
+    /**
+     * The epochs section: energy per epoch as a column chart (an incomplete epoch in grey), a table of each epoch's
+     * duration, energy and emissions, and the forecasts against the actual total. {@code false} when the run had
+     * no epoch row (nothing shown).
+     */
+    static boolean epochs(Page p, Object epochsSection, Object forecastSection) {
+        if (!(epochsSection instanceof Map<?, ?> e) || !(e.get("rows") instanceof List<?> all)) {
+            return false;
+        }
+        List<Map<?, ?>> rows = new ArrayList<>();
+        double maxKwh = 0;
+        for (Object o : all) {
+            if (o instanceof Map<?, ?> r && "epoch".equals(r.get("phase"))) {
+                rows.add(r);
+                maxKwh = Math.max(maxKwh, kwh(r));
+            }
+        }
+        if (rows.isEmpty()) {
+            return false;
+        }
+        p.h2("Epochs");
+        StringBuilder chart = new StringBuilder("<div class=\"epochbars\" role=\"img\" aria-label=\"energy per epoch\">");
+        List<List<String>> table = new ArrayList<>();
+        for (Map<?, ?> r : rows) {
+            boolean complete = !Boolean.FALSE.equals(r.get("complete"));
+            double k = kwh(r);
+            String label = "epoch " + r.get("number") + (complete ? "" : " (incomplete)") + ": " + Html.sig(k * 1000) + " Wh";
+            chart.append(complete ? "<span" : "<span class=\"partial\"").append(" style=\"height:")
+                    .append(maxKwh > 0 ? Math.max(1, Math.round(80 * k / maxKwh)) : 1).append("px\" title=\"")
+                    .append(Html.esc(label)).append("\"></span>");
+            table.add(List.of(String.valueOf(r.get("number")) + (complete ? "" : " (incomplete: the run ended)"),
+                    Html.sig(number(r.get("duration_s"))), Html.sig(k * 1000),
+                    Html.sig(number(r.get("emissions_kg")) * 1000),
+                    "\t" + bar(maxKwh > 0 ? k / maxKwh : 0, complete ? "" : "est")));
+        }
+        p.raw(chart.append("</div>\n").toString());
+        p.raw("<p class=\"muted\">" + Html.esc(rows.size() + " epoch(s), energy per epoch; outside epochs (start-up,"
+                + " data loading, evaluation): " + Html.sig(number(e.get("outside_epochs_energy_kwh")) * 1000) + " Wh.")
+                + "</p>\n");
+        boolean fold = rows.size() > EPOCHS_UNFOLDED;
+        if (fold) {
+            p.raw("<details><summary>Table of the " + rows.size() + " epochs</summary>\n");
+        }
+        p.table(List.of("Epoch", "Duration (s)", "Energy (Wh)", "Emissions (g CO2eq)", ""), table, "num");
+        if (fold) {
+            p.raw("</details>\n");
+        }
+        if (forecastSection instanceof Map<?, ?> f && f.get("forecasts") instanceof List<?> forecasts) {
+            p.raw("<h3>Forecasts against the actual total</h3>\n");
+            List<List<String>> ft = new ArrayList<>();
+            for (Object o : forecasts) {
+                if (o instanceof Map<?, ?> one) {
+                    Object err = one.get("forecast_error_pct");
+                    ft.add(List.of(String.valueOf(one.get("after_epochs")), String.valueOf(one.get("basis")),
+                            Html.sig(number(one.get("forecast_energy_kwh")) * 1000),
+                            err instanceof Number n ? Html.num(n.doubleValue(), 1) + " %" : "n/a"));
+                }
+            }
+            ft.add(List.of("actual", f.get("actual_epochs") + " epoch(s) finished",
+                    Html.sig(number(f.get("actual_energy_kwh")) * 1000), ""));
+            if (forecasts.size() > EPOCHS_UNFOLDED) {
+                p.raw("<details><summary>The " + forecasts.size() + " forecasts</summary>\n");
+            }
+            p.table(List.of("After epoch", "From", "Forecast energy (Wh)", "Error against the actual"), ft, "num");
+            if (forecasts.size() > EPOCHS_UNFOLDED) {
+                p.raw("</details>\n");
+            }
+        }
+        return true;
+    }
+
+    private static double kwh(Map<?, ?> row) {
+        return row.get("energy_kwh") instanceof Map<?, ?> m ? number(m.get("total")) : 0;
     }
 
     private static double number(Object o) {

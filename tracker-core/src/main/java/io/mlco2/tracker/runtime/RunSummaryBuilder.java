@@ -183,7 +183,7 @@ final class RunSummaryBuilder {
                 .append(s.extra().containsKey("carbon_intensity_over_time") ? ", mean over time" : "").append(") = ")
                 .append(Fmt.fixed(s.emissionsKg(), 6)).append(" kgCO2eq");
         b.append("; TDP estimate ").append(Fmt.fixed(s.tdpEstimate().energyKwh(), 6)).append(" kWh, ")
-                .append(Fmt.fixed(s.tdpEstimate().emissionsKg(), 6)).append(" kg (measured/estimate ")
+                .append(Fmt.fixed(s.tdpEstimate().emissionsKg(), 6)).append(" kgCO2eq (measured/estimate ")
                 .append(Fmt.fixed(s.measuredOverEstimate(), 2)).append(')');
         if (!s.mitigation().text().isEmpty()) {
             b.append("; ").append(s.mitigation().text());

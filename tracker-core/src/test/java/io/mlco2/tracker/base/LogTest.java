@@ -21,6 +21,43 @@ class LogTest {
                 + System.lineSeparator() + "[mlco2] run é — ok" + System.lineSeparator(), b.toString(StandardCharsets.UTF_8));
     }
 
+    /** A sink that keeps its lines and says whether it is a terminal. */
+    private static final class Lines implements Log.Sink {
+        final java.util.List<String> lines = new java.util.ArrayList<>();
+        final boolean terminal;
+
+        Lines(boolean terminal) {
+            this.terminal = terminal;
+        }
+
+        @Override
+        public void line(String line) {
+            lines.add(line);
+        }
+
+        @Override
+        public boolean flush(java.time.Duration limit) {
+            return true;
+        }
+
+        @Override
+        public boolean terminal() {
+            return terminal;
+        }
+    }
+
+    @Test
+    void aLineOfItsOwnStartsOnANewLineOnATerminalOnly() {
+        Lines terminal = new Lines(true);
+        Log onTerminal = new Log(terminal, Log.Level.ERROR);
+        onTerminal.ownLine("forecast\u001b[2J");
+        assertEquals(java.util.List.of("\n[mlco2] forecast\\u001b[2J"), terminal.lines,
+                "a newline ends a progress bar's line first; the message's own control characters stay escaped");
+        Lines file = new Lines(false);
+        new Log(file, Log.Level.ERROR).ownLine("forecast");
+        assertEquals(java.util.List.of("[mlco2] forecast"), file.lines, "no blank line in a file or a pipe");
+    }
+
     @Test
     void aStreamThatThrowsCostsTheLineOnly() {
         PrintStream throwing = new PrintStream(new OutputStream() {

@@ -167,7 +167,7 @@ class CarbonIntensitiesTest {
         String g = there == Math.rint(there) ? String.valueOf((long) there) : String.format(Locale.ROOT, "%.1f", there);
         assertTrue(m.text().contains("(" + g + " gCO2eq/kWh) the same 12.5 kWh would have emitted "
                 + String.format(Locale.ROOT, "%.3g", 12.5 * there / 1000) + " kgCO2eq instead of "
-                + String.format(Locale.ROOT, "%.3g", 12.5 * here / 1000) + " kg."), m.text());
+                + String.format(Locale.ROOT, "%.3g", 12.5 * here / 1000) + " kgCO2eq."), m.text());
     }
 
     @Test

@@ -35,7 +35,7 @@ class IntensityResolverTest {
         assertEquals(1, notes.size(), notes.toString());
         assertTrue(notes.get(0).contains("no region configured (mlco2.region)"), notes.get(0));
         assertTrue(notes.get(0).contains("475.0"), notes.get(0));
-        assertTrue(logged().contains("no region configured"), logged());
+        assertTrue(logged().contains("DEBUG: no region configured"), "at debug: the summary line says it\n" + logged());
     }
 
     @Test

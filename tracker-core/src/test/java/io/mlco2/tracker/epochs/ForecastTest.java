@@ -5,41 +5,58 @@ import org.junit.jupiter.api.Test;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** The forecast's numbers from its inputs: mean per epoch x planned epochs, kWh = J / 3.6e6, kg = kWh x PUE x g / 1000. */
+/**
+ * The forecast's numbers from its inputs: the run so far + the epochs left x a typical epoch; kWh = J / 3.6e6,
+ * kg = kWh x PUE x g / 1000. The typical epoch of each series is worked out by hand in the test.
+ */
 class ForecastTest {
 
     static final double J_PER_KWH = 3_600_000; // 1000 W x 3600 s
 
-    // 3 epochs measured at 0.01 kWh and 12.5 s each, 10 planned, 50 g/kWh, PUE 1.2
+    // After 3 of 10 epochs: the run used 150 kJ so far (start-up and 3 epochs, 80 s of them); a typical epoch is
+    // 36 kJ and 12.5 s; 50 g/kWh, PUE 1.2.
     static final int PLANNED = 10;
+    static final double SO_FAR_J = 150_000;
+    static final double SO_FAR_S = 80;
     static final double EPOCH_J = 36_000;
     static final double EPOCH_S = 12.5;
     static final double G_PER_KWH = 50;
     static final double PUE = 1.2;
-    final Forecast f = new Forecast(3, PLANNED, "mlco2.epochs", EPOCH_J, EPOCH_S, G_PER_KWH, PUE);
+    final Forecast f = new Forecast(3, PLANNED, "mlco2.epochs", EPOCH_J, EPOCH_S, "median of epochs 2-3", SO_FAR_J,
+            SO_FAR_S, G_PER_KWH, PUE);
 
-    final double kwh = EPOCH_J * PLANNED / J_PER_KWH;          // 0.1 kWh
-    final double kg = kwh * PUE * G_PER_KWH / 1000;             // 0.006 kg
-    final double seconds = EPOCH_S * PLANNED;                   // 125 s
+    final double joules = 150_000 + 7 * 36_000;                // 402 kJ
+    final double kwh = joules / J_PER_KWH;                       // 0.111667 kWh
+    final double kg = kwh * PUE * G_PER_KWH / 1000;             // 0.0067 kg
+    final double seconds = 80 + 7 * 12.5;                        // 167.5 s
 
     @Test
-    void totalsAreTheMeanEpochTimesThePlannedEpochs() {
-        assertEquals(EPOCH_J * PLANNED, f.energyJoules(), 1e-9);
+    void totalsAreTheRunSoFarPlusTheEpochsLeftAtATypicalEpoch() {
+        assertEquals(7, f.remainingEpochs());
+        assertEquals(joules, f.energyJoules(), 1e-9);
         assertEquals(kwh, f.energyKwh(), 1e-15);
-        assertEquals(0.1, f.energyKwh(), 1e-15);
         assertEquals(kg, f.emissionsKg(), 1e-15);
+        assertEquals(0.0067, f.emissionsKg(), 1e-12);
         assertEquals(seconds, f.durationSeconds(), 1e-12);
+    }
+
+    @Test
+    void moreEpochsThanPlannedLeaveNoneToRun() {
+        Forecast over = new Forecast(12, PLANNED, "mlco2.epochs", EPOCH_J, EPOCH_S, "b", SO_FAR_J, SO_FAR_S,
+                G_PER_KWH, PUE);
+        assertEquals(0, over.remainingEpochs());
+        assertEquals(SO_FAR_J, over.energyJoules(), 0.0);
     }
 
     @Test
     void theMessageStatesEachFigure() {
         String m = f.message();
-        assertTrue(m.startsWith("forecast after 3 of 10 epochs: 0.100000 kWh, 0.006000 kgCO2eq, 125 s of training"), m);
-        assertTrue(m.contains("(mean 0.010000 kWh and 12.5 s per epoch x 10 epochs from mlco2.epochs, 50.0 gCO2eq/kWh,"
-                + " PUE 1.20)"), m);
+        assertEquals("forecast after 3 of 10 epochs: 0.111667 kWh, 0.006700 kgCO2eq, 168 s of training"
+                + " (12.5 s and 36000 J per epoch from median of epochs 2-3; 10 epochs from mlco2.epochs)", m);
     }
 
     @Test
@@ -47,40 +64,58 @@ class ForecastTest {
         assertNull(f.budgetWarning(null));
         assertNull(f.budgetWarning(1.0));
         assertNull(f.budgetWarning(f.emissionsKg()), "exactly at the budget is not over it");
-        String w = f.budgetWarning(0.004);
-        assertEquals("BUDGET: the forecast 0.006000 kgCO2eq for 10 epochs exceeds mlco2.budget.kg=0.004 (150% of it);"
-                + " the job is not stopped", w);
+        String w = f.budgetWarning(0.0050);
+        assertEquals("BUDGET: the forecast 0.006700 kgCO2eq for 10 epochs (after 3) exceeds mlco2.budget.kg=0.005"
+                + " (134% of it); the job is not stopped", w);
         assertTrue(f.budgetWarning(0.0).contains("(Infinity% of it)"), f.budgetWarning(0.0));
     }
 
     @Test
-    void theSectionPutsTheForecastBesideTheActuals() {
+    void theEntryPutsTheForecastBesideTheActual() {
         double actualRunJ = 400_000;
-        double actualEpochsJ = 300_000;
-        Map<String, Object> s = f.toSection(actualRunJ, actualEpochsJ, 8);
+        Map<String, Object> s = f.toEntry(actualRunJ);
         assertEquals(3, s.get("after_epochs"));
         assertEquals(PLANNED, s.get("planned_epochs"));
         assertEquals("mlco2.epochs", s.get("planned_epochs_source"));
-        assertEquals(EPOCH_J / J_PER_KWH, (double) s.get("mean_epoch_energy_kwh"), 1e-15);
-        assertEquals(EPOCH_S, (double) s.get("mean_epoch_duration_s"), 0.0);
+        assertEquals("median of epochs 2-3", s.get("basis"));
+        assertEquals(EPOCH_J / J_PER_KWH, (double) s.get("epoch_energy_kwh"), 1e-15);
+        assertEquals(EPOCH_S, (double) s.get("epoch_duration_s"), 0.0);
         assertEquals(kwh, (double) s.get("forecast_energy_kwh"), 1e-15);
         assertEquals(kg, (double) s.get("forecast_emissions_kg"), 1e-15);
         assertEquals(seconds, (double) s.get("forecast_duration_s"), 1e-12);
-        assertEquals(actualRunJ / J_PER_KWH, (double) s.get("actual_energy_kwh"), 1e-15);
-        assertEquals(actualRunJ / J_PER_KWH * PUE * G_PER_KWH / 1000, (double) s.get("actual_emissions_kg"), 1e-15);
-        // forecast 360 kJ against 400 kJ: 10 % under; against the epochs' 300 kJ: 20 % over
-        assertEquals(-10.0, (double) s.get("error_percent"), 1e-9);
-        assertEquals(8, s.get("actual_epochs"));
-        assertEquals(actualEpochsJ / J_PER_KWH, (double) s.get("actual_epochs_energy_kwh"), 1e-15);
-        assertEquals(20.0, (double) s.get("epochs_error_percent"), 1e-9);
+        // forecast 402 kJ against 400 kJ: 0.5 % over
+        assertEquals(0.5, (double) s.get("forecast_error_pct"), 1e-9);
+        assertNull(f.toEntry(0).get("forecast_error_pct"), "no actual energy yet: no error");
+        assertTrue(f.toEntry(0).containsKey("forecast_error_pct"));
     }
 
     @Test
-    void noActualEnergyYetHasNoErrorPercent() {
-        Map<String, Object> s = f.toSection(0, 0, 0);
-        assertTrue(s.containsKey("error_percent"));
-        assertNull(s.get("error_percent"));
-        assertNull(s.get("epochs_error_percent"));
-        assertEquals(0.0, (double) s.get("actual_emissions_kg"), 0.0);
+    void aTypicalEpochIsEpochOneAloneThenTheMedianOfTheLatestWithoutEpochOne() {
+        // A slow first epoch (JIT and native warm-up), then epochs near 100.
+        assertEquals(300, Forecast.typical(new double[] {300}, 1), 0.0);
+        assertEquals("epoch 1", Forecast.basis(1, 1));
+        assertEquals(100, Forecast.typical(new double[] {300, 100}, 1), 0.0, "epoch 1 left out once there is another");
+        assertEquals("epoch 2", Forecast.basis(2, 1));
+        assertEquals(105, Forecast.typical(new double[] {300, 100, 110}, 1), 1e-12, "median of 100 and 110");
+        assertEquals("median of epochs 2-3", Forecast.basis(3, 1));
+        assertEquals(100, Forecast.typical(new double[] {300, 100, 110, 90}, 1), 0.0, "median of 90, 100, 110");
+        // Six epochs kept: epochs 2-6 are the latest five.
+        assertEquals(100, Forecast.typical(new double[] {300, 110, 90, 105, 95, 100}, 1), 0.0);
+        assertEquals("median of epochs 2-6", Forecast.basis(6, 1));
+        // The window has moved on: epochs 3-8, the latest five are 4-8 (90, 105, 95, 100, 400): median 100, the slow
+        // epoch 8 does not move it.
+        assertEquals(100, Forecast.typical(new double[] {110, 90, 105, 95, 100, 400}, 3), 0.0);
+        assertEquals("median of epochs 4-8", Forecast.basis(6, 3));
+    }
+
+    @Test
+    void aForecastIsPrintedAgainOnlyWhenItMovedByMoreThanTenPercent() {
+        Forecast near = new Forecast(4, PLANNED, "mlco2.epochs", EPOCH_J, EPOCH_S, "b", SO_FAR_J + 36_000 + 30_000,
+                SO_FAR_S, G_PER_KWH, PUE); // 402 kJ + 30 kJ: 7.5 % more
+        Forecast far = new Forecast(4, PLANNED, "mlco2.epochs", EPOCH_J, EPOCH_S, "b", SO_FAR_J + 36_000 + 50_000,
+                SO_FAR_S, G_PER_KWH, PUE); // 402 kJ + 50 kJ: 12.4 % more
+        assertTrue(f.movedFrom(null), "the first is printed");
+        assertFalse(near.movedFrom(f));
+        assertTrue(far.movedFrom(f));
     }
 }

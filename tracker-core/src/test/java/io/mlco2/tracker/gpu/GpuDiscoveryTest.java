@@ -78,7 +78,7 @@ class GpuDiscoveryTest {
         opened[0].complete(gpu);
         assertSame(gpu, d.await(new CompletableFuture<>(), log, notes));
         assertEquals(List.of(), notes);
-        assertFalse(logText().contains("no GPU energy"), logText());
+        assertFalse(logText().contains("GPU: none"), logText());
         gpu.close();
     }
 
@@ -106,7 +106,17 @@ class GpuDiscoveryTest {
         notes.add("GPU: an earlier note"); // a GPU support that opened always says why it has no GPU
         assertSame(gpu, d.await(new CompletableFuture<>(), log, notes));
         assertEquals(List.of("GPU: an earlier note", "GPU: " + reason), notes);
-        assertTrue(logText().contains("no GPU energy: " + reason + " (GPU energy 0, method none)"), logText());
+        assertTrue(logText().contains("[mlco2] GPU: none (no NVIDIA driver in this test)\n"), "one short line at info\n" + logText());
+    }
+
+    @Test
+    void aLongReasonIsItsFirstClauseAndAShortOneIsWhole() {
+        String noDriver = "no NVIDIA driver on this machine (none of /proc/driver/nvidia, /dev/nvidiactl, /dev/nvidia0,"
+                + " /dev/dxg, /usr/lib/wsl/lib exists and no libnvidia-ml on the library path; set"
+                + " -Dmlco2.nvml.library=<path> to load NVML anyway)";
+        assertEquals("no NVIDIA driver on this machine", GpuDiscovery.shortReason(noDriver));
+        String library = "nvmlInit_v2 in 'libnvidia-ml.so.1' returned DRIVER_NOT_LOADED (Driver Not Loaded)";
+        assertEquals(library, GpuDiscovery.shortReason(library), "the library's own message is kept");
     }
 
     @Test
@@ -117,7 +127,7 @@ class GpuDiscoveryTest {
         notes.add("CPU: not a GPU note");
         assertNull(d.await(new CompletableFuture<>(), log, notes));
         assertEquals(List.of("CPU: not a GPU note", "GPU: GPU support failed to start"), notes);
-        assertTrue(logText().contains("no GPU energy: GPU support failed to start"), logText());
+        assertTrue(logText().contains("GPU: none (GPU support failed to start)"), logText());
     }
 
     @Test
@@ -130,7 +140,7 @@ class GpuDiscoveryTest {
         notes.add("carbon: not a GPU note either");
         assertNull(d.await(new CompletableFuture<>(), log, notes));
         assertEquals(List.of("CPU: not a GPU note", "GPU: already explained", "carbon: not a GPU note either"), notes);
-        assertFalse(logText().contains("no GPU energy"), logText());
+        assertFalse(logText().contains("GPU: none"), logText());
     }
 
     @Test

@@ -14,6 +14,7 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -91,5 +92,50 @@ public class RunReportPageTest {
         assertTrue(html.contains("CPU modelled: ccf:aws:Cascade Lake, 2 vCPUs of a VM, 0.69-4.06 W/vCPU; "
                 + Html.sig(2.0) + " Wh, band " + Html.sig(1.0) + "-" + Html.sig(4.0) + " Wh (SPECpower: 75 Cascade Lake servers)"), html);
         assertFalse(RunReportPage.render(base, new PowerHistory(10).series()).contains("modelled:"), "measured: no line");
+    }
+
+    private static Map<String, Object> epochRow(int n, double seconds, double kwh, boolean complete) {
+        return Map.of("phase", "epoch", "number", n, "epoch", n, "duration_s", seconds,
+                "energy_kwh", Map.of("total", kwh), "emissions_kg", kwh * 0.38, "complete", complete);
+    }
+
+    /** The epochs section: a column per epoch (the incomplete one marked), the table, the forecasts and their errors. */
+    @Test
+    void theEpochsAreAChartATableAndTheForecastsAgainstTheActual() {
+        Map<String, Object> epochs = Map.of("rows", List.of(epochRow(1, 12.5, 0.004, true),
+                Map.of("phase", "validation", "number", 1, "energy_kwh", Map.of("total", 0.001)),
+                epochRow(2, 10, 0.002, true), epochRow(3, 4, 0.001, false)), "outside_epochs_energy_kwh", 0.0005);
+        Map<String, Object> forecast = Map.of("actual_energy_kwh", 0.0075, "actual_epochs", 2, "forecasts", List.of(
+                Map.of("after_epochs", 1, "basis", "epoch 1", "forecast_energy_kwh", 0.0125, "forecast_error_pct", 66.66),
+                Map.of("after_epochs", 2, "basis", "epoch 2", "forecast_energy_kwh", 0.0085, "forecast_error_pct", 13.33)));
+        String html = RunReportPage.render(summary("p", Map.of(), Map.of("epochs", epochs, "forecast", forecast,
+                "other", Map.of("k", "v"))), new PowerHistory(10).series());
+        assertTrue(html.contains("<h2>Epochs</h2>"), html);
+        int from = html.indexOf("<div class=\"epochbars\"");
+        String chart = html.substring(from, html.indexOf("</div>", from));
+        assertEquals(3, chart.split("<span", -1).length - 1, "one column per epoch, not per phase: " + chart);
+        // heights in proportion to the largest epoch (0.004 kWh = 80 px)
+        assertTrue(chart.contains("style=\"height:80px\" title=\"epoch 1: 4.000 Wh\""), chart);
+        assertTrue(chart.contains("style=\"height:40px\""), chart);
+        assertTrue(chart.contains("<span class=\"partial\" style=\"height:20px\" title=\"epoch 3 (incomplete): 1.000 Wh\""), chart);
+        assertTrue(html.contains("<td>3 (incomplete: the run ended)</td>"), html);
+        assertTrue(html.contains("<td>66.7 %</td>") && html.contains("<td>13.3 %</td>"), html);
+        assertTrue(html.contains("<td>actual</td>"), html);
+        String more = html.substring(html.indexOf("<h2>More</h2>"));
+        assertFalse(more.contains("outside_epochs_energy_kwh"), "the epochs are not repeated as raw JSON");
+        assertTrue(more.contains("other"), "other sections still are");
+        assertFalse(html.contains("<details>"), "a short run's table is not folded");
+    }
+
+    @Test
+    void aLongRunsEpochTableIsFolded() {
+        List<Object> rows = new java.util.ArrayList<>();
+        for (int i = 1; i <= 200; i++) {
+            rows.add(epochRow(i, 1, 0.001, true));
+        }
+        String html = RunReportPage.render(summary("p", Map.of(), Map.of("epochs", Map.of("rows", rows))),
+                new PowerHistory(10).series());
+        assertTrue(html.contains("<details><summary>Table of the 200 epochs</summary>"), html);
+        assertFalse(html.contains("<h2>More</h2>"));
     }
 }
