@@ -246,7 +246,7 @@ class IntensityOverTimeTest {
         t.carbon().start();
         awaitLoaded(t);
         run(t, S, 20 * S);
-        String html = Files.readString(out.resolve("h.html"));
+        String html = Files.readString(io.mlco2.tracker.report.ReportFiles.file(out, "h", t.node().nodeId(), ".html"));
         assertTrue(html.contains("Grid carbon intensity (g CO2eq/kWh)"), html);
         assertTrue(html.contains("\"name\":\"intensity\""), html);
         assertTrue(html.contains("\"max\":[123.0") || html.contains("\"min\":[123.0"), html);
@@ -258,7 +258,7 @@ class IntensityOverTimeTest {
                 List.of(new ConstantPower(10)), clock::get);
         io.mlco2.tracker.html.HtmlReportWriter.install(d);
         run(d, S, 20 * S);
-        String plain = Files.readString(out.resolve("d.html"));
+        String plain = Files.readString(io.mlco2.tracker.report.ReportFiles.file(out, "d", d.node().nodeId(), ".html"));
         assertFalse(plain.contains("Grid carbon intensity"), "the default draws no flat line");
         assertFalse(plain.contains("Energy by source"));
     }
