@@ -79,7 +79,9 @@ class SharedFolderIT {
         Path samples = null;
         while (System.nanoTime() < deadline) {
             List<Path> l = Files.isDirectory(out) ? files(out, ".samples.csv") : List.of();
-            if (l.size() == 1 && files(out, ".json").size() == 1 && Reports.lines(l.get(0)).size() > 20) {
+            // enough energy for report's 6 decimals of kWh (the power depends on the CPU model and the machine's load)
+            if (l.size() == 1 && files(out, ".json").size() == 1 && Reports.lines(l.get(0)).size() > 20
+                    && joules(lastRow(l.get(0))) > 540) {
                 samples = l.get(0);
                 break;
             }
@@ -93,21 +95,8 @@ class SharedFolderIT {
         assertFalse(start.get("complete").asBoolean(), "the summary written at start stays");
 
         // The oracle: the last complete row of the samples file, read here.
-        List<String> lines = Reports.lines(samples);
-        List<String> header = Reports.fields(lines.get(0));
-        List<String> last = null;
-        for (String l : lines.subList(1, lines.size())) {
-            List<String> f = Reports.fields(l);
-            if (f.size() == header.size()) {
-                last = f;
-            }
-        }
-        double joules = 0;
-        for (String c : List.of("cpu", "gpu", "ram")) {
-            String v = last.get(header.indexOf(c + "_energy_j"));
-            joules += v.isEmpty() ? 0 : Double.parseDouble(v);
-        }
-        double kwh = joules / 3.6e6;
+        java.util.Map<String, String> last = lastRow(samples);
+        double kwh = joules(last) / 3.6e6;
         double kg = kwh * 1.5 * start.get("carbon_intensity_g_per_kwh").asDouble() / 1000;
         assertTrue(kwh > 1e-4, "enough energy for 6 decimals to compare: " + kwh);
 
@@ -123,10 +112,37 @@ class SharedFolderIT {
         assertTrue(o.contains("; 0 skipped"), o);
         assertTrue(o.contains("INCOMPLETE"), o);
         assertTrue(o.contains("incomplete: JVM ended without its exit hook; energy up to its last sample at "
-                + last.get(0)), o);
+                + last.get("time")), o);
         Matcher m = Pattern.compile("Total: ([0-9.]+) kWh .*, ([0-9.]+) kgCO2eq").matcher(o);
         assertTrue(m.find(), o);
         assertEquals(String.format(Locale.ROOT, "%.6f", kwh), m.group(1), o);
         assertEquals(String.format(Locale.ROOT, "%.6f", kg), m.group(2), o);
+    }
+
+    /** The samples file's last complete row (column name to value), read here. */
+    private static java.util.Map<String, String> lastRow(Path samples) throws java.io.IOException {
+        List<String> lines = Reports.lines(samples);
+        List<String> header = Reports.fields(lines.get(0));
+        java.util.Map<String, String> last = new java.util.HashMap<>();
+        for (String l : lines.subList(1, lines.size())) {
+            List<String> f = Reports.fields(l);
+            if (f.size() == header.size()) {
+                last.clear();
+                for (int i = 0; i < f.size(); i++) {
+                    last.put(header.get(i), f.get(i));
+                }
+            }
+        }
+        return last;
+    }
+
+    /** The cumulative energy (J, CPU + GPU + RAM) of a samples row; 0 for none. */
+    private static double joules(java.util.Map<String, String> row) {
+        double joules = 0;
+        for (String c : List.of("cpu", "gpu", "ram")) {
+            String v = row.getOrDefault(c + "_energy_j", "");
+            joules += v.isEmpty() ? 0 : Double.parseDouble(v);
+        }
+        return joules;
     }
 }
