@@ -55,6 +55,12 @@ public final class IntensityLedger {
     private final Map<String, Double> joulesBySource = new LinkedHashMap<>();
     private boolean finished;
 
+    // As known at each sample, never revised: each interval's energy x the intensity known at its sample.
+    private double knownJoules;
+    private double knownJouleGrams;
+    private double knownUniformGrams = Double.NaN;
+    private boolean knownUniform = true;
+
     /**
      * @param provider the run's source over time; {@code null}: the yearly average throughout (the default)
      * @param yearly   the region's intensity from the bundled tables (or {@code mlco2.carbon-intensity})
@@ -109,12 +115,13 @@ public final class IntensityLedger {
             prevNanos = Math.max(prevNanos, monotonicNanos);
             prevJoules = totalJoules;
             if (finished) {
-                settle(from, monotonicNanos, e);
+                know(e, settle(from, monotonicNanos, e));
                 return;
             }
             if (provider == null) {
                 lastGramsPerKwh = yearly.gramsPerKwh();
                 add(e, lastGramsPerKwh, YEARLY_AVERAGE, secondsBetween(from, monotonicNanos), 0);
+                know(e, lastGramsPerKwh);
                 return;
             }
             settlePending(false);
@@ -135,9 +142,58 @@ public final class IntensityLedger {
                 pendJoules[i] = e;
                 pendCount++;
             }
+            know(e, lastGramsPerKwh);
         } catch (RuntimeException ex) {
             log.once("carbon-ledger", Log.Level.WARN, "carbon intensity accounting failed: " + Log.describe(ex));
         }
+    }
+
+    /** Adds one interval to the figures as known at its sample. */
+    private void know(double e, double grams) {
+        knownJoules += e;
+        knownJouleGrams += e * grams;
+        if (e != 0) {
+            if (Double.isNaN(knownUniformGrams)) {
+                knownUniformGrams = grams;
+            } else if (knownUniformGrams != grams) {
+                knownUniform = false;
+            }
+        }
+    }
+
+    /**
+     * The run's energy so far times intensity, summed over the samples' intervals, each with the intensity known at
+     * its sample (an interval a live source has not read yet: its latest value), in joules x gCO2eq/kWh; never
+     * revised, so the difference between two readings is the part of the run between them. The figures of the run
+     * as it goes (epochs, forecast, progress line) divide it by the energy: {@link #meanGramsPerKwh(double, double,
+     * double)}. With a source whose values are known when sampled (the yearly average, a file) its last value is the
+     * run's integral; with a live source the run's total settles the intervals again with what is read later.
+     */
+    public synchronized double knownJouleGrams() {
+        return knownJouleGrams;
+    }
+
+    /**
+     * The energy-weighted mean intensity of the run so far, as known at each sample ({@link #knownJouleGrams}):
+     * exactly the yearly average without a provider, exactly the value itself when one value was used throughout.
+     */
+    public synchronized double knownMeanGramsPerKwh() {
+        if (provider == null) {
+            return yearly.gramsPerKwh();
+        }
+        if (knownUniform && !Double.isNaN(knownUniformGrams)) {
+            return knownUniformGrams;
+        }
+        return meanGramsPerKwh(knownJoules, knownJouleGrams, lastGramsPerKwh);
+    }
+
+    /**
+     * The energy-weighted mean intensity of a part of the run, from its energy ({@code joules}) and the difference
+     * of {@link #knownJouleGrams} over it: its emissions are then {@link Emissions#kgOfJoules} of its energy at this
+     * intensity. {@code fallback} for a part without energy.
+     */
+    public static double meanGramsPerKwh(double joules, double jouleGrams, double fallback) {
+        return joules > 0 ? Math.max(0, jouleGrams) / joules : fallback;
     }
 
     /** The intensity of the last sample's interval, as known at that sample (gCO2eq/kWh). */

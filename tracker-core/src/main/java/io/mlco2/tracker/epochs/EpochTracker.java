@@ -1,6 +1,7 @@
 package io.mlco2.tracker.epochs;
 
 import io.mlco2.tracker.carbon.Emissions;
+import io.mlco2.tracker.carbon.IntensityLedger;
 
 import io.mlco2.tracker.energy.Energy;
 import io.mlco2.tracker.config.Config;
@@ -66,10 +67,22 @@ public final class EpochTracker implements SampleListener {
         active = t;
     }
 
-    /** What the tracker needs from the run; {@code nodeId} names its epochs file ({@code base.NodeIdentity}). */
+    /**
+     * What the tracker needs from the run; {@code nodeId} names its epochs file ({@code base.NodeIdentity}).
+     * {@code carbon} is the run's intensity over time: with a source over time, emissions are each part's energy x
+     * its energy-weighted mean intensity ({@link IntensityLedger#knownJouleGrams}); without one ({@code null} or the
+     * yearly average) x {@code gramsPerKwh}.
+     */
     public record Settings(String runId, Path outputDir, Integer configuredEpochs, int predictAfterEpochs,
                            Double budgetKg, double pue, double gramsPerKwh, long runStartNanos, Instant runStartWall,
-                           String nodeId) {
+                           String nodeId, IntensityLedger carbon) {
+
+        public Settings(String runId, Path outputDir, Integer configuredEpochs, int predictAfterEpochs,
+                        Double budgetKg, double pue, double gramsPerKwh, long runStartNanos, Instant runStartWall,
+                        String nodeId) {
+            this(runId, outputDir, configuredEpochs, predictAfterEpochs, budgetKg, pue, gramsPerKwh, runStartNanos,
+                    runStartWall, nodeId, null);
+        }
 
         public Settings(String runId, Path outputDir, Integer configuredEpochs, int predictAfterEpochs,
                         Double budgetKg, double pue, double gramsPerKwh, long runStartNanos, Instant runStartWall) {
@@ -81,7 +94,12 @@ public final class EpochTracker implements SampleListener {
             Config c = t.config();
             return new Settings(t.runId(), Path.of(c.get(Config.OUTPUT_DIR)), c.get(Config.EPOCHS),
                     c.get(Config.PREDICT_AFTER_EPOCHS), c.get(Config.BUDGET_KG), c.get(Config.PUE),
-                    t.intensity().gramsPerKwh(), t.startNanos(), t.startWall(), t.node().nodeId());
+                    t.intensity().gramsPerKwh(), t.startNanos(), t.startWall(), t.node().nodeId(), t.carbon());
+        }
+
+        /** Whether the intensity changes over the run (a source over time), not the one yearly figure. */
+        boolean overTime() {
+            return carbon != null && carbon.overTime();
         }
     }
 
@@ -107,8 +125,11 @@ public final class EpochTracker implements SampleListener {
     // Sampler side, guarded by this.
     private long prevNanos;
     private double[] prevJoules;
+    /** {@link IntensityLedger#knownJouleGrams} at the previous sample (0 without a source over time). */
+    private double prevJouleGrams;
     private int openEpochs;
     private double outsideJoules;
+    private double outsideJouleGrams;
     private int epochsDone;
     private int partialEpochs;
     private double epochsJoules;
@@ -260,7 +281,8 @@ public final class EpochTracker implements SampleListener {
 
     @Override
     public void onSample(RunContext run, long monotonicNanos) {
-        process(monotonicNanos, joulesByComponent(run.accumulators()));
+        process(monotonicNanos, joulesByComponent(run.accumulators()),
+                settings.overTime() ? settings.carbon().knownJouleGrams() : 0);
     }
 
     static double[] joulesByComponent(List<EnergyAccumulator> accumulators) {
@@ -275,10 +297,17 @@ public final class EpochTracker implements SampleListener {
         return total(joulesByComponent(accumulators));
     }
 
+    /** {@link #process(long, double[], double)} at a constant intensity. */
+    void process(long nowNanos, double[] joules) {
+        process(nowNanos, joules, 0);
+    }
+
     /**
-     * Resolves the boundaries up to {@code nowNanos}, given the run's cumulative energy by component at that instant.
+     * Resolves the boundaries up to {@code nowNanos}, given the run's cumulative energy by component at that instant
+     * and, with a source over time, {@link IntensityLedger#knownJouleGrams} then (interpolated like the energy: one
+     * intensity per sample interval).
      */
-    synchronized void process(long nowNanos, double[] joules) {
+    synchronized void process(long nowNanos, double[] joules, double jouleGrams) {
         if (prevJoules == null) {
             // The accumulators count from the run's start (the first sample's energy covers start-up, and this
             // listener may be attached after the first samples): the run began at zero joules, so marks before this
@@ -293,25 +322,51 @@ public final class EpochTracker implements SampleListener {
             long t = Math.max(prevNanos, m.nanos());
             if (openEpochs == 0) {
                 outsideJoules += total(at(t, nowNanos, joules)) - total(at(segmentStart, nowNanos, joules));
+                outsideJouleGrams += gramsAt(t, nowNanos, jouleGrams) - gramsAt(segmentStart, nowNanos, jouleGrams);
             }
             segmentStart = t;
-            apply(m, at(t, nowNanos, joules));
+            apply(m, at(t, nowNanos, joules), gramsAt(t, nowNanos, jouleGrams));
         }
         if (openEpochs == 0) {
             outsideJoules += total(joules) - total(at(segmentStart, nowNanos, joules));
+            outsideJouleGrams += jouleGrams - gramsAt(segmentStart, nowNanos, jouleGrams);
         }
         prevNanos = nowNanos;
         prevJoules = joules.clone();
+        prevJouleGrams = jouleGrams;
     }
 
     /** Energy by component at {@code t}, linear between the previous sample and this one. */
     private double[] at(long t, long nowNanos, double[] joules) {
-        double f = nowNanos == prevNanos ? 1 : Math.max(0, Math.min(1, (t - prevNanos) / (double) (nowNanos - prevNanos)));
+        double f = fraction(t, nowNanos);
         double[] e = new double[joules.length];
         for (int i = 0; i < e.length; i++) {
             e[i] = prevJoules[i] + f * (joules[i] - prevJoules[i]);
         }
         return e;
+    }
+
+    /** {@link IntensityLedger#knownJouleGrams} at {@code t}, linear like the energy (the interval has one intensity). */
+    private double gramsAt(long t, long nowNanos, double jouleGrams) {
+        return prevJouleGrams + fraction(t, nowNanos) * (jouleGrams - prevJouleGrams);
+    }
+
+    private double fraction(long t, long nowNanos) {
+        return nowNanos == prevNanos ? 1 : Math.max(0, Math.min(1, (t - prevNanos) / (double) (nowNanos - prevNanos)));
+    }
+
+    /**
+     * The emissions of {@code joules} whose energy x intensity is {@code jouleGrams}: at their energy-weighted mean
+     * intensity with a source over time, else at the run's one intensity (exactly today's figure).
+     */
+    private double kg(double joules, double jouleGrams) {
+        return Emissions.kgOfJoules(joules, settings.pue(), gramsPerKwh(joules, jouleGrams));
+    }
+
+    /** The energy-weighted mean intensity of a part of the run; the run's one intensity without a source over time. */
+    private double gramsPerKwh(double joules, double jouleGrams) {
+        return settings.overTime() ? IntensityLedger.meanGramsPerKwh(joules, jouleGrams,
+                settings.carbon().lastGramsPerKwh()) : settings.gramsPerKwh();
     }
 
     private static double total(double[] j) {
@@ -322,12 +377,13 @@ public final class EpochTracker implements SampleListener {
         return s;
     }
 
-    private void apply(Mark m, double[] e) {
+    private void apply(Mark m, double[] e, double jouleGrams) {
         Span s = m.span();
         boolean epoch = EPOCH.equals(s.name);
         switch (m.kind()) {
             case BEGIN -> {
                 s.startJoules = e;
+                s.startJouleGrams = jouleGrams;
                 if (epoch) {
                     openEpochs++;
                 }
@@ -340,6 +396,7 @@ public final class EpochTracker implements SampleListener {
                 if (epoch && s.startJoules != null) {
                     openEpochs--;
                     outsideJoules += total(e) - total(s.startJoules);
+                    outsideJouleGrams += jouleGrams - s.startJouleGrams;
                 }
             }
             case END -> {
@@ -347,7 +404,7 @@ public final class EpochTracker implements SampleListener {
                 if (s.startJoules == null) {
                     return;
                 }
-                PhaseRow row = row(s, m.nanos(), e, true);
+                PhaseRow row = row(s, m.nanos(), e, jouleGrams, true);
                 if (epoch) {
                     openEpochs--;
                     epochsDone++;
@@ -361,20 +418,23 @@ public final class EpochTracker implements SampleListener {
                 }
                 emit(row);
                 if (epoch) {
-                    maybeForecast(total(e));
+                    maybeForecast(total(e), jouleGrams);
                 }
             }
         }
     }
 
-    /** The row of {@code s} from its start to {@code endNanos}, where the run's energy was {@code e}. */
-    private PhaseRow row(Span s, long endNanos, double[] e, boolean complete) {
+    /**
+     * The row of {@code s} from its start to {@code endNanos}, where the run's energy was {@code e} and its
+     * {@link IntensityLedger#knownJouleGrams} {@code jouleGrams}.
+     */
+    private PhaseRow row(Span s, long endNanos, double[] e, double jouleGrams, boolean complete) {
         double[] j = new double[e.length];
         for (int i = 0; i < j.length; i++) {
             j[i] = Math.max(0, e[i] - s.startJoules[i]);
         }
         double seconds = Math.max(0, (endNanos - s.startNanos) / 1e9);
-        double kg = Emissions.kgOfJoules(total(j), settings.pue(), settings.gramsPerKwh());
+        double kg = kg(total(j), jouleGrams - s.startJouleGrams);
         Instant start = settings.runStartWall().plusNanos(s.startNanos - settings.runStartNanos());
         return new PhaseRow(s.name, s.number, s.epoch, start, seconds, j, kg, complete);
     }
@@ -396,7 +456,7 @@ public final class EpochTracker implements SampleListener {
             // Its end, if the job's thread got there, came after the last sample: the row ends at that sample, and
             // the end still queued finds no start and does nothing.
             s.closed.set(true);
-            PhaseRow row = row(s, prevNanos, prevJoules, false);
+            PhaseRow row = row(s, prevNanos, prevJoules, prevJouleGrams, false);
             s.startJoules = null;
             if (EPOCH.equals(s.name)) {
                 openEpochs--;
@@ -449,9 +509,10 @@ public final class EpochTracker implements SampleListener {
      * A new forecast after each finished epoch, from the run's energy when it ended ({@code runJoulesNow}) and the
      * latest epochs. The first is printed; a later one only when it moved by more than
      * {@value Forecast#REPRINT_SHARE} of the last printed. The budget warning is printed once, by the first forecast
-     * over the budget.
+     * over the budget. With a source over time the forecast applies the run's energy-weighted mean intensity so far
+     * ({@code runJouleGramsNow / runJoulesNow}): the emissions so far as integrated, the epochs to come at that mean.
      */
-    private void maybeForecast(double runJoulesNow) {
+    private void maybeForecast(double runJoulesNow, double runJouleGramsNow) {
         if (epochsDone < settings.predictAfterEpochs()) {
             return;
         }
@@ -473,7 +534,7 @@ public final class EpochTracker implements SampleListener {
         int first = (int) recent.getFirst()[0];
         forecast = new Forecast(epochsDone, planned, plannedEpochsSource(), Forecast.typical(joules, first),
                 Forecast.typical(seconds, first), Forecast.basis(n, first), runJoulesNow, epochsSeconds,
-                settings.gramsPerKwh(), settings.pue());
+                gramsPerKwh(runJoulesNow, runJouleGramsNow), settings.pue());
         if (forecasts.size() < MAX_ROWS_IN_SUMMARY) {
             forecasts.add(forecast);
         } else {
@@ -509,6 +570,7 @@ public final class EpochTracker implements SampleListener {
         m.put("epochs_energy_kwh", epochsJoules / Energy.JOULES_PER_KWH);
         m.put("epochs_emissions_kg", epochsKg);
         m.put("outside_epochs_energy_kwh", outsideJoules / Energy.JOULES_PER_KWH);
+        m.put("outside_epochs_emissions_kg", kg(outsideJoules, outsideJouleGrams));
         List<Map<String, Object>> list = new ArrayList<>();
         for (PhaseRow r : rows) {
             Map<String, Object> row = new LinkedHashMap<>();
@@ -543,7 +605,10 @@ public final class EpochTracker implements SampleListener {
         double actual = runJoules.getAsDouble();
         Map<String, Object> m = forecast.toEntry(actual);
         m.put("actual_energy_kwh", actual / Energy.JOULES_PER_KWH);
-        m.put("actual_emissions_kg", forecast.emissionsKg(actual));
+        // The run's emissions: with a source over time at its mean settled at the end (the summary's intensity).
+        m.put("actual_emissions_kg", settings.overTime()
+                ? Emissions.kgOfJoules(actual, settings.pue(), settings.carbon().meanGramsPerKwh())
+                : forecast.emissionsKg(actual));
         m.put("actual_epochs", epochsDone);
         m.put("actual_epochs_duration_s", epochsSeconds);
         List<Map<String, Object>> all = new ArrayList<>();

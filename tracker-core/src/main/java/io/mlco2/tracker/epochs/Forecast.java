@@ -12,7 +12,9 @@ import java.util.Map;
 
 /**
  * The run's energy, emissions and training time, forecast after an epoch: what the run has used so far plus the
- * epochs still to run at a typical epoch's cost ({@link #typical}), at the run's carbon intensity and PUE.
+ * epochs still to run at a typical epoch's cost ({@link #typical}), at {@code gramsPerKwh} and PUE. With a source of
+ * intensity over time, {@code gramsPerKwh} is the run's energy-weighted mean so far: the emissions so far are the
+ * integral, and the epochs to come are counted at that mean (not the value of the last hour).
  *
  * @param afterEpochs        epochs finished when it was made
  * @param plannedEpochs      planned epochs of the run

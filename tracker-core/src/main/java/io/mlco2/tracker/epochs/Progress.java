@@ -2,6 +2,7 @@ package io.mlco2.tracker.epochs;
 
 import io.mlco2.tracker.base.Log;
 import io.mlco2.tracker.carbon.Emissions;
+import io.mlco2.tracker.carbon.IntensityLedger;
 import io.mlco2.tracker.energy.EnergyAccumulator;
 import io.mlco2.tracker.energy.Energy;
 import io.mlco2.tracker.format.Fmt;
@@ -11,7 +12,9 @@ import io.mlco2.tracker.runtime.SampleListener;
 /**
  * {@code mlco2.progress}: a one-line status every period while the job runs, on the sampler thread: the time since
  * the start, the energy so far, the power now, the emissions so far, and the epoch and latest forecast when there
- * is one. Each line starts at column 0 on a terminal ({@link Log#ownLine}).
+ * is one. Each line starts at column 0 on a terminal ({@link Log#ownLine}). With a source over time the emissions so
+ * far are the energy at the run's energy-weighted mean intensity as known at each sample
+ * ({@link io.mlco2.tracker.carbon.IntensityLedger#knownMeanGramsPerKwh}), else at the one yearly figure.
  */
 final class Progress implements SampleListener {
 
@@ -45,12 +48,18 @@ final class Progress implements SampleListener {
             joules += a.energyJoules();
             watts += a.powerWatts();
         }
-        log.ownLine(line((monotonicNanos - startNanos) / 1e9, joules, watts, epochs.epochInProgress(),
+        IntensityLedger carbon = run.carbon();
+        double g = carbon != null && carbon.overTime() ? carbon.knownMeanGramsPerKwh() : gramsPerKwh;
+        log.ownLine(line((monotonicNanos - startNanos) / 1e9, joules, watts, g, epochs.epochInProgress(),
                 epochs.plannedEpochs(), epochs.forecast()));
     }
 
-    /** {@code 5m 00s: 0.012000 kWh, 142 W now, 0.005700 kgCO2eq; epoch 3 of 10, forecast 0.040000 kWh, ...}. */
-    String line(double seconds, double joules, double watts, int epoch, int planned, Forecast forecast) {
+    /**
+     * {@code 5m 00s: 0.012000 kWh, 142 W now, 0.005700 kgCO2eq; epoch 3 of 10, forecast 0.040000 kWh, ...}, the
+     * emissions so far at {@code meanGramsPerKwh}.
+     */
+    String line(double seconds, double joules, double watts, double meanGramsPerKwh, int epoch, int planned,
+                Forecast forecast) {
         long s = Math.round(seconds);
         StringBuilder b = new StringBuilder()
                 .append(s >= 3600 ? s / 3600 + "h " + String.format(java.util.Locale.ROOT, "%02dm ", s / 60 % 60)
@@ -58,7 +67,7 @@ final class Progress implements SampleListener {
                 .append(s >= 60 ? String.format(java.util.Locale.ROOT, "%02ds", s % 60) : s + "s")
                 .append(": ").append(Fmt.fixed(joules / Energy.JOULES_PER_KWH, 6)).append(" kWh, ")
                 .append(Fmt.fixed(watts, 0)).append(" W now, ")
-                .append(Fmt.fixed(Emissions.kgOfJoules(joules, pue, gramsPerKwh), 6)).append(" kgCO2eq");
+                .append(Fmt.fixed(Emissions.kgOfJoules(joules, pue, meanGramsPerKwh), 6)).append(" kgCO2eq");
         if (epoch > 0) {
             b.append("; epoch ").append(epoch).append(planned > 0 ? " of " + planned : "");
         }

@@ -15,6 +15,8 @@ public final class Span {
     final AtomicBoolean closed = new AtomicBoolean();
     /** Cumulative joules by component at the start; sampler thread only. */
     double[] startJoules;
+    /** {@code IntensityLedger.knownJouleGrams} at the start (0 without a source over time); sampler thread only. */
+    double startJouleGrams;
 
     Span(String name, int number, int epoch, long startNanos) {
         this.name = name;

@@ -81,7 +81,10 @@ public final class Metrics {
         TrackerMetrics binder = new TrackerMetrics(run.accumulators(), run.intensity().gramsPerKwh(),
                 run.intensity().region(), config.get(Config.PUE),
                 TrackerMetrics.commonTags(run.host().hostname(), run.runId(), project, node.nodeId()),
-                epochs == null ? null : epochs::epochInProgress);
+                epochs == null ? null : epochs::epochInProgress, run.carbon());
+        if (run.carbon() != null && run.carbon().overTime()) {
+            run.addListener(binder); // the emissions integrated over the intensity's changes
+        }
         if (epochs != null) {
             epochs.addRowListener(row -> {
                 if (EpochTracker.EPOCH.equals(row.phase())) {

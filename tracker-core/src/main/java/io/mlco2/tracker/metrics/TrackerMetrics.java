@@ -1,6 +1,7 @@
 package io.mlco2.tracker.metrics;
 
 import io.mlco2.tracker.carbon.Emissions;
+import io.mlco2.tracker.carbon.IntensityLedger;
 
 import io.mlco2.tracker.energy.Energy;
 import io.micrometer.core.instrument.FunctionCounter;
@@ -11,6 +12,8 @@ import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import io.mlco2.tracker.energy.EnergyAccumulator;
 import io.mlco2.tracker.report.ComponentEnergy;
+import io.mlco2.tracker.runtime.RunContext;
+import io.mlco2.tracker.runtime.SampleListener;
 
 import java.util.List;
 import java.util.function.ToDoubleFunction;
@@ -21,10 +24,13 @@ import java.util.function.ToDoubleFunction;
  *   <li>{@code mlco2.energy} (function counter, joules): energy since the start, without PUE;</li>
  *   <li>{@code mlco2.power} (gauge, watts): last known power;</li>
  *   <li>{@code mlco2.utilization} (gauge, ratio 0-1): the load the reading is based on;</li>
- *   <li>{@code mlco2.emissions} (function counter, grams CO2eq): energy x PUE x grid intensity;</li>
+ *   <li>{@code mlco2.emissions} (function counter, grams CO2eq): energy x PUE x grid intensity; with a source of
+ *   intensity over time, each sample's energy of the device x PUE x the intensity of its interval as known at the
+ *   sample, summed (a listener of the samples: {@link #onSample});</li>
  * </ul>
  * tagged {@code component} ({@code cpu}, {@code gpu}, {@code ram}), {@code device} and {@code method}; and per run
- * {@code mlco2.carbon.intensity} (gauge, gCO2eq/kWh, tagged {@code region}), {@code mlco2.pue} (gauge) and
+ * {@code mlco2.carbon.intensity} (gauge, gCO2eq/kWh, tagged {@code region}: the yearly figure, or with a source over
+ * time the last sample's interval's), {@code mlco2.pue} (gauge) and
  * {@code mlco2.epoch} (gauge: the epoch in progress, 0 outside epochs); per completed epoch (the last
  * {@value #EPOCHS_KEPT}) {@code mlco2.epoch.energy} (joules, per component), {@code mlco2.epoch.emissions} (grams)
  * and {@code mlco2.epoch.duration} (seconds), tagged {@code epoch}. Every meter also carries {@code host},
@@ -35,7 +41,7 @@ import java.util.function.ToDoubleFunction;
  * The {@code method} tag is the device's method when bound (a source that falls back from a counter to power
  * keeps its first tag; the reports name the final method).
  */
-public final class TrackerMetrics implements MeterBinder {
+public final class TrackerMetrics implements MeterBinder, SampleListener {
 
     private final List<EnergyAccumulator> accumulators;
     private final double intensityGramsPerKwh;
@@ -45,6 +51,11 @@ public final class TrackerMetrics implements MeterBinder {
     private final java.util.function.IntSupplier epochInProgress;
     private final List<MeterRegistry> bound = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final java.util.ArrayDeque<List<Meter>> epochMeters = new java.util.ArrayDeque<>();
+    /** The run's intensity over time; {@code null}: the constant {@link #intensityGramsPerKwh}. */
+    private final IntensityLedger carbon;
+    /** Per accumulator, with a source over time: the energy at the last sample and the emissions up to it. */
+    private final double[] sampledJoules;
+    private final double[] sampledGrams;
 
     /** Completed epochs that keep their {@code epoch}-tagged meters; older ones are removed (bounded series). */
     public static final int EPOCHS_KEPT = 20;
@@ -61,7 +72,21 @@ public final class TrackerMetrics implements MeterBinder {
      */
     public TrackerMetrics(List<EnergyAccumulator> accumulators, double intensityGramsPerKwh, String region,
                           double pue, Tags common, java.util.function.IntSupplier epochInProgress) {
+        this(accumulators, intensityGramsPerKwh, region, pue, common, epochInProgress, null);
+    }
+
+    /**
+     * @param carbon the run's intensity over time: with a source over time ({@link IntensityLedger#overTime}) the
+     *               emissions follow it, fed by {@link #onSample} (add this binder as a sample listener); otherwise
+     *               or {@code null}, {@code intensityGramsPerKwh} throughout
+     */
+    public TrackerMetrics(List<EnergyAccumulator> accumulators, double intensityGramsPerKwh, String region,
+                          double pue, Tags common, java.util.function.IntSupplier epochInProgress,
+                          IntensityLedger carbon) {
         this.epochInProgress = epochInProgress;
+        this.carbon = carbon != null && carbon.overTime() ? carbon : null;
+        this.sampledJoules = new double[accumulators.size()];
+        this.sampledGrams = new double[accumulators.size()];
         this.accumulators = List.copyOf(accumulators);
         this.intensityGramsPerKwh = intensityGramsPerKwh;
         this.region = region;
@@ -77,7 +102,9 @@ public final class TrackerMetrics implements MeterBinder {
     @Override
     public void bindTo(MeterRegistry registry) {
         bound.add(registry);
-        for (EnergyAccumulator a : accumulators) {
+        for (int i = 0; i < accumulators.size(); i++) {
+            EnergyAccumulator a = accumulators.get(i);
+            int index = i;
             Tags tags = common.and("component", a.source().component().key(), "device", nonNull(a.source().deviceId()),
                     "method", a.method().key());
             FunctionCounter.builder("mlco2.energy", a, safe(EnergyAccumulator::energyJoules))
@@ -89,12 +116,14 @@ public final class TrackerMetrics implements MeterBinder {
             Gauge.builder("mlco2.utilization", a, safe(EnergyAccumulator::utilization))
                     .description("Load of this device at the last sample, 0 to 1, where the source reports one")
                     .baseUnit("ratio").tags(tags).strongReference(true).register(registry);
-            FunctionCounter.builder("mlco2.emissions", a, safe(acc -> gramsCo2(acc.energyJoules())))
+            FunctionCounter.builder("mlco2.emissions", a, safe(acc -> carbon == null ? gramsCo2(acc.energyJoules())
+                            : sampledGrams(index)))
                     .description("CO2-equivalent emissions of this device's energy since the start (PUE and grid "
                             + "carbon intensity applied)")
                     .baseUnit("grams").tags(tags).register(registry);
         }
-        Gauge.builder("mlco2.carbon.intensity", this, m -> m.intensityGramsPerKwh)
+        Gauge.builder("mlco2.carbon.intensity", this, m -> m.carbon == null ? m.intensityGramsPerKwh
+                        : m.carbon.lastGramsPerKwh())
                 .description("Carbon intensity of the grid the run draws from, in grams CO2eq per kWh")
                 .baseUnit("grams.per.kwh").tags(common.and("region", nonNull(region))).strongReference(true)
                 .register(registry);
@@ -145,6 +174,28 @@ public final class TrackerMetrics implements MeterBinder {
                 }
             }
         }
+    }
+
+    /**
+     * With a source over time: adds each device's energy since the previous sample at the intensity of the interval
+     * as known now ({@link IntensityLedger#lastGramsPerKwh}), so that the counters only grow and add up to the run's
+     * emissions as known at each sample. Called on the sampler thread, after the ledger.
+     */
+    @Override
+    public synchronized void onSample(RunContext run, long monotonicNanos) {
+        if (carbon == null) {
+            return;
+        }
+        double g = carbon.lastGramsPerKwh();
+        for (int i = 0; i < sampledJoules.length; i++) {
+            double j = accumulators.get(i).energyJoules();
+            sampledGrams[i] += Emissions.gramsOfJoules(Math.max(0, j - sampledJoules[i]), pue, g);
+            sampledJoules[i] = j;
+        }
+    }
+
+    synchronized double sampledGrams(int index) {
+        return sampledGrams[index];
     }
 
     double gramsCo2(double energyJoules) {

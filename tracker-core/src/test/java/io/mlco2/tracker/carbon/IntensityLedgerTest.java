@@ -86,5 +86,32 @@ class IntensityLedgerTest {
         assertEquals(50.0, l.lastGramsPerKwh());
         assertEquals(YEARLY, l.effective());
         assertEquals(null, l.section(1, 1, 1));
+        assertEquals(50.0, l.knownMeanGramsPerKwh());
+    }
+
+    @Test
+    void theFiguresAsKnownAtEachSampleUseTheLatestValueAndAreNeverRevised() {
+        Silent p = new Silent();
+        p.series.put(Instant.EPOCH, 100);
+        p.knownUntil = Instant.ofEpochSecond(10);
+        IntensityLedger l = new IntensityLedger(p, YEARLY, 0, Instant.EPOCH, QUIET);
+        l.sample(0, 0);
+        l.sample(10 * S, 1000); // settled: 1000 J at 100 g/kWh
+        assertEquals(1000 * 100.0, l.knownJouleGrams());
+        assertEquals(100.0, l.knownMeanGramsPerKwh(), "one value throughout: that value exactly");
+        l.sample(20 * S, 3000); // not read yet: 2000 J at the latest value, 100
+        assertEquals(3000 * 100.0, l.knownJouleGrams());
+        // The source then says 400 from 15 s on: the run's total settles it, the figures known so far stay.
+        p.series.put(Instant.ofEpochSecond(15), 400);
+        p.knownUntil = Instant.ofEpochSecond(30);
+        l.sample(30 * S, 4000); // 1000 J at 400
+        assertEquals(3000 * 100.0 + 1000 * 400.0, l.knownJouleGrams());
+        assertEquals((3000 * 100.0 + 1000 * 400.0) / 4000, l.knownMeanGramsPerKwh(), 1e-12);
+        l.finish(Duration.ofMillis(10));
+        double settled = 1000 * 100.0 + 2000 * (100 + 400) / 2.0 + 1000 * 400.0;
+        assertEquals(settled / 4000, l.meanGramsPerKwh(), 1e-12);
+        assertEquals(3000 * 100.0 + 1000 * 400.0, l.knownJouleGrams());
+        assertEquals(250.0, IntensityLedger.meanGramsPerKwh(4, 1000, 7));
+        assertEquals(7.0, IntensityLedger.meanGramsPerKwh(0, 0, 7), "no energy: the fallback");
     }
 }

@@ -36,12 +36,12 @@ class ProgressTest {
     void theLineStatesTheEnergyPowerEmissionsEpochAndForecast(@TempDir Path dir) {
         Progress p = new Progress(tracker(dir), log, 300 * S, 0, 400, 1.5);
         // 0.012 kWh = 43 200 J; x 1.5 x 400 g/kWh = 7.2 g
-        assertEquals("5m 00s: 0.012000 kWh, 142 W now, 0.007200 kgCO2eq", p.line(300, 43_200, 141.6, 0, 10, null));
+        assertEquals("5m 00s: 0.012000 kWh, 142 W now, 0.007200 kgCO2eq", p.line(300, 43_200, 141.6, 400, 0, 10, null));
         Forecast f = new Forecast(2, 10, "mlco2.epochs", 3600, 30, "epoch 2", 14_400, 60, 400, 1.5);
         // 14 400 J + 8 x 3 600 J = 43 200 J: 0.012 kWh, 0.0072 kg
         assertEquals("1h 01m 05s: 0.012000 kWh, 142 W now, 0.007200 kgCO2eq; epoch 3 of 10, forecast 0.012000 kWh,"
-                + " 0.007200 kgCO2eq", p.line(3665, 43_200, 141.6, 3, 10, f));
-        assertEquals("42s: 0.000000 kWh, 0 W now, 0.000000 kgCO2eq; epoch 1", p.line(42, 0, 0, 1, 0, null));
+                + " 0.007200 kgCO2eq", p.line(3665, 43_200, 141.6, 400, 3, 10, f));
+        assertEquals("42s: 0.000000 kWh, 0 W now, 0.000000 kgCO2eq; epoch 1", p.line(42, 0, 0, 400, 1, 0, null));
     }
 
     @Test
