@@ -28,8 +28,8 @@ import java.util.Set;
  *
  * <p>Safety: nothing is computed from other classes (no {@code COMPUTE_FRAMES}, which would load classes from inside
  * a transformer). The only stack map frame added is the handler's, whose locals are the method's parameters the exit
- * call reads; a method that stores into one of those slots, returns a value where an exit call is asked for, or is
- * missing, makes the whole class {@link Rejected}: it is then loaded unchanged.
+ * call reads; a method that stores into one of those slots, or is missing, makes the whole class {@link Rejected}: it
+ * is then loaded unchanged. A method that returns a value keeps it on the stack under the exit call.
  */
 final class HookWeaver {
 
@@ -211,9 +211,6 @@ final class HookWeaver {
             String where = key.substring(0, key.indexOf('(')) + descriptor;
             if ((acc & (Opcodes.ACC_ABSTRACT | Opcodes.ACC_NATIVE)) != 0) {
                 throw new Rejected("has no code in " + where);
-            }
-            if (h.exit() != null && Type.getReturnType(descriptor).getSort() != Type.VOID) {
-                throw new Rejected("returns a value from " + where);
             }
             String enter = h.enter() == null ? null : callDescriptor(h.enter(), acc, descriptor, where);
             String exit = h.exit() == null ? null : callDescriptor(h.exit(), acc, descriptor, where);

@@ -222,7 +222,7 @@ class FrameworksTest {
                 }
             }
         }
-        assertEquals(Set.of("djl.", "dl4j.", "spark."), prefixes);
+        assertEquals(Set.of("djl.", "dl4j.", "spark.", "dl4jspark."), prefixes);
     }
 
     /**

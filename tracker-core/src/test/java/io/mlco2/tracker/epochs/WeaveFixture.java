@@ -68,9 +68,17 @@ public class WeaveFixture {
         caught = (String) p;
     }
 
-    /** Returns a value: no exit hook may go on it. */
+    /** Returns a value, like dl4j-spark's {@code fit(JavaRDD)} returning the network. */
     public int value(Object p) {
         return p.hashCode();
+    }
+
+    /** Returns a two-slot value from either of two returns. */
+    public static long wideValue(long v) {
+        if (v < 0) {
+            return -v;
+        }
+        return v * 2;
     }
 
     /** Not woven: runs unchanged. */
