@@ -142,8 +142,8 @@ final class RunningJvms {
                 try {
                     vm.loadAgent(jar, args);
                 } catch (AgentLoadException | AgentInitializationException e) {
-                    err.println("attach: JVM " + target + " did not load the agent (" + reason(e) + "); JDK 21 and"
-                            + " later refuse it when started with -XX:-EnableDynamicAgentLoading");
+                    err.println("attach: JVM " + target + " did not load the agent (" + reason(e) + "); a JVM started"
+                            + " with -XX:-EnableDynamicAgentLoading refuses it: start it with -javaagent");
                     return 1;
                 }
                 Properties after = vm.getSystemProperties();
