@@ -38,7 +38,12 @@ class AttachIT {
     }
 
     private static Cli cli(Path dir, String... args) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        return cli(Path.of(System.getProperty("java.home")), dir, args);
+    }
+
+    /** As {@link #cli(Path, String...)}, with the {@code java} of the runtime at {@code javaHome}. */
+    private static Cli cli(Path javaHome, Path dir, String... args) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of(javaHome.resolve("bin").resolve("java").toString(),
                 "-jar", ChildJvm.agentJar().toString()));
         cmd.addAll(List.of(args));
         Path out = Files.createTempFile(dir, "cli", ".out");
@@ -81,6 +86,30 @@ class AttachIT {
             }
         }
         throw new AssertionError("JVM " + pid + " not listed\n" + list.describe());
+    }
+
+    /**
+     * On a Java runtime without module jdk.attach (a JRE, made here with jlink), the other commands work as before,
+     * and list and attach each say so in one line.
+     */
+    @Test
+    void onARuntimeWithoutJdkAttachTheOtherCommandsWorkAndListAndAttachSayWhy(@TempDir Path dir) throws Exception {
+        Path jre = dir.resolve("jre");
+        Process jlink = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jlink").toString(),
+                "--add-modules", "java.se,jdk.unsupported", "--output", jre.toString(), "--no-header-files",
+                "--no-man-pages").redirectErrorStream(true).redirectOutput(dir.resolve("jlink.txt").toFile()).start();
+        assertTrue(jlink.waitFor(300, TimeUnit.SECONDS) && jlink.exitValue() == 0, Files.readString(dir.resolve("jlink.txt")));
+
+        Cli version = cli(jre, dir, "version");
+        assertEquals(0, version.code(), version.describe());
+        assertTrue(version.out().startsWith("mlco2-agent "), version.describe());
+        for (String[] args : List.of(new String[] {"list"}, new String[] {"attach", "1"})) {
+            Cli r = cli(jre, dir, args);
+            assertEquals(1, r.code(), r.describe());
+            assertEquals(args[0] + ": this Java runtime (" + jre + ") has no module jdk.attach, which the command needs;"
+                    + " run it with a JDK's java\n", r.err(), r.describe());
+            assertEquals("", r.out());
+        }
     }
 
     @Test

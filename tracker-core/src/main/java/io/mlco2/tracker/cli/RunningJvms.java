@@ -42,7 +42,11 @@ final class RunningJvms {
     private RunningJvms() {
     }
 
-    /** {@code list}: the JVMs of this user, each with whether the agent measures it. */
+    /**
+     * {@code list}: the JVMs of this user, each with whether the agent measures it. The command classes, like this
+     * outer class, name no type of the Attach API ({@link Jdk} does): they are loaded with every command, on a JRE
+     * without module {@code jdk.attach} too.
+     */
     static final class ListCommand implements Command {
 
         private final ArgParser parser = new ArgParser("list",
@@ -55,38 +59,7 @@ final class RunningJvms {
 
         @Override
         public int run(ArgParser.Parsed args, PrintStream out, PrintStream err) {
-            List<VirtualMachineDescriptor> vms = new ArrayList<>(VirtualMachine.list());
-            vms.sort(Comparator.comparingLong(RunningJvms::pidOf));
-            String self = Long.toString(ProcessHandle.current().pid());
-            out.println(String.format("%-8s %-36s %s", "PID", "AGENT", "MAIN"));
-            int shown = 0;
-            for (VirtualMachineDescriptor d : vms) {
-                if (d.id().equals(self)) {
-                    continue;
-                }
-                out.println(String.format("%-8s %-36s %s", d.id(), agentOf(d), shownMain(d.displayName())));
-                shown++;
-            }
-            if (shown == 0) {
-                out.println("(no other JVM of user " + System.getProperty("user.name", "?") + " is running)");
-            }
-            return 0;
-        }
-
-        /** {@code measuring since <time>}, {@code no}, or why it cannot be told. */
-        private static String agentOf(VirtualMachineDescriptor d) {
-            if (!catchesSigquit(pidOf(d))) {
-                return "unknown (-Xrs, or still starting)";
-            }
-            VirtualMachine vm = null;
-            try {
-                vm = VirtualMachine.attach(d);
-                return agentState(vm.getSystemProperties());
-            } catch (AttachNotSupportedException | IOException | RuntimeException e) {
-                return "unknown (attach refused)";
-            } finally {
-                detach(vm);
-            }
+            return noAttachApi("list", err) ? 1 : Jdk.list(out);
         }
     }
 
@@ -108,61 +81,23 @@ final class RunningJvms {
 
         @Override
         public int run(ArgParser.Parsed parsed, PrintStream out, PrintStream err) throws ArgParser.BadArgs {
-            long target = parsed.get(pid);
             String args = parsed.get(agentArgs);
             String refused = refusedArguments(args);
             if (refused != null) {
                 throw new ArgParser.BadArgs("ARGS: " + refused + "; nothing attached");
             }
-            String refusal = notAttachable(target);
-            if (refusal != null) {
-                err.println("attach: " + refusal);
-                return 1;
-            }
-            String jar = System.getProperty(JAR_PROPERTY);
-            if (jar == null) {
-                err.println("attach: the agent jar is unknown; run it as java -jar mlco2-agent.jar attach " + target);
-                return 1;
-            }
-            VirtualMachine vm;
-            try {
-                vm = VirtualMachine.attach(Long.toString(target)); // a JVM that catches SIGQUIT (notAttachable)
-            } catch (AttachNotSupportedException | IOException e) {
-                err.println("attach: JVM " + target + " refused the attach (" + reason(e) + "); a JVM started with"
-                        + " -XX:+DisableAttachMechanism, or another user's, cannot be attached to");
-                return 1;
-            }
-            try {
-                Properties before = vm.getSystemProperties();
-                if (before.getProperty(RUNNING_PROPERTY) != null) {
-                    err.println("attach: JVM " + target + " is already measured by the agent (" + agentState(before)
-                            + "); its report comes at its exit");
-                    return 1;
-                }
-                try {
-                    vm.loadAgent(jar, args);
-                } catch (AgentLoadException | AgentInitializationException e) {
-                    err.println("attach: JVM " + target + " did not load the agent (" + reason(e) + "); a JVM started"
-                            + " with -XX:-EnableDynamicAgentLoading refuses it: start it with -javaagent");
-                    return 1;
-                }
-                Properties after = vm.getSystemProperties();
-                if (after.getProperty(RUNNING_PROPERTY) == null) {
-                    err.println("attach: JVM " + target + " loaded the agent but it did not start; see that JVM's"
-                            + " stderr");
-                    return 1;
-                }
-                out.println("attached to JVM " + target + " (" + shownMain(after.getProperty("sun.java.command", ""))
-                        + "): measuring from now; the report is written at its exit into "
-                        + outputDir(args, after, target));
-                return 0;
-            } catch (IOException e) {
-                err.println("attach: JVM " + target + " stopped answering (" + reason(e) + "); it may have exited");
-                return 1;
-            } finally {
-                detach(vm);
-            }
+            return noAttachApi("attach", err) ? 1 : Jdk.attach(parsed.get(pid), args, out, err);
         }
+    }
+
+    /** Whether this Java runtime lacks module {@code jdk.attach} (a JRE), said in one line. */
+    static boolean noAttachApi(String command, PrintStream err) {
+        if (ModuleLayer.boot().findModule("jdk.attach").isPresent()) {
+            return false;
+        }
+        err.println(command + ": this Java runtime (" + System.getProperty("java.home") + ") has no module jdk.attach,"
+                + " which the command needs; run it with a JDK's java");
+        return true;
     }
 
     /** The agent arguments' text: not blank. Checked against the configuration's keys by the command. */
@@ -193,43 +128,6 @@ final class RunningJvms {
         String first = text.split("\\R", 2)[0].replaceFirst("^\\[mlco2] WARN: ", "");
         int using = first.indexOf("; using ");
         return using > 0 ? first.substring(0, using) : first;
-    }
-
-    /**
-     * Why {@code pid} cannot be attached to, or null: bad input (no such process, this command's own, not a JVM) is
-     * thrown, a JVM that cannot be attached to (another user's, one that would die of it) is returned.
-     *
-     * <p>Only a process known to be a JVM that catches SIGQUIT is ever attached to: the Attach API asks a JVM that has
-     * not opened its attach socket yet to open it with SIGQUIT, whose default action ends a process (one that is no
-     * JVM, or a JVM started with {@code -Xrs}).
-     */
-    static String notAttachable(long pid) throws ArgParser.BadArgs {
-        Optional<ProcessHandle> p = ProcessHandle.of(pid);
-        if (p.isEmpty() || !p.get().isAlive()) {
-            throw ArgParser.BadArgs.value("PID", Long.toString(pid), "no running process", "the pid of a running JVM (see: list)");
-        }
-        if (pid == ProcessHandle.current().pid()) {
-            throw ArgParser.BadArgs.value("PID", Long.toString(pid), "this command's own JVM", "another JVM's pid (see: list)");
-        }
-        String owner = p.get().info().user().orElse(null);
-        String me = System.getProperty("user.name");
-        if (owner != null && me != null && !owner.equals(me)) {
-            return "JVM " + pid + " runs as user " + owner + ", this command as " + me
-                    + "; run it as that user (sudo -u " + owner + " java -jar mlco2-agent.jar attach " + pid + ")";
-        }
-        boolean listed = false;
-        for (VirtualMachineDescriptor d : VirtualMachine.list()) {
-            listed |= d.id().equals(Long.toString(pid));
-        }
-        if (!listed && !mapsJvm(pid)) { // mapped but not listed: a JVM started with -XX:-UsePerfData
-            throw ArgParser.BadArgs.value("PID", Long.toString(pid), "not a JVM (" + shownMain(p.get().info().command().orElse("?")) + ")",
-                    "the pid of a running JVM (see: list)");
-        }
-        if (!catchesSigquit(pid)) {
-            return "JVM " + pid + " does not catch SIGQUIT (started with -Xrs, or still starting): attaching would"
-                    + " end it; try again once it runs, or start it with -javaagent";
-        }
-        return null;
     }
 
     /**
@@ -316,25 +214,158 @@ final class RunningJvms {
         return c.length() > 100 ? c.substring(0, 97) + "..." : c;
     }
 
-    private static long pidOf(VirtualMachineDescriptor d) {
-        try {
-            return Long.parseLong(d.id());
-        } catch (NumberFormatException e) {
-            return Long.MAX_VALUE;
-        }
-    }
-
     private static String reason(Exception e) {
         String m = e.getMessage();
         return m == null || m.isBlank() ? e.getClass().getSimpleName() : Log.printable(m);
     }
 
-    private static void detach(VirtualMachine vm) {
-        if (vm != null) {
+    /**
+     * Everything that uses the Attach API's types, in a class of its own: loaded only once {@link #noAttachApi} found
+     * module {@code jdk.attach}, since loading a class that names those types (a {@code catch} of one) fails without it.
+     */
+    static final class Jdk {
+
+        private Jdk() {
+        }
+
+        /** {@code list}'s work: the table of this user's JVMs but this one. */
+        static int list(PrintStream out) {
+            List<VirtualMachineDescriptor> vms = new ArrayList<>(VirtualMachine.list());
+            vms.sort(Comparator.comparingLong(Jdk::pidOf));
+            String self = Long.toString(ProcessHandle.current().pid());
+            out.println(String.format("%-8s %-36s %s", "PID", "AGENT", "MAIN"));
+            int shown = 0;
+            for (VirtualMachineDescriptor d : vms) {
+                if (d.id().equals(self)) {
+                    continue;
+                }
+                out.println(String.format("%-8s %-36s %s", d.id(), agentOf(d), shownMain(d.displayName())));
+                shown++;
+            }
+            if (shown == 0) {
+                out.println("(no other JVM of user " + System.getProperty("user.name", "?") + " is running)");
+            }
+            return 0;
+        }
+
+        /** {@code measuring since <time>}, {@code no}, or why it cannot be told. */
+        private static String agentOf(VirtualMachineDescriptor d) {
+            if (!catchesSigquit(pidOf(d))) {
+                return "unknown (-Xrs, or still starting)";
+            }
+            VirtualMachine vm = null;
             try {
-                vm.detach();
-            } catch (IOException | RuntimeException ignored) {
-                // the other JVM went away: nothing to release
+                vm = VirtualMachine.attach(d);
+                return agentState(vm.getSystemProperties());
+            } catch (AttachNotSupportedException | IOException | RuntimeException e) {
+                return "unknown (attach refused)";
+            } finally {
+                detach(vm);
+            }
+        }
+
+        /** {@code attach}'s work, once the arguments are known good. */
+        static int attach(long target, String args, PrintStream out, PrintStream err) throws ArgParser.BadArgs {
+            String refusal = notAttachable(target);
+            if (refusal != null) {
+                err.println("attach: " + refusal);
+                return 1;
+            }
+            String jar = System.getProperty(JAR_PROPERTY);
+            if (jar == null) {
+                err.println("attach: the agent jar is unknown; run it as java -jar mlco2-agent.jar attach " + target);
+                return 1;
+            }
+            VirtualMachine vm;
+            try {
+                vm = VirtualMachine.attach(Long.toString(target)); // a JVM that catches SIGQUIT (notAttachable)
+            } catch (AttachNotSupportedException | IOException e) {
+                err.println("attach: JVM " + target + " refused the attach (" + reason(e) + "); a JVM started with"
+                        + " -XX:+DisableAttachMechanism, or another user's, cannot be attached to");
+                return 1;
+            }
+            try {
+                Properties before = vm.getSystemProperties();
+                if (before.getProperty(RUNNING_PROPERTY) != null) {
+                    err.println("attach: JVM " + target + " is already measured by the agent (" + agentState(before)
+                            + "); its report comes at its exit");
+                    return 1;
+                }
+                try {
+                    vm.loadAgent(jar, args);
+                } catch (AgentLoadException | AgentInitializationException e) {
+                    err.println("attach: JVM " + target + " did not load the agent (" + reason(e) + "); a JVM started"
+                            + " with -XX:-EnableDynamicAgentLoading refuses it: start it with -javaagent");
+                    return 1;
+                }
+                Properties after = vm.getSystemProperties();
+                if (after.getProperty(RUNNING_PROPERTY) == null) {
+                    err.println("attach: JVM " + target + " loaded the agent but it did not start; see that JVM's stderr");
+                    return 1;
+                }
+                out.println("attached to JVM " + target + " (" + shownMain(after.getProperty("sun.java.command", ""))
+                        + "): measuring from now; the report is written at its exit into " + outputDir(args, after, target));
+                return 0;
+            } catch (IOException e) {
+                err.println("attach: JVM " + target + " stopped answering (" + reason(e) + "); it may have exited");
+                return 1;
+            } finally {
+                detach(vm);
+            }
+        }
+
+        /**
+         * Why {@code pid} cannot be attached to, or null: bad input (no such process, this command's own, not a JVM) is
+         * thrown, a JVM that cannot be attached to (another user's, one that would die of it) is returned.
+         *
+         * <p>Only a process known to be a JVM that catches SIGQUIT is ever attached to: the Attach API asks a JVM that has
+         * not opened its attach socket yet to open it with SIGQUIT, whose default action ends a process (one that is no
+         * JVM, or a JVM started with {@code -Xrs}).
+         */
+        static String notAttachable(long pid) throws ArgParser.BadArgs {
+            Optional<ProcessHandle> p = ProcessHandle.of(pid);
+            if (p.isEmpty() || !p.get().isAlive()) {
+                throw ArgParser.BadArgs.value("PID", Long.toString(pid), "no running process", "the pid of a running JVM (see: list)");
+            }
+            if (pid == ProcessHandle.current().pid()) {
+                throw ArgParser.BadArgs.value("PID", Long.toString(pid), "this command's own JVM", "another JVM's pid (see: list)");
+            }
+            String owner = p.get().info().user().orElse(null);
+            String me = System.getProperty("user.name");
+            if (owner != null && me != null && !owner.equals(me)) {
+                return "JVM " + pid + " runs as user " + owner + ", this command as " + me
+                        + "; run it as that user (sudo -u " + owner + " java -jar mlco2-agent.jar attach " + pid + ")";
+            }
+            boolean listed = false;
+            for (VirtualMachineDescriptor d : VirtualMachine.list()) {
+                listed |= d.id().equals(Long.toString(pid));
+            }
+            if (!listed && !mapsJvm(pid)) { // mapped but not listed: a JVM started with -XX:-UsePerfData
+                throw ArgParser.BadArgs.value("PID", Long.toString(pid), "not a JVM (" + shownMain(p.get().info().command().orElse("?")) + ")",
+                        "the pid of a running JVM (see: list)");
+            }
+            if (!catchesSigquit(pid)) {
+                return "JVM " + pid + " does not catch SIGQUIT (started with -Xrs, or still starting): attaching would"
+                        + " end it; try again once it runs, or start it with -javaagent";
+            }
+            return null;
+        }
+
+        private static long pidOf(VirtualMachineDescriptor d) {
+            try {
+                return Long.parseLong(d.id());
+            } catch (NumberFormatException e) {
+                return Long.MAX_VALUE;
+            }
+        }
+
+        private static void detach(VirtualMachine vm) {
+            if (vm != null) {
+                try {
+                    vm.detach();
+                } catch (IOException | RuntimeException ignored) {
+                    // the other JVM went away: nothing to release
+                }
             }
         }
     }
