@@ -44,8 +44,8 @@ final class RunningJvms {
 
     /**
      * {@code list}: the JVMs of this user, each with whether the agent measures it. The command classes, like this
-     * outer class, name no type of the Attach API ({@link Jdk} does): they are loaded with every command, on a JRE
-     * without module {@code jdk.attach} too.
+     * outer class, name no type of the Attach API ({@link AttachApi} does): they are loaded with every command, on a
+     * JRE without module {@code jdk.attach} too.
      */
     static final class ListCommand implements Command {
 
@@ -59,7 +59,7 @@ final class RunningJvms {
 
         @Override
         public int run(ArgParser.Parsed args, PrintStream out, PrintStream err) {
-            return noAttachApi("list", err) ? 1 : Jdk.list(out);
+            return noAttachApi("list", err) ? 1 : AttachApi.list(out);
         }
     }
 
@@ -86,7 +86,7 @@ final class RunningJvms {
             if (refused != null) {
                 throw new ArgParser.BadArgs("ARGS: " + refused + "; nothing attached");
             }
-            return noAttachApi("attach", err) ? 1 : Jdk.attach(parsed.get(pid), args, out, err);
+            return noAttachApi("attach", err) ? 1 : AttachApi.attach(parsed.get(pid), args, out, err);
         }
     }
 
@@ -223,15 +223,15 @@ final class RunningJvms {
      * Everything that uses the Attach API's types, in a class of its own: loaded only once {@link #noAttachApi} found
      * module {@code jdk.attach}, since loading a class that names those types (a {@code catch} of one) fails without it.
      */
-    static final class Jdk {
+    static final class AttachApi {
 
-        private Jdk() {
+        private AttachApi() {
         }
 
         /** {@code list}'s work: the table of this user's JVMs but this one. */
         static int list(PrintStream out) {
             List<VirtualMachineDescriptor> vms = new ArrayList<>(VirtualMachine.list());
-            vms.sort(Comparator.comparingLong(Jdk::pidOf));
+            vms.sort(Comparator.comparingLong(AttachApi::pidOf));
             String self = Long.toString(ProcessHandle.current().pid());
             out.println(String.format("%-8s %-36s %s", "PID", "AGENT", "MAIN"));
             int shown = 0;
