@@ -152,6 +152,9 @@ final class AgentClassLoader {
             ClassLoader.registerAsParallelCapable();
         }
 
+        /** Package of the JDK's Attach API. */
+        private static final String ATTACH_API = "com.sun.tools.attach.";
+
         private final File jar;
         private final Path dir;
         private final Object lock = new Object();
@@ -191,6 +194,9 @@ final class AgentClassLoader {
 
         @Override
         protected Class<?> findClass(String name) throws ClassNotFoundException {
+            if (name.startsWith(ATTACH_API)) {
+                return attachApi(name);
+            }
             try {
                 return super.findClass(name);
             } catch (ClassNotFoundException e) {
@@ -205,6 +211,19 @@ final class AgentClassLoader {
                 }
                 return super.findClass(name);
             }
+        }
+
+        /**
+         * The JDK's Attach API ({@code list}, {@code attach}): module {@code jdk.attach} is defined to the application
+         * class loader, which this loader's parent (the platform loader) does not see. Only that module is asked, never
+         * the application's class path.
+         */
+        private static Class<?> attachApi(String name) throws ClassNotFoundException {
+            Module m = ModuleLayer.boot().findModule("jdk.attach").orElse(null);
+            if (m == null || m.getClassLoader() == null) {
+                throw new ClassNotFoundException(name + " (this Java runtime has no module jdk.attach: a JRE, not a JDK?)");
+            }
+            return Class.forName(name, false, m.getClassLoader());
         }
 
         @Override

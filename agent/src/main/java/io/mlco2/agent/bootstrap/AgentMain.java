@@ -42,6 +42,13 @@ public final class AgentMain {
         start(args, inst);
     }
 
+    /**
+     * The system property the first copy sets to its start time (epoch milliseconds): what {@code list} and
+     * {@code attach} ({@code io.mlco2.tracker.cli.RunningJvms}) read through the Attach API to see that a JVM is
+     * already measured. Outside {@code mlco2.}, which names configuration keys.
+     */
+    static final String RUNNING_PROPERTY = "io.mlco2.agent.since";
+
     /** The arguments of the copy that started first, or {@code null}: the second copy stands down. */
     private static String attached;
 
@@ -49,6 +56,11 @@ public final class AgentMain {
     static synchronized boolean first(String args) {
         if (attached == null) {
             attached = args == null ? "" : args;
+            try {
+                System.setProperty(RUNNING_PROPERTY, Long.toString(System.currentTimeMillis()));
+            } catch (Throwable ignored) {
+                // A security manager that refuses it: list and attach then cannot see this copy; it still measures.
+            }
             return true;
         }
         stderr("[mlco2] WARN: the agent is attached twice (-javaagent given twice, or also in JAVA_TOOL_OPTIONS); "

@@ -2,8 +2,9 @@ package io.mlco2.agent.bootstrap;
 
 /**
  * {@code java -jar mlco2-agent.jar <command>}: runs the command line ({@code version}, {@code estimate},
- * {@code replay}, {@code report}) through the agent's own class loader. A failure before the command runs (no
- * writable {@code java.io.tmpdir} to unpack the libraries into) is one line and exit code 2, not a stack trace.
+ * {@code replay}, {@code report}, {@code list}, {@code attach}) through the agent's own class loader. A failure before
+ * the command runs (no writable {@code java.io.tmpdir} to unpack the libraries into) is one line and exit code 2, not
+ * a stack trace.
  */
 public final class Main {
 
@@ -14,6 +15,8 @@ public final class Main {
         ClassLoader loader;
         Class<?> cli;
         try {
+            // The jar that attach loads into another JVM: this one (read by io.mlco2.tracker.cli.RunningJvms).
+            System.setProperty("io.mlco2.agent.jar", AgentClassLoader.agentJar().getPath());
             loader = AgentClassLoader.create();
             Thread.currentThread().setContextClassLoader(loader);
             cli = Class.forName("io.mlco2.tracker.cli.Cli", true, loader);

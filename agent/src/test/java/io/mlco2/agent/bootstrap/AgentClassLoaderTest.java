@@ -122,6 +122,20 @@ class AgentClassLoaderTest {
         }
     }
 
+    /** {@code list} and {@code attach} get the JDK's Attach API from module jdk.attach, extracting nothing for it. */
+    @Test
+    void theAttachApiComesFromModuleJdkAttach(@TempDir Path dir) throws Exception {
+        File jar = agentJar(dir, java.util.Map.of(
+                "tracker-core-1.jar", jarWith("io/mlco2/data.txt", "core".getBytes()),
+                "micrometer-core-1.jar", jarWith("META-INF/services/x.Y", "m".getBytes())));
+        try (URLClassLoader loader = AgentClassLoader.create(jar)) {
+            Class<?> vm = loader.loadClass("com.sun.tools.attach.VirtualMachine");
+            assertEquals("jdk.attach", vm.getModule().getName());
+            assertTrue(!((AgentClassLoader.Loader) loader).complete(), "no deferred jar extracted for it");
+            assertThrows(ClassNotFoundException.class, () -> loader.loadClass("com.sun.tools.attach.Absent"));
+        }
+    }
+
     @Test
     void aSearchForEveryResourceOfANameSeesTheDeferredJars(@TempDir Path dir) throws Exception {
         File jar = agentJar(dir, java.util.Map.of(

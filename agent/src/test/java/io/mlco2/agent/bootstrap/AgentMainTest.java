@@ -20,4 +20,14 @@ class AgentMainTest {
         }
         assertDoesNotThrow(() -> AgentMain.agentmain(null, null));
     }
+
+    /** The first copy marks the JVM as measured, with its start time: what list and attach read. */
+    @Test
+    void theFirstCopyMarksTheJvmWithItsStartTime() {
+        long before = System.currentTimeMillis();
+        AgentMain.first("mlco2.region=FR"); // or the copy another test started first in this JVM set it
+        String since = System.getProperty(AgentMain.RUNNING_PROPERTY);
+        assertTrue(since != null && Long.parseLong(since) <= System.currentTimeMillis()
+                && Long.parseLong(since) > before - 600_000, "set to a start time in this test run: " + since);
+    }
 }

@@ -71,5 +71,6 @@ class ReportMergeTest {
         Assumptions.assumeTrue(HtmlReportChromiumTest.chromium() != null,
                 "Chromium not installed (apt-get install -y chromium): merged HTML rendering not checked");
         HtmlReportChromiumTest.assertRenders(html, dir, "merged-report.png");
+        HtmlReportChromiumTest.assertFitsTheViewport(html, dir);
     }
 }

@@ -157,18 +157,28 @@ public final class ArgParser {
         }
     }
 
-    /** A declared operand (an argument that is not an option); {@code many}: one or more, else exactly one. */
+    /**
+     * A declared operand (an argument that is not an option); {@code many}: one or more, else exactly one;
+     * {@code optional}: zero or one.
+     */
     public static final class Operand<T> {
         final String label;
         final Type<T> type;
         final boolean many;
+        final boolean optional;
         final String help;
 
-        Operand(String label, Type<T> type, boolean many, String help) {
+        Operand(String label, Type<T> type, boolean many, boolean optional, String help) {
             this.label = label;
             this.type = type;
             this.many = many;
+            this.optional = optional;
             this.help = help;
+        }
+
+        /** The label as the synopsis shows it: {@code FILE}, {@code DIR...} or {@code [ARGS]}. */
+        String shown() {
+            return optional ? "[" + label + "]" : label + (many ? "..." : "");
         }
     }
 
@@ -197,17 +207,22 @@ public final class ArgParser {
 
     /** Exactly one operand. */
     public <T> Operand<T> operand(String label, Type<T> type, String help) {
-        return addOperand(new Operand<>(label, type, false, help));
+        return addOperand(new Operand<>(label, type, false, false, help));
     }
 
     /** One or more operands; they must be the last operands declared. */
     public <T> Operand<T> operands(String label, Type<T> type, String help) {
-        return addOperand(new Operand<>(label, type, true, help));
+        return addOperand(new Operand<>(label, type, true, false, help));
+    }
+
+    /** Zero or one operand; it must be the last operand declared. */
+    public <T> Operand<T> optionalOperand(String label, Type<T> type, String help) {
+        return addOperand(new Operand<>(label, type, false, true, help));
     }
 
     private <T> Operand<T> addOperand(Operand<T> o) {
-        if (!operands.isEmpty() && operands.get(operands.size() - 1).many) {
-            throw new IllegalArgumentException("an operand after " + operands.get(operands.size() - 1).label + "...");
+        if (!operands.isEmpty() && (operands.get(operands.size() - 1).many || operands.get(operands.size() - 1).optional)) {
+            throw new IllegalArgumentException("an operand after " + operands.get(operands.size() - 1).shown());
         }
         operands.add(o);
         return o;
@@ -258,9 +273,10 @@ public final class ArgParser {
             return o.defaultText == null ? null : o.type.parse(o.defaultText);
         }
 
-        /** The operand's value; the first one of an operand that takes several. */
+        /** The operand's value; the first one of an operand that takes several; null for an optional one not given. */
         public <T> T get(Operand<T> o) {
-            return all(o).get(0);
+            List<T> all = all(o);
+            return all.isEmpty() ? null : all.get(0);
         }
 
         /** The operand's values, in the order given. */
@@ -343,8 +359,8 @@ public final class ArgParser {
             }
         }
         for (Operand<?> o : operands) {
-            if (!p.operandValues.containsKey(o)) {
-                throw BadArgs.missing(o.label + (o.many ? "..." : ""), o.type.accepted);
+            if (!o.optional && !p.operandValues.containsKey(o)) {
+                throw BadArgs.missing(o.shown(), o.type.accepted);
             }
         }
         return p;
@@ -371,7 +387,7 @@ public final class ArgParser {
             items.add(o.required ? form : "[" + form + "]");
         }
         for (Operand<?> o : operands) {
-            items.add(o.label + (o.many ? "..." : ""));
+            items.add(o.shown());
         }
         return items;
     }
@@ -380,8 +396,8 @@ public final class ArgParser {
     public String usage() {
         List<String[]> rows = new ArrayList<>();
         for (Operand<?> o : operands) {
-            rows.add(new String[] {o.label + (o.many ? "..." : ""), o.help + (o.type.accepted == null ? ""
-                    : ": " + o.type.accepted) + (o.many ? "; one or more" : "")});
+            rows.add(new String[] {o.shown(), o.help + (o.type.accepted == null ? ""
+                    : ": " + o.type.accepted) + (o.many ? "; one or more" : "") + (o.optional ? "; optional" : "")});
         }
         for (Option<?> o : options) {
             String more = o.flag() ? "" : ": " + o.type.accepted;

@@ -19,7 +19,7 @@ public final class Cli {
     static Map<String, Command> commands() {
         Map<String, Command> c = new LinkedHashMap<>();
         for (Command cmd : new Command[] {new VersionCommand(), new EstimateCommand(), new ReplayCommand(),
-                new ReportCommand()}) {
+                new ReportCommand(), new RunningJvms.ListCommand(), new RunningJvms.AttachCommand()}) {
             c.put(cmd.parser().command(), cmd);
         }
         return c;

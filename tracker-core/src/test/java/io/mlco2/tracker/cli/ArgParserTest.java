@@ -137,6 +137,25 @@ class ArgParserTest {
     }
 
     @Test
+    void anOptionalLastOperandMayBeLeftOut() throws Exception {
+        ArgParser q = new ArgParser("cmd", "an operand and an optional one");
+        ArgParser.Operand<Integer> n = q.operand("N", ArgParser.integer(1, 9, "1 to 9"), "a number");
+        ArgParser.Operand<String> more = q.optionalOperand("MORE", ArgParser.text("any text"), "more");
+        assertEquals("cmd N [MORE]", q.synopsis());
+        assertTrue(q.usage().matches("(?s).*\n  \\[MORE] +more: any text; optional\n.*"), q.usage());
+        ArgParser.Parsed without = q.parse(new String[] {"3"});
+        assertEquals(3, without.get(n));
+        assertNull(without.get(more));
+        assertEquals(List.of(), without.all(more));
+        assertEquals("x=1;y", q.parse(new String[] {"3", "x=1;y"}).get(more));
+        assertEquals("'c' is one argument too many; expected cmd N [MORE]",
+                assertThrows(ArgParser.BadArgs.class, () -> q.parse(new String[] {"3", "b", "c"})).getMessage());
+        assertEquals("missing N; expected 1 to 9",
+                assertThrows(ArgParser.BadArgs.class, () -> q.parse(new String[0])).getMessage());
+        assertThrows(IllegalArgumentException.class, () -> q.operand("LAST", ArgParser.text("t"), "after the optional one"));
+    }
+
+    @Test
     void theFirstProblemIsReported() {
         assertEquals("--size: 'x' is not a number; expected a number > 0", error("--size", "x", "--bogus"));
     }

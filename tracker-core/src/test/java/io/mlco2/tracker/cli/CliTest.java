@@ -19,14 +19,16 @@ class CliTest {
             "version", List.of(),
             "estimate", List.of("--hardware NAME", "--hours H", "--region R", "--count N", "--pue P", "--json"),
             "replay", List.of("TRACE.csv", "--interval D", "--counter-interval D"),
-            "report", List.of("--html FILE", "--no-html", "DIR..."));
+            "report", List.of("--html FILE", "--no-html", "DIR..."),
+            "list", List.of(),
+            "attach", List.of("PID", "[ARGS]"));
 
     private static EstimateCommandTest.Result run(String... args) {
         return EstimateCommandTest.run(args);
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"version", "estimate", "replay", "report"})
+    @ValueSource(strings = {"version", "estimate", "replay", "report", "list", "attach"})
     void everyCommandPrintsItsUsageOnHelpAndExitsZero(String command) {
         for (String[] args : List.of(new String[] {command, "--help"}, new String[] {command, "-h"},
                 new String[] {"help", command}, new String[] {command, "--bogus", "-h"})) {
