@@ -32,13 +32,24 @@ class ReportMergeTest {
 
     @Test
     void reportMergesThreeJvmsRunsPerRunProjectAndHost() throws Exception {
+        // b holds the run's host lease from before a starts until after a ends (it rests until released), so a
+        // counts its process share all along, whatever the machine's load does to their timing.
+        Path release = dir.resolve("release-b");
+        AgentJvm b = AgentJvm.start(dir.resolve("node-b"), "mlco2.run-id=dist-1;mlco2.project-name=bert;mlco2.region=FR",
+                "io.mlco2.it.metrics.CpuWorkJob", "500", release.toString());
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(120);
+        Path bReports = dir.resolve("node-b/mlco2-reports");
+        while (!(b.stdout().contains("WORK DONE") && startSummaryWritten(bReports)) && b.process.isAlive()
+                && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        assertTrue(b.stdout().contains("WORK DONE") && startSummaryWritten(bReports), b.stderr());
         AgentJvm a = AgentJvm.start(dir.resolve("node-a"), "mlco2.run-id=dist-1;mlco2.project-name=bert;mlco2.region=FR",
                 "io.mlco2.it.jobs.DjlTrainingJob", "1", "1024", "0");
-        AgentJvm b = AgentJvm.start(dir.resolve("node-b"), "mlco2.run-id=dist-1;mlco2.project-name=bert;mlco2.region=FR",
-                "io.mlco2.it.metrics.IdleJob", "1500");
         AgentJvm c = AgentJvm.start(dir.resolve("node-c"), "mlco2.run-id=solo-2;mlco2.project-name=resnet;mlco2.region=SE",
                 "io.mlco2.it.metrics.IdleJob", "1000");
         assertEquals(0, a.await(600), a.stderr());
+        Files.createFile(release);
         assertEquals(0, b.await(600), b.stderr());
         assertEquals(0, c.await(600), c.stderr());
         // A node killed while writing: a truncated summary.
@@ -72,5 +83,15 @@ class ReportMergeTest {
                 "Chromium not installed (apt-get install -y chromium): merged HTML rendering not checked");
         HtmlReportChromiumTest.assertRenders(html, dir, "merged-report.png");
         HtmlReportChromiumTest.assertFitsTheViewport(html, dir);
+    }
+
+    /** The agent has started its run (and taken or tried its host lease): its summary at start is in {@code reports}. */
+    private static boolean startSummaryWritten(Path reports) throws java.io.IOException {
+        if (!Files.isDirectory(reports)) {
+            return false;
+        }
+        try (java.util.stream.Stream<Path> files = Files.list(reports)) {
+            return files.anyMatch(f -> f.getFileName().toString().endsWith(".json"));
+        }
     }
 }
