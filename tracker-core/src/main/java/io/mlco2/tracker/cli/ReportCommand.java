@@ -193,13 +193,14 @@ public final class ReportCommand implements Command {
             out.printf(Locale.ROOT, "  Epochs of run %s, recorded by %s; energy of the run's %d node(s) with samples"
                     + " within each, counted as in the totals:%n", Log.printable(e.runId()), Log.printable(e.driver()),
                     e.nodes());
-            String columns = "    %5s %12s %13s %14s %13s  %s%n";
-            out.printf(Locale.ROOT, columns, "epoch", "duration_s", "driver_kwh", "all_nodes_kwh", "emissions_kg",
-                    "samples covering part of it");
+            String columns = "    %5s %12s %13s %14s %13s";
+            out.printf(Locale.ROOT, columns + "  %s%n", "epoch", "duration_s", "driver_kwh", "all_nodes_kwh",
+                    "emissions_kg", "samples covering part of it");
             for (EpochEnergy.Row r : e.rows()) {
-                out.printf(Locale.ROOT, columns, r.epoch(), String.format(Locale.ROOT, "%.1f", r.durationSeconds()),
-                        num(r.driverKwh()), num(r.allNodesKwh()), num(r.emissionsKg()),
-                        Log.printable(String.join(", ", r.partial())) + (r.complete() ? "" : "  (cut short by the run's end)"));
+                String partial = String.join(", ", r.partial()) + (r.complete() ? "" : " (cut short by the run's end)");
+                out.printf(Locale.ROOT, columns + "%s%n", r.epoch(), String.format(Locale.ROOT, "%.1f",
+                        r.durationSeconds()), num(r.driverKwh()), num(r.allNodesKwh()), num(r.emissionsKg()),
+                        partial.isBlank() ? "" : "  " + Log.printable(partial.strip()));
             }
             for (String note : e.notes()) {
                 out.println("    " + Log.printable(note));
