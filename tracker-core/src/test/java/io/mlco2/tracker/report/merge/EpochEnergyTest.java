@@ -30,18 +30,22 @@ public class EpochEnergyTest {
     static final double STEP = 10;
     static final double J_PER_KWH = 3_600_000;
 
-    /** One JVM of the test: its CPU power over each 10 s interval from its start at T0, and a constant RAM power. */
-    record Node(String host, long pid, double[] cpuWatts, double ramWatts) {
+    /** One JVM of the test: its CPU power over each 10 s interval from its start, and a constant RAM power. */
+    record Node(String host, long pid, double startSeconds, double[] cpuWatts, double ramWatts) {
+
+        Node(String host, long pid, double[] cpuWatts, double ramWatts) {
+            this(host, pid, 0, cpuWatts, ramWatts);
+        }
 
         String id() {
             return host + "-" + pid;
         }
 
-        /** Its energy (J) over [from, to] seconds after T0: the integral of its power, 0 beyond its last sample. */
+        /** Its energy (J) over [from, to] seconds after T0: the integral of its power, 0 outside its samples. */
         double joules(double from, double to) {
             double j = 0;
             for (int i = 0; i < cpuWatts.length; i++) {
-                double overlap = Math.min(to, STEP * (i + 1)) - Math.max(from, STEP * i);
+                double overlap = Math.min(to, startSeconds + STEP * (i + 1)) - Math.max(from, startSeconds + STEP * i);
                 if (overlap > 0) {
                     j += overlap * (cpuWatts[i] + ramWatts);
                 }
@@ -50,7 +54,7 @@ public class EpochEnergyTest {
         }
 
         double totalJoules() {
-            return joules(0, STEP * cpuWatts.length);
+            return joules(startSeconds, startSeconds + STEP * cpuWatts.length);
         }
     }
 
@@ -102,7 +106,7 @@ public class EpochEnergyTest {
             cpuJ += n.cpuWatts()[i] * STEP;
             double t = STEP * (i + 1);
             Map<String, String> v = new HashMap<>();
-            v.put("time", T0.plusMillis((long) (t * 1000)).toString());
+            v.put("time", T0.plusMillis((long) ((n.startSeconds() + t) * 1000)).toString());
             v.put("elapsed_s", Double.toString(t));
             v.put("epoch", "0");
             v.put("cpu_power_w", Double.toString(n.cpuWatts()[i]));
@@ -179,5 +183,19 @@ public class EpochEnergyTest {
         assertEquals(List.of("h1-2: no samples file; its energy is not in the epochs"), run.notes());
         double d = DRIVER.joules(15, 35) / 3;
         assertEquals(d + EXEC2.joules(15, 35), run.rows().get(0).allNodesKwh() * J_PER_KWH, 1e-6);
+    }
+
+    @Test
+    void aNodeThatStartedLateCountsFromItsStart(@TempDir Path dir) throws Exception {
+        writeRun(dir);
+        // A third executor on host h3, started 20 s after T0: 15 s of epoch 1 [15, 35], from zero at its start
+        Node late = new Node("h3", 4, 20, new double[] {4000, 6000, 8000}, 500);
+        writeNode(dir, late, HostRunsTest.section("held", late.totalJoules(), 0, 0), Double.NaN);
+        EpochEnergy.RunEpochs run = EpochEnergy.of(ReportReader.read(List.of(dir)).runs()).get(0);
+        assertEquals(4, run.nodes());
+        double before = DRIVER.joules(15, 35) / 3 + EXEC1.joules(15, 35) * 0.75 + EXEC2.joules(15, 35);
+        assertEquals(10 * 4500 + 5 * 6500, late.joules(15, 35), 1e-9);
+        assertEquals(before + 10 * 4500 + 5 * 6500, run.rows().get(0).allNodesKwh() * J_PER_KWH, 1e-6);
+        assertEquals(List.of("h3-4 75%"), run.rows().get(0).partial());
     }
 }
