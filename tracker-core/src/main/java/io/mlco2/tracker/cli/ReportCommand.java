@@ -5,6 +5,7 @@ import io.mlco2.tracker.base.Log;
 import io.mlco2.tracker.energy.Component;
 import io.mlco2.tracker.html.MergedReportPage;
 import io.mlco2.tracker.report.ReportFiles;
+import io.mlco2.tracker.report.merge.EpochEnergy;
 import io.mlco2.tracker.report.merge.HostRuns;
 import io.mlco2.tracker.report.merge.NodeRun;
 import io.mlco2.tracker.report.merge.ReportReader;
@@ -64,7 +65,8 @@ public final class ReportCommand implements Command {
             err.println("cannot read the folders: " + e.getMessage());
             return 1;
         }
-        print(result, out);
+        List<EpochEnergy.RunEpochs> epochs = EpochEnergy.of(result.runs());
+        print(result, epochs, out);
         for (String p : result.problems()) {
             err.println("skipped " + Log.printable(p));
         }
@@ -78,7 +80,7 @@ public final class ReportCommand implements Command {
                 if (parent != null) {
                     ReportFiles.ensureDir(parent);
                 }
-                ReportFiles.writeAtomically(html, MergedReportPage.render(result, charts(result, err)));
+                ReportFiles.writeAtomically(html, MergedReportPage.render(result, charts(result, err), epochs));
                 out.println("HTML report: " + html.toAbsolutePath());
             } catch (IOException | RuntimeException e) {
                 err.println("could not write " + html + ": " + e.getMessage());
@@ -108,6 +110,10 @@ public final class ReportCommand implements Command {
     }
 
     static void print(ReportReader.Result result, PrintStream out) {
+        print(result, EpochEnergy.of(result.runs()), out);
+    }
+
+    static void print(ReportReader.Result result, List<EpochEnergy.RunEpochs> epochs, PrintStream out) {
         List<NodeRun> runs = result.runs();
         Totals.Group all = Totals.all(runs);
         Map<String, Totals.Group> byRun = Totals.by(runs, NodeRun::runId);
@@ -124,6 +130,7 @@ public final class ReportCommand implements Command {
                     Log.printable(String.join(",", g.projects)), g.nodes, g.longestSeconds, g.totalKwh(), g.emissionsKg,
                     Log.printable(String.join(",", g.hosts)));
         }
+        printEpochs(epochs, out);
         out.println();
         out.println("Per project:");
         printGroups(Totals.by(runs, NodeRun::projectName), out);
@@ -172,6 +179,31 @@ public final class ReportCommand implements Command {
                         out.println("    " + Log.printable(note));
                     }
                 }
+            }
+        }
+    }
+
+    /**
+     * Per run whose epochs one node recorded (the driver of DL4J on Spark): each epoch's energy of that node and of
+     * all the run's nodes within it ({@link EpochEnergy}), then the nodes whose samples do not cover it.
+     */
+    static void printEpochs(List<EpochEnergy.RunEpochs> epochs, PrintStream out) {
+        for (EpochEnergy.RunEpochs e : epochs) {
+            out.println();
+            out.printf(Locale.ROOT, "  Epochs of run %s, recorded by %s; energy of the run's %d node(s) with samples"
+                    + " within each, counted as in the totals:%n", Log.printable(e.runId()), Log.printable(e.driver()),
+                    e.nodes());
+            String columns = "    %5s %12s %13s %14s %13s";
+            out.printf(Locale.ROOT, columns + "  %s%n", "epoch", "duration_s", "driver_kwh", "all_nodes_kwh",
+                    "emissions_kg", "samples covering part of it");
+            for (EpochEnergy.Row r : e.rows()) {
+                String partial = String.join(", ", r.partial()) + (r.complete() ? "" : " (cut short by the run's end)");
+                out.printf(Locale.ROOT, columns + "%s%n", r.epoch(), String.format(Locale.ROOT, "%.1f",
+                        r.durationSeconds()), num(r.driverKwh()), num(r.allNodesKwh()), num(r.emissionsKg()),
+                        partial.isBlank() ? "" : "  " + Log.printable(partial.strip()));
+            }
+            for (String note : e.notes()) {
+                out.println("    " + Log.printable(note));
             }
         }
     }

@@ -1,6 +1,7 @@
 package io.mlco2.tracker.html;
 
 import io.mlco2.tracker.energy.Component;
+import io.mlco2.tracker.report.merge.EpochEnergy;
 import io.mlco2.tracker.report.merge.HostRuns;
 import io.mlco2.tracker.report.merge.NodeRun;
 import io.mlco2.tracker.report.merge.ReportReader;
@@ -29,6 +30,12 @@ public final class MergedReportPage {
      *              a missing entry means no chart
      */
     public static String render(ReportReader.Result result, Map<NodeRun, Map<Component, MinMaxSeries>> power) {
+        return render(result, power, EpochEnergy.of(result.runs()));
+    }
+
+    /** @param epochs the runs whose epochs one node recorded, with all nodes' energy in each ({@link EpochEnergy}) */
+    public static String render(ReportReader.Result result, Map<NodeRun, Map<Component, MinMaxSeries>> power,
+                                List<EpochEnergy.RunEpochs> epochs) {
         List<NodeRun> runs = result.runs();
         Totals.Group all = Totals.all(runs);
         Page p = new Page("mlco2 combined report");
@@ -61,6 +68,7 @@ public final class MergedReportPage {
         }
         p.table(List.of("Run", "Project", "Nodes", "Hosts", "Longest node", "CPU kWh", "GPU kWh", "RAM kWh",
                 "Energy kWh", "Emissions kg", ""), rows, "num");
+        epochTables(p, epochs);
 
         p.h2("Per project");
         p.table(List.of("Project", "Runs", "Nodes", "Energy kWh", "Emissions kg"),
@@ -124,6 +132,31 @@ public final class MergedReportPage {
             p.raw(b.append("</ul>\n").toString());
         }
         return p.render();
+    }
+
+    /** Per run whose epochs one node recorded: each epoch's energy of that node and of all the run's nodes. */
+    private static void epochTables(Page p, List<EpochEnergy.RunEpochs> epochs) {
+        for (EpochEnergy.RunEpochs e : epochs) {
+            p.h2("Epochs of run " + e.runId());
+            p.raw("<p class=\"muted\">Recorded by " + Html.esc(e.driver()) + "; the energy of the run's " + e.nodes()
+                    + " node(s) with samples within each epoch, counted as in the totals (a process share inside its"
+                    + " host's machine energy is not counted twice).</p>\n");
+            List<List<String>> rows = new ArrayList<>();
+            for (EpochEnergy.Row r : e.rows()) {
+                rows.add(List.of(Integer.toString(r.epoch()), r.start(), Html.duration(r.durationSeconds()),
+                        Html.sig(r.driverKwh()), Html.sig(r.allNodesKwh()), Html.sig(r.emissionsKg()),
+                        String.join(", ", r.partial()) + (r.complete() ? "" : " (cut short by the run's end)")));
+            }
+            p.table(List.of("Epoch", "Start", "Duration", "Driver kWh", "All nodes kWh", "Emissions kg",
+                    "Samples covering part of it"), rows, "num");
+            if (!e.notes().isEmpty()) {
+                StringBuilder b = new StringBuilder("<ul>");
+                for (String note : e.notes()) {
+                    b.append("<li>").append(Html.esc(note)).append("</li>");
+                }
+                p.raw(b.append("</ul>\n").toString());
+            }
+        }
     }
 
     private static List<List<String>> groupRows(Map<String, Totals.Group> groups) {
