@@ -385,4 +385,21 @@ class HostLeaseSectionTest {
         held.close();
         assertEquals(before, openFiles(), "a JVM that runs many trackers keeps no lease file open");
     }
+
+    @Test
+    void aSharingLeaseWhoseRejoinFailsCountsTheWholeMachineFromThatSampleOn(@TempDir Path tmp) throws Exception {
+        Path dir = tmp.resolve("lease");
+        HostLease holder = open(dir, "run-a");
+        HostLease l = open(dir, "run-a");
+        assertEquals(HostLease.State.SHARED, l.state());
+        holder.close();
+        Files.delete(dir.resolve("run-a.lock"));
+        Files.delete(dir);
+        Files.writeString(dir, "x"); // no lease can be had any more
+        l.rejoinLater("run-b");
+        l.retry(4 * S);
+        assertEquals(HostLease.State.NONE, l.state());
+        assertFalse(l.wholeMachineSince(4 * S - 1), "the interval ending at the rejoin was a share");
+        assertTrue(l.wholeMachineSince(4 * S), "without a lease, the whole machine, as the section reports it");
+    }
 }
