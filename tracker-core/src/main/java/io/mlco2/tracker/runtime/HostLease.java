@@ -180,6 +180,9 @@ final class HostLease implements HostLeaseState, AutoCloseable {
                     + " counts its process share from now on, until it takes the lease over");
         } catch (IOException | RuntimeException e) {
             closeChannel();
+            if (before != State.HELD) {
+                wholeFromNanos = nowNanos; // no lease: the whole machine from now on, as without one
+            }
             state = State.NONE;
             log.warn("no host lease for run " + runId + " (" + (file != null ? file : dir) + ": " + Log.describe(e)
                     + "; mlco2.host.lease-dir accepts a directory path on this host's local disk): this JVM counts the"
