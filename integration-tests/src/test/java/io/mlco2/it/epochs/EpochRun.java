@@ -180,7 +180,7 @@ final class EpochRun {
             assertEquals(Integer.toString(n), row[number], "epoch numbers in order\n" + describe());
             assertTrue(Double.parseDouble(row[duration]) > 0, "epoch " + n + " has a duration");
             assertTrue(Double.parseDouble(row[energy]) > 0, "epoch " + n + " has energy");
-            assertEquals("true", row[complete], "epoch " + n + " ran to its end");
+            assertEquals("true", row[complete], "epoch " + n + " ran to its end\n" + describe());
             sumKwh += Double.parseDouble(row[energy]);
         }
         assertEquals(epochs, n, "epoch rows\n" + describe());
