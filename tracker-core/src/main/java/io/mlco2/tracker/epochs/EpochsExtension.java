@@ -30,8 +30,8 @@ public final class EpochsExtension {
             run.addListener(new Progress(epochs, log, progress.toNanos(), run.startNanos(), run.intensity().gramsPerKwh(),
                     run.config().get(io.mlco2.tracker.config.Config.PUE)));
         }
-        run.addSection("epochs", new Section(epochs, "epochs"));
-        run.addSection("forecast", new Section(epochs, "forecast"));
+        run.addSection("epochs", new Section(run, epochs, "epochs"));
+        run.addSection("forecast", new Section(run, epochs, "forecast"));
         run.addRunIdListener(new JoinRun(epochs));
         EpochTracker.activate(epochs);
         SparkFramework.joinFrom(run);
@@ -85,18 +85,27 @@ public final class EpochsExtension {
         }
     }
 
-    /** One of the epoch tracker's summary sections: {@code epochs} or {@code forecast}. */
-    private static final class Section implements java.util.function.Supplier<Object> {
+    /**
+     * One of the epoch tracker's summary sections: {@code epochs} or {@code forecast}. Left out of a summary made
+     * before the run ends (the one written at start, or again on joining a run): making them closes the epochs still
+     * open as cut short by the run's end.
+     */
+    static final class Section implements java.util.function.Supplier<Object> {
+        private final RunContext run;
         private final EpochTracker epochs;
         private final String name;
 
-        Section(EpochTracker epochs, String name) {
+        Section(RunContext run, EpochTracker epochs, String name) {
+            this.run = run;
             this.epochs = epochs;
             this.name = name;
         }
 
         @Override
         public Object get() {
+            if (!run.ending()) {
+                return null;
+            }
             return name.equals("epochs") ? epochs.epochsSection() : epochs.forecastSection();
         }
     }

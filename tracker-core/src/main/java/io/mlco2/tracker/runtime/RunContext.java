@@ -72,4 +72,12 @@ public interface RunContext {
 
     /** Adds a line to the summary's notes. */
     void note(String note);
+
+    /**
+     * {@code true} once the run is ending (its last sample and final summary to come): a summary made before that
+     * (the one written at start, or again when the run joins another id) is not the run's last word.
+     */
+    default boolean ending() {
+        return false;
+    }
 }

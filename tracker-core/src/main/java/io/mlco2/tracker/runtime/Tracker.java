@@ -54,7 +54,7 @@ public final class Tracker implements RunContext {
     private volatile String runId;
     /** Guards the run id's change and the start summary against the end's reports. */
     private final Object idLock = new Object();
-    private boolean ending;
+    private volatile boolean ending;
     private final List<RunIdListener> runIdListeners = new CopyOnWriteArrayList<>();
     private final List<String> notes = new CopyOnWriteArrayList<>();
     private final List<ReportWriter> writers = new CopyOnWriteArrayList<>();
@@ -344,6 +344,11 @@ public final class Tracker implements RunContext {
     @Override
     public String runId() {
         return runId;
+    }
+
+    @Override
+    public boolean ending() {
+        return ending;
     }
 
     @Override
