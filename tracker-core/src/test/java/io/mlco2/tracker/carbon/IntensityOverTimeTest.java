@@ -3,12 +3,11 @@ package io.mlco2.tracker.carbon;
 import io.mlco2.tracker.base.Log;
 import io.mlco2.tracker.config.Config;
 import io.mlco2.tracker.energy.Component;
-import io.mlco2.tracker.energy.EnergySource;
-import io.mlco2.tracker.energy.Method;
-import io.mlco2.tracker.energy.Reading;
 import io.mlco2.tracker.format.Csv;
 import io.mlco2.tracker.report.RunSummary;
 import io.mlco2.tracker.report.SummaryJson;
+import io.mlco2.tracker.runtime.FakePower.ConstantPower;
+import io.mlco2.tracker.runtime.FakePower.GrowingPower;
 import io.mlco2.tracker.runtime.Tracker;
 import io.mlco2.tracker.runtime.Trackers;
 import io.mlco2.tracker.timeseries.SamplesCsv;
@@ -44,73 +43,6 @@ class IntensityOverTimeTest {
     final AtomicLong clock = new AtomicLong(0);
     final ByteArrayOutputStream err = new ByteArrayOutputStream();
     final Log log = new Log(new PrintStream(err, true, StandardCharsets.UTF_8), Log.Level.INFO);
-
-    /** A CPU drawing {@code watts} constantly (the power model: trapezoids of a constant are exact). */
-    record ConstantPower(double watts) implements EnergySource {
-        public Component component() {
-            return Component.CPU;
-        }
-
-        public String deviceId() {
-            return "cpu";
-        }
-
-        public Method method() {
-            return Method.CPU_LOAD_MODEL;
-        }
-
-        public String hardwareName() {
-            return "Fake CPU";
-        }
-
-        public double tdpWatts() {
-            return 2 * watts;
-        }
-
-        public String tdpSource() {
-            return "test";
-        }
-
-        public Reading read(long monotonicNanos) {
-            return Reading.power(watts, 0.5);
-        }
-    }
-
-    /** A GPU whose energy counter reads {@code a t + b t^2} joules at {@code t} seconds: a power that grows. */
-    record GrowingPower(double a, double b) implements EnergySource {
-        public Component component() {
-            return Component.GPU;
-        }
-
-        public String deviceId() {
-            return "0";
-        }
-
-        public Method method() {
-            return Method.NVML_ENERGY_COUNTER;
-        }
-
-        public String hardwareName() {
-            return "Fake GPU";
-        }
-
-        public double tdpWatts() {
-            return 300;
-        }
-
-        public String tdpSource() {
-            return "test";
-        }
-
-        double joules(double t) {
-            return a * t + b * t * t;
-        }
-
-        public Reading read(long monotonicNanos) {
-            double t = monotonicNanos / 1e9;
-            return Reading.counter(joules(t), Double.POSITIVE_INFINITY, a + 2 * b * t, 0.5);
-        }
-    }
 
     private Config config(Path out, String more) {
         return Config.load("output.dir=" + out + ";run-id=r;report.html=false;pue=1.3" + more, Map.of(), Map.of(), log);
@@ -156,7 +88,7 @@ class IntensityOverTimeTest {
                 ""));
         double watts = 42;
         Tracker t = Trackers.of(config(out, ";carbon-intensity.source=file;carbon-intensity.file=" + file), log,
-                List.of(new ConstantPower(watts)), clock::get);
+                List.of(new ConstantPower(Component.CPU, watts)), clock::get);
         SamplesCsv.install(t);
         t.carbon().start();
         awaitLoaded(t);
@@ -241,7 +173,7 @@ class IntensityOverTimeTest {
         Path file = out.resolve("grid.csv");
         Files.writeString(file, "1970-01-01T00:00:00Z,123\n1970-01-01T00:00:10Z,456\n");
         Tracker t = Trackers.of(Config.load("output.dir=" + out + ";run-id=h;carbon-intensity.source=file;"
-                + "carbon-intensity.file=" + file, Map.of(), Map.of(), log), log, List.of(new ConstantPower(10)), clock::get);
+                + "carbon-intensity.file=" + file, Map.of(), Map.of(), log), log, List.of(new ConstantPower(Component.CPU, 10)), clock::get);
         io.mlco2.tracker.html.HtmlReportWriter.install(t);
         t.carbon().start();
         awaitLoaded(t);
@@ -255,7 +187,7 @@ class IntensityOverTimeTest {
 
         clock.set(0);
         Tracker d = Trackers.of(Config.load("output.dir=" + out + ";run-id=d", Map.of(), Map.of(), log), log,
-                List.of(new ConstantPower(10)), clock::get);
+                List.of(new ConstantPower(Component.CPU, 10)), clock::get);
         io.mlco2.tracker.html.HtmlReportWriter.install(d);
         run(d, S, 20 * S);
         String plain = Files.readString(io.mlco2.tracker.report.ReportFiles.file(out, "d", d.node().nodeId(), ".html"));
@@ -268,11 +200,11 @@ class IntensityOverTimeTest {
         Path file = out.resolve("grid.csv");
         Files.writeString(file, "1960-01-01T00:00:00Z," + YEARLY + "\n");
         Tracker constant = Trackers.of(config(out.resolve("a"), ""), log,
-                List.of(new ConstantPower(37.3), new GrowingPower(90, 0.31)), clock::get);
+                List.of(new ConstantPower(Component.CPU, 37.3), new GrowingPower(90, 0.31)), clock::get);
         RunSummary a = run(constant, 333_333_333L, 77 * S);
         clock.set(0);
         Tracker overTime = Trackers.of(config(out.resolve("b"), ";carbon-intensity.source=file;carbon-intensity.file=" + file),
-                log, List.of(new ConstantPower(37.3), new GrowingPower(90, 0.31)), clock::get);
+                log, List.of(new ConstantPower(Component.CPU, 37.3), new GrowingPower(90, 0.31)), clock::get);
         overTime.carbon().start();
         awaitLoaded(overTime);
         RunSummary b = run(overTime, 333_333_333L, 77 * S);

@@ -42,7 +42,7 @@ class LiveRunTest {
         Config config = Config.load("output.dir=" + out + ";run-id=live;carbon-intensity.source=electricitymaps;"
                 + "carbon-intensity.zone=DE;carbon-intensity.url=" + url + ";shutdown.timeout=" + shutdown,
                 Map.of(), Map.of("MLCO2_CARBON_INTENSITY_TOKEN", TOKEN), log);
-        Tracker t = Trackers.of(config, log, List.of(new IntensityOverTimeTest.ConstantPower(30)), clock::get);
+        Tracker t = Trackers.of(config, log, List.of(new io.mlco2.tracker.runtime.FakePower.ConstantPower(io.mlco2.tracker.energy.Component.CPU, 30)), clock::get);
         Extensions.install(t, null);
         t.carbon().start();
         long until = System.nanoTime() + 10 * S;

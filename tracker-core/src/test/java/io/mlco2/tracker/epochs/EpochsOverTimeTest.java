@@ -5,11 +5,11 @@ import io.mlco2.tracker.base.Log;
 import io.mlco2.tracker.config.Config;
 import io.mlco2.tracker.energy.Component;
 import io.mlco2.tracker.energy.EnergySource;
-import io.mlco2.tracker.energy.Method;
-import io.mlco2.tracker.energy.Reading;
 import io.mlco2.tracker.format.Csv;
 import io.mlco2.tracker.metrics.TrackerMetrics;
 import io.mlco2.tracker.report.RunSummary;
+import io.mlco2.tracker.runtime.FakePower.ConstantPower;
+import io.mlco2.tracker.runtime.FakePower.GrowingPower;
 import io.mlco2.tracker.runtime.Tracker;
 import io.mlco2.tracker.runtime.Trackers;
 import org.junit.jupiter.api.Test;
@@ -64,65 +64,6 @@ class EpochsOverTimeTest {
     final AtomicLong clock = new AtomicLong(0);
     final ByteArrayOutputStream err = new ByteArrayOutputStream();
     final Log log = new Log(new PrintStream(err, true, StandardCharsets.UTF_8), Log.Level.INFO);
-
-    /** A device drawing {@code watts} constantly. */
-    record ConstantPower(Component component, double watts) implements EnergySource {
-        public String deviceId() {
-            return component.key();
-        }
-
-        public Method method() {
-            return component == Component.GPU ? Method.NVML_POWER : Method.CPU_LOAD_MODEL;
-        }
-
-        public String hardwareName() {
-            return "Fake";
-        }
-
-        public double tdpWatts() {
-            return 2 * watts;
-        }
-
-        public String tdpSource() {
-            return "test";
-        }
-
-        public Reading read(long monotonicNanos) {
-            return Reading.power(watts, 0.5);
-        }
-    }
-
-    /** A GPU whose energy counter reads {@code a t + b t^2} joules at {@code t} seconds: a power that grows. */
-    record GrowingPower(double a, double b) implements EnergySource {
-        public Component component() {
-            return Component.GPU;
-        }
-
-        public String deviceId() {
-            return "0";
-        }
-
-        public Method method() {
-            return Method.NVML_ENERGY_COUNTER;
-        }
-
-        public String hardwareName() {
-            return "Fake GPU";
-        }
-
-        public double tdpWatts() {
-            return 300;
-        }
-
-        public String tdpSource() {
-            return "test";
-        }
-
-        public Reading read(long monotonicNanos) {
-            double t = monotonicNanos / 1e9;
-            return Reading.counter(a * t + b * t * t, Double.POSITIVE_INFINITY, a + 2 * b * t, 0.5);
-        }
-    }
 
     /** The integral of the step function over {@code [from, to]} s, in seconds x g/kWh. */
     static double gramSeconds(double from, double to) {

@@ -37,7 +37,7 @@ class SummaryBeforeTheEndTest {
         AtomicLong clock = new AtomicLong(0);
         Log log = new Log(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8), Log.Level.INFO);
         Config c = Config.load("output.dir=" + out + ";run-id=mid;report.html=false", Map.of(), Map.of(), log);
-        List<EnergySource> sources = List.of(new EpochsOverTimeTest.ConstantPower(Component.CPU, WATTS));
+        List<EnergySource> sources = List.of(new io.mlco2.tracker.runtime.FakePower.ConstantPower(Component.CPU, WATTS));
         Tracker t = Trackers.of(c, log, sources, clock::get);
         EpochTracker e = new EpochTracker(EpochTracker.Settings.of(t), log, clock::get,
                 () -> EpochTracker.joulesTotal(t.accumulators()));
