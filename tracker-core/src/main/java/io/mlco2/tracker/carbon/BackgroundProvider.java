@@ -66,18 +66,9 @@ abstract class BackgroundProvider implements IntensityProvider {
      */
     @Override
     public final void finish(Instant runEnd, Duration limit) {
-        Task task = new Task(this, runEnd);
-        Thread t = new Thread(task, "mlco2-carbon-intensity-end");
-        t.setDaemon(true);
-        t.setContextClassLoader(BackgroundProvider.class.getClassLoader());
-        t.start();
-        try {
-            t.join(Math.max(1, limit.toMillis()));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        if (t.isAlive()) {
-            t.interrupt();
+        Thread late = io.mlco2.tracker.base.BoundedRun.within(new Task(this, runEnd), "mlco2-carbon-intensity-end", limit);
+        if (late != null) {
+            late.interrupt();
             problem("end", "no answer within " + limit.toMillis() + " ms at the end of the run");
         }
     }

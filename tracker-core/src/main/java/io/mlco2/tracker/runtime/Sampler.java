@@ -94,16 +94,7 @@ final class Sampler {
      * sampler stuck in one) costs the last interval's energy, never the reports.
      */
     void finalSample(Duration limit) {
-        Thread t = new Thread(new SamplerThreads(this), "mlco2-final-sample");
-        t.setDaemon(true);
-        t.setContextClassLoader(Sampler.class.getClassLoader());
-        t.start();
-        try {
-            t.join(Math.max(1, limit.toMillis()));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        if (t.isAlive()) {
+        if (io.mlco2.tracker.base.BoundedRun.within(new SamplerThreads(this), "mlco2-final-sample", limit) != null) {
             log.warn("the last sample did not finish within " + limit.toMillis() + " ms (a hung device read?); "
                     + "reports use the energy measured up to the previous sample");
             run.note("last sample skipped: a device read hung");
