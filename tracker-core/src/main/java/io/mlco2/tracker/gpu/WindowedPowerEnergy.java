@@ -22,7 +22,8 @@ package io.mlco2.tracker.gpu;
  * </ul>
  *
  * <p>Memory is constant: the last {@value #HISTORY} estimates; when they do not reach back one window (intervals
- * under window / {@value #HISTORY}), the reading stands for the interval since the previous one. Not thread safe.
+ * under window / {@value #HISTORY}), the reading stands for the interval since the previous one, but for a window
+ * that starts before the first reading, which needs no history. Not thread safe.
  */
 final class WindowedPowerEnergy {
 
@@ -32,7 +33,6 @@ final class WindowedPowerEnergy {
     private final long[] atNanos = new long[HISTORY];
     private final double[] joulesAt = new double[HISTORY];
     private int count;
-    private boolean trimmed;
     private int newest = -1;
     private long firstNanos;
     private double firstWatts;
@@ -69,7 +69,7 @@ final class WindowedPowerEnergy {
         double estimate;
         if (from >= lastNanos) {
             estimate = joulesAt[newest] + watts * ((nanos - lastNanos) / 1e9);
-        } else if (from <= firstNanos && !trimmed) {
+        } else if (from <= firstNanos) {
             estimate = firstWatts * ((from - firstNanos) / 1e9) + windowJoules;
         } else if (from < atNanos[oldest()]) {
             estimate = joulesAt[newest] + watts * ((nanos - lastNanos) / 1e9);
@@ -92,7 +92,6 @@ final class WindowedPowerEnergy {
 
     private void push(long nanos, double estimate) {
         newest = (newest + 1) % HISTORY;
-        trimmed |= count == HISTORY;
         atNanos[newest] = nanos;
         joulesAt[newest] = estimate;
         count = Math.min(count + 1, HISTORY);

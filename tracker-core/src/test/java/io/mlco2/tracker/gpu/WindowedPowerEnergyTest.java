@@ -109,6 +109,26 @@ class WindowedPowerEnergyTest {
         assertEquals(900, e.joules(), 1e-6);
     }
 
+    /**
+     * Readings 1 ms apart (the history spans 0.256 s of the 1 s window): a load at 100 W before the first reading and
+     * 500 W from it on reads 100 + 400 t W over the first second. Every window that starts before the first reading
+     * is still counted exactly, the history full or not: 500 J after 1 s, 1000 J after 2 s.
+     */
+    @Test
+    void windowsThatStartBeforeTheFirstReadingAreExactOnceTheHistoryIsFull() {
+        WindowedPowerEnergy e = new WindowedPowerEnergy(S);
+        double atOneSecond = Double.NaN;
+        for (long t = 0; t <= 2 * S; t += MS) {
+            double watts = t < S ? 100 + 400 * (t / 1e9) : 500;
+            double j = e.add(t, watts);
+            if (t == S) {
+                atOneSecond = j;
+            }
+        }
+        assertEquals(500, atOneSecond, 1e-6);
+        assertEquals(1000, e.joules(), 1e-6);
+    }
+
     @Test
     void theWindowMustBePositive() {
         assertThrows(IllegalArgumentException.class, () -> new WindowedPowerEnergy(0));
