@@ -120,7 +120,7 @@ public final class IntensityLedger {
             }
             if (provider == null) {
                 lastGramsPerKwh = yearly.gramsPerKwh();
-                add(e, lastGramsPerKwh, YEARLY_AVERAGE, secondsBetween(from, monotonicNanos), 0);
+                add(e, lastGramsPerKwh, YEARLY_AVERAGE, secondsBetween(from, monotonicNanos), 0, 0);
                 know(e, lastGramsPerKwh);
                 return;
             }
@@ -357,21 +357,25 @@ public final class IntensityLedger {
         double[] g = intervalGrams(from, to);
         String source = provider == null ? YEARLY_AVERAGE
                 : wall(to).isAfter(provider.knownUntil()) ? provider.name() + " (last good value)" : provider.name();
-        add(e, g[0], source, secondsBetween(from, to), g[1]);
+        add(e, g[0], source, secondsBetween(from, to), g[1], g[2]);
         return g[0];
     }
 
-    /** {intensity of the interval, seconds of it the provider covers}. */
+    /**
+     * {intensity of the interval, seconds of it the provider covers, share of its energy at the provider's values}: the
+     * share is the covered part of the interval, or for an interval of no length (energy counted at one instant) 1
+     * where the provider has a value there.
+     */
     private double[] intervalGrams(long from, long to) {
         double fallback = yearly.gramsPerKwh();
         if (provider == null) {
-            return new double[] {fallback, 0};
+            return new double[] {fallback, 0, 0};
         }
         IntensitySeries s = provider.series();
         double total = secondsBetween(from, to);
         if (total <= 0) {
             double v = s.at(wall(to));
-            return Double.isNaN(v) ? new double[] {fallback, 0} : new double[] {v, 0};
+            return Double.isNaN(v) ? new double[] {fallback, 0, 0} : new double[] {v, 0, 1};
         }
         IntensitySeries.Coverage c = s.integrate(wall(from), wall(to));
         double covered = Math.min(total, c.coveredSeconds());
@@ -379,12 +383,13 @@ public final class IntensityLedger {
             covered = total;
             // One value throughout is that value exactly, not a sum divided back.
             return new double[] {c.minGramsPerKwh() == c.maxGramsPerKwh() ? c.minGramsPerKwh()
-                    : c.gramSecondsPerKwh() / covered, total};
+                    : c.gramSecondsPerKwh() / covered, total, 1};
         }
-        return new double[] {(c.gramSecondsPerKwh() + (total - covered) * fallback) / total, covered};
+        return new double[] {(c.gramSecondsPerKwh() + (total - covered) * fallback) / total, covered, covered / total};
     }
 
-    private void add(double e, double grams, String source, double intervalSeconds, double covered) {
+    private void add(double e, double grams, String source, double intervalSeconds, double covered,
+                     double providerShare) {
         joules += e;
         joulesTimesGrams += e * grams;
         seconds += intervalSeconds;
@@ -404,7 +409,6 @@ public final class IntensityLedger {
         if (provider == null) {
             return;
         }
-        double providerShare = intervalSeconds > 0 ? covered / intervalSeconds : 0;
         if (providerShare > 0) {
             addTo(source, e * providerShare);
         }

@@ -80,6 +80,8 @@ class IntensityLedgerEdgeTest {
         l.sample(4 * S, cumulative[2] + 0.1); // energy at that instant, when the value is 1000: counted there
         assertEquals(1000.0, l.section(1, 1, 1).get("max_g_per_kwh"));
         assertEquals((cumulative[2] + 0.1) / 3.6e6, l.energyKwh(), 1e-18);
+        assertEquals(Map.of("silent", 1.0), l.section(1, 1, 1).get("energy_share"),
+                "the energy counted at that instant is at the source's value, none at the yearly average");
     }
 
     @Test
