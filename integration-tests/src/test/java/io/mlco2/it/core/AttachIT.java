@@ -112,6 +112,36 @@ class AttachIT {
         }
     }
 
+    /**
+     * A job started with the agent and {@code mlco2.enabled=false}: {@code list} shows the agent loaded but not
+     * measuring, and {@code attach} refuses it in one line (a JVM loads the agent once), and the job lives on.
+     */
+    @Test
+    void aJobWhoseAgentIsDisabledIsListedAsNotMeasuredAndAttachSaysWhy(@TempDir Path dir) throws Exception {
+        Process job = new ChildJvm().withAgent("mlco2.enabled=false").workDir(dir)
+                .start(dir.resolve("job.out"), dir.resolve("job.err"), "io.mlco2.it.jobs.SleepJob", "120000");
+        try {
+            String row = "";
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (!row.contains("mlco2.enabled=false") && System.nanoTime() < deadline) {
+                Cli list = cli(dir, "list");
+                assertEquals(0, list.code(), list.describe());
+                row = list.out().lines().filter(l -> l.startsWith(job.pid() + " ")).findFirst().orElse("");
+            }
+            assertTrue(row.matches(job.pid() + " +no \\(agent loaded with mlco2\\.enabled=false\\) +io\\.mlco2\\.it\\.jobs\\.SleepJob 120000"),
+                    row);
+
+            Cli attach = cli(dir, "attach", Long.toString(job.pid()));
+            assertEquals(1, attach.code(), attach.describe());
+            assertEquals("attach: JVM " + job.pid() + " already has the agent, not measuring (no (agent loaded with"
+                    + " mlco2.enabled=false)); a JVM loads it once: restart the job to measure it\n", attach.err(),
+                    attach.describe());
+            assertTrue(job.isAlive(), "the job lives on");
+        } finally {
+            job.destroyForcibly();
+        }
+    }
+
     @Test
     void attachMeasuresARunningDjlJobFromThenToItsExit(@TempDir Path dir) throws Exception {
         Path stdout = dir.resolve("job.out");

@@ -5,6 +5,7 @@ import com.sun.tools.attach.AgentLoadException;
 import com.sun.tools.attach.AttachNotSupportedException;
 import com.sun.tools.attach.VirtualMachine;
 import com.sun.tools.attach.VirtualMachineDescriptor;
+import io.mlco2.tracker.base.AgentMarker;
 import io.mlco2.tracker.base.Log;
 import io.mlco2.tracker.config.Config;
 
@@ -14,8 +15,6 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -29,12 +28,13 @@ import java.util.Properties;
  * through the JDK's Attach API (module {@code jdk.attach}; the agent jar's loader hands that package to it).
  *
  * <p>A JVM runs the agent when its system property {@value #RUNNING_PROPERTY} is set: the agent's bootstrap
- * ({@code AgentMain}) sets it to its start time, whether it was started by {@code -javaagent} or attached.
+ * ({@code AgentMain}) sets it to its start time, whether it was started by {@code -javaagent} or attached, and the
+ * runtime to {@code disabled} or {@code failed} where it does not measure ({@link AgentMarker}).
  */
 final class RunningJvms {
 
-    /** Set by the agent's bootstrap ({@code io.mlco2.agent.bootstrap.AgentMain.RUNNING_PROPERTY}): epoch millis. */
-    static final String RUNNING_PROPERTY = "io.mlco2.agent.since";
+    /** Set by the agent ({@link AgentMarker}): its start time in epoch millis, or why it does not measure. */
+    static final String RUNNING_PROPERTY = AgentMarker.PROPERTY;
 
     /** Set by the jar's {@code Main} to the agent jar's path: what {@code attach} loads into the other JVM. */
     static final String JAR_PROPERTY = "io.mlco2.agent.jar";
@@ -161,17 +161,9 @@ final class RunningJvms {
         return false;
     }
 
-    /** {@code measuring since <UTC time>} where the agent runs, else {@code no}. */
+    /** {@code measuring since <UTC time>} where the agent runs, {@code no} without it, or why it does not measure. */
     static String agentState(Properties props) {
-        String since = props.getProperty(RUNNING_PROPERTY);
-        if (since == null) {
-            return "no";
-        }
-        try {
-            return "measuring since " + Instant.ofEpochMilli(Long.parseLong(since)).truncatedTo(ChronoUnit.SECONDS);
-        } catch (NumberFormatException e) {
-            return "measuring";
-        }
+        return AgentMarker.describe(props.getProperty(RUNNING_PROPERTY));
     }
 
     /** Where the attached agent writes its reports: its output folder as that JVM resolves it. */
@@ -286,9 +278,13 @@ final class RunningJvms {
             }
             try {
                 Properties before = vm.getSystemProperties();
-                if (before.getProperty(RUNNING_PROPERTY) != null) {
-                    err.println("attach: JVM " + target + " is already measured by the agent (" + agentState(before)
-                            + "); its report comes at its exit");
+                String marker = before.getProperty(RUNNING_PROPERTY);
+                if (marker != null) {
+                    err.println(AgentMarker.measuring(marker)
+                            ? "attach: JVM " + target + " is already measured by the agent (" + agentState(before)
+                                    + "); its report comes at its exit"
+                            : "attach: JVM " + target + " already has the agent, not measuring (" + agentState(before)
+                                    + "); a JVM loads it once: restart the job to measure it");
                     return 1;
                 }
                 try {

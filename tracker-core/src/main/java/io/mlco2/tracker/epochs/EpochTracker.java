@@ -141,7 +141,8 @@ public final class EpochTracker implements SampleListener {
     /** Epochs (and phases) begun and not yet ended, in the order they began. */
     private final List<Span> open = new ArrayList<>();
     /** The latest finished epochs, oldest first: {number, joules, seconds}. */
-    private final java.util.ArrayDeque<double[]> recent = new java.util.ArrayDeque<>();
+    private final EpochCost epochJoulesCost = new EpochCost();
+    private final EpochCost epochSecondsCost = new EpochCost();
     private final List<Forecast> forecasts = new ArrayList<>();
     private long forecastsOmitted;
     private Forecast forecast;
@@ -411,10 +412,8 @@ public final class EpochTracker implements SampleListener {
                     epochsJoules += row.energyJoules();
                     epochsSeconds += row.durationSeconds();
                     epochsKg += row.emissionsKg();
-                    recent.addLast(new double[] {s.number, row.energyJoules(), row.durationSeconds()});
-                    if (recent.size() > Forecast.RECENT_EPOCHS + 1) {
-                        recent.removeFirst();
-                    }
+                    epochJoulesCost.add(s.number, row.energyJoules());
+                    epochSecondsCost.add(s.number, row.durationSeconds());
                 }
                 emit(row);
                 if (epoch) {
@@ -522,19 +521,13 @@ public final class EpochTracker implements SampleListener {
                     + " (set mlco2.epochs=N)");
             return;
         }
-        int n = recent.size();
-        double[] joules = new double[n];
-        double[] seconds = new double[n];
-        int i = 0;
-        for (double[] r : recent) {
-            joules[i] = r[1];
-            seconds[i] = r[2];
-            i++;
-        }
-        int first = (int) recent.getFirst()[0];
-        forecast = new Forecast(epochsDone, planned, plannedEpochsSource(), Forecast.typical(joules, first),
-                Forecast.typical(seconds, first), Forecast.basis(n, first), runJoulesNow, epochsSeconds,
-                gramsPerKwh(runJoulesNow, runJouleGramsNow), settings.pue());
+        long remaining = Math.max(0, planned - epochsDone);
+        EpochCost.Estimate joules = epochJoulesCost.next(remaining);
+        EpochCost.Estimate seconds = epochSecondsCost.next(remaining);
+        String basis = joules.basis().equals(seconds.basis()) ? joules.basis()
+                : "energy: " + joules.basis() + "; time: " + seconds.basis();
+        forecast = new Forecast(epochsDone, planned, plannedEpochsSource(), joules.perEpoch(), seconds.perEpoch(),
+                basis, runJoulesNow, epochsSeconds, gramsPerKwh(runJoulesNow, runJouleGramsNow), settings.pue());
         if (forecasts.size() < MAX_ROWS_IN_SUMMARY) {
             forecasts.add(forecast);
         } else {

@@ -6,22 +6,22 @@ import io.mlco2.tracker.energy.Energy;
 import io.mlco2.tracker.format.Csv;
 import io.mlco2.tracker.format.Fmt;
 
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
  * The run's energy, emissions and training time, forecast after an epoch: what the run has used so far plus the
- * epochs still to run at a typical epoch's cost ({@link #typical}), at {@code gramsPerKwh} and PUE. With a source of
+ * epochs still to run at what each is expected to cost ({@link EpochCost}), at {@code gramsPerKwh} and PUE. With a source of
  * intensity over time, {@code gramsPerKwh} is the run's energy-weighted mean so far: the emissions so far are the
  * integral, and the epochs to come are counted at that mean (not the value of the last hour).
  *
  * @param afterEpochs        epochs finished when it was made
  * @param plannedEpochs      planned epochs of the run
  * @param plannedSource      where the planned count came from ({@code mlco2.epochs}, {@code DJL EasyTrain.fit}, ...)
- * @param epochJoules        a typical epoch's energy, for the epochs still to run
- * @param epochSeconds       a typical epoch's duration
- * @param basis              which epochs the typical epoch comes from ({@code epoch 1}, {@code median of epochs 2-4})
+ * @param epochJoules        the mean energy of an epoch still to run
+ * @param epochSeconds       the mean duration of an epoch still to run
+ * @param basis              which epochs and model those come from ({@code epoch 1}, {@code median of epochs 2-4},
+ *                           {@code warm-up curve a + b/k fitted to epochs 1-5})
  * @param runJoulesSoFar     the run's energy when the last finished epoch ended (start-up and epochs included)
  * @param epochsSecondsSoFar the finished epochs' duration
  */
@@ -29,36 +29,8 @@ public record Forecast(int afterEpochs, int plannedEpochs, String plannedSource,
                        double epochSeconds, String basis, double runJoulesSoFar, double epochsSecondsSoFar,
                        double gramsPerKwh, double pue) {
 
-    /** Latest epochs a forecast looks at: a slow epoch long ago no longer counts. */
-    static final int RECENT_EPOCHS = 5;
-
     /** A new forecast is printed when it moves by more than this share of the last one printed. */
     static final double REPRINT_SHARE = 0.10;
-
-    /**
-     * A typical epoch from the finished ones, given oldest first ({@code values[i]} is epoch {@code first + i}): epoch
-     * 1 alone while it is the only one; from then on epoch 1 is left out (it pays the JIT and native warm-up, often
-     * several times a later epoch) and the median of the latest {@value #RECENT_EPOCHS} others is taken, so one slow
-     * or fast epoch does not move it.
-     *
-     * @param first the epoch number of {@code values[0]}
-     */
-    static double typical(double[] values, int first) {
-        int from = first == 1 && values.length > 1 ? 1 : 0;
-        from = Math.max(from, values.length - RECENT_EPOCHS);
-        double[] v = Arrays.copyOfRange(values, from, values.length);
-        Arrays.sort(v);
-        int n = v.length;
-        return n % 2 == 1 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
-    }
-
-    /** The epochs {@link #typical} looks at, in words. */
-    static String basis(int count, int first) {
-        int last = first + count - 1;
-        int from = first == 1 && count > 1 ? 2 : first;
-        from = Math.max(from, last - RECENT_EPOCHS + 1);
-        return from == last ? "epoch " + last : "median of epochs " + from + "-" + last;
-    }
 
     public int remainingEpochs() {
         return Math.max(0, plannedEpochs - afterEpochs);

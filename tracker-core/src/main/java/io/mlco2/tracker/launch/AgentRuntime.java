@@ -1,5 +1,6 @@
 package io.mlco2.tracker.launch;
 
+import io.mlco2.tracker.base.AgentMarker;
 import io.mlco2.tracker.base.Log;
 
 import io.mlco2.tracker.config.Config;
@@ -49,6 +50,7 @@ public final class AgentRuntime {
             log.threshold(Log.Level.valueOf(config.get(Config.LOG_LEVEL).toUpperCase(Locale.ROOT)));
             if (!config.get(Config.ENABLED)) {
                 log.info("disabled by mlco2.enabled=false");
+                AgentMarker.mark(AgentMarker.DISABLED);
                 log.flush(STDERR_FLUSH_AT_EXIT);
                 return () -> { };
             }
@@ -71,6 +73,7 @@ public final class AgentRuntime {
                         ready.complete(tracker);
                     } catch (Throwable t) {
                         log.error("agent failed to start (" + Log.describe(t) + "); the application runs on without it");
+                        AgentMarker.mark(AgentMarker.FAILED);
                         ready.complete(null);
                     }
                 }

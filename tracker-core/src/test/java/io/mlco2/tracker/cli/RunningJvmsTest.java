@@ -104,11 +104,15 @@ class RunningJvmsTest {
     }
 
     @Test
-    void theAgentsStateIsItsStartTimeInUtc() {
+    void theAgentsStateIsItsStartTimeInUtcOrWhyItDoesNotMeasure() {
         Properties p = new Properties();
         assertEquals("no", RunningJvms.agentState(p));
         p.setProperty(RunningJvms.RUNNING_PROPERTY, Long.toString(86_400_000L + 3_723_456L)); // 1 day 1 h 2 min 3.456 s
         assertEquals("measuring since 1970-01-02T01:02:03Z", RunningJvms.agentState(p));
+        p.setProperty(RunningJvms.RUNNING_PROPERTY, "disabled");
+        assertEquals("no (agent loaded with mlco2.enabled=false)", RunningJvms.agentState(p));
+        p.setProperty(RunningJvms.RUNNING_PROPERTY, "failed");
+        assertEquals("no (agent loaded, failed to start)", RunningJvms.agentState(p));
     }
 
     /**

@@ -181,6 +181,38 @@ class EpochTrackerTest {
     }
 
     /**
+     * A warm-up that lasts: epoch k takes 6/k s at 110 W (660/k J), 12 planned, after 1 s of start-up. After epoch 6
+     * the epochs to come are forecast on the curve a + b/k fitted to epochs 1-6 (EpochCostTest.fit, the fit's a = 0
+     * raised to 0.75 x the cheapest epoch), energy and time alike, not at the median of epochs 2-6 (110 x 2 s).
+     */
+    @Test
+    void aWarmUpThatLastsIsForecastOnItsCurve(@TempDir Path dir) {
+        EpochTracker t = tracker(dir, 12, null);
+        sample(t, 0);
+        double clock = 1;
+        sample(t, clock);
+        double[] seconds = new double[6];
+        for (int k = 1; k <= 6; k++) {
+            seconds[k - 1] = 6.0 / k;
+            Span e = t.begin("epoch", Math.round(clock * S));
+            clock += seconds[k - 1];
+            t.end(e, Math.round(clock * S));
+            sample(t, clock);
+        }
+        double[] ab = EpochCostTest.fit(seconds);
+        assertEquals(0, ab[0], 1e-6);
+        double perEpochSeconds = EpochCostTest.curveMean(0.75 * 1.0, ab[1], 6, 6);
+        Forecast f = t.forecast();
+        assertEquals(6, f.afterEpochs());
+        assertEquals(perEpochSeconds, f.epochSeconds(), 1e-6);
+        assertEquals(110 * perEpochSeconds, f.epochJoules(), 1e-4);
+        assertEquals(110 * clock + 6 * 110 * perEpochSeconds, f.energyJoules(), 1e-3);
+        assertEquals(clock - 1 + 6 * perEpochSeconds, f.durationSeconds(), 1e-6);
+        assertEquals("warm-up curve a + b/k fitted to epochs 1-6, a raised to 0.75 x the cheapest epoch", f.basis());
+        assertTrue(f.epochSeconds() < 2, "below the median of epochs 2-6");
+    }
+
+    /**
      * A recorded shape: a slow first epoch (5 s, warm-up) and then epochs near 1 s, at 110 W, after 1 s of start-up,
      * 6 planned, 0.5 s after the last epoch. Each forecast is worked out here from the series; from epoch 3 on the
      * forecast is within 20 % of the run's actual energy, where a mean of the epochs so far was 161 % over after epoch 1

@@ -10,8 +10,8 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The forecast's numbers from its inputs: the run so far + the epochs left x a typical epoch; kWh = J / 3.6e6,
- * kg = kWh x PUE x g / 1000. The typical epoch of each series is worked out by hand in the test.
+ * The forecast's numbers from its inputs: the run so far + the epochs left x the mean cost of one; kWh = J / 3.6e6,
+ * kg = kWh x PUE x g / 1000.
  */
 class ForecastTest {
 
@@ -87,25 +87,6 @@ class ForecastTest {
         assertEquals(0.5, (double) s.get("forecast_error_pct"), 1e-9);
         assertNull(f.toEntry(0).get("forecast_error_pct"), "no actual energy yet: no error");
         assertTrue(f.toEntry(0).containsKey("forecast_error_pct"));
-    }
-
-    @Test
-    void aTypicalEpochIsEpochOneAloneThenTheMedianOfTheLatestWithoutEpochOne() {
-        // A slow first epoch (JIT and native warm-up), then epochs near 100.
-        assertEquals(300, Forecast.typical(new double[] {300}, 1), 0.0);
-        assertEquals("epoch 1", Forecast.basis(1, 1));
-        assertEquals(100, Forecast.typical(new double[] {300, 100}, 1), 0.0, "epoch 1 left out once there is another");
-        assertEquals("epoch 2", Forecast.basis(2, 1));
-        assertEquals(105, Forecast.typical(new double[] {300, 100, 110}, 1), 1e-12, "median of 100 and 110");
-        assertEquals("median of epochs 2-3", Forecast.basis(3, 1));
-        assertEquals(100, Forecast.typical(new double[] {300, 100, 110, 90}, 1), 0.0, "median of 90, 100, 110");
-        // Six epochs kept: epochs 2-6 are the latest five.
-        assertEquals(100, Forecast.typical(new double[] {300, 110, 90, 105, 95, 100}, 1), 0.0);
-        assertEquals("median of epochs 2-6", Forecast.basis(6, 1));
-        // The window has moved on: epochs 3-8, the latest five are 4-8 (90, 105, 95, 100, 400): median 100, the slow
-        // epoch 8 does not move it.
-        assertEquals(100, Forecast.typical(new double[] {110, 90, 105, 95, 100, 400}, 3), 0.0);
-        assertEquals("median of epochs 4-8", Forecast.basis(6, 3));
     }
 
     @Test
