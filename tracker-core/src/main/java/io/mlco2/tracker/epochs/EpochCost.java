@@ -71,10 +71,6 @@ final class EpochCost {
         }
     }
 
-    long count() {
-        return count;
-    }
-
     /**
      * The mean cost of the next {@code remaining} epochs (numbered after the last finished one); for
      * {@code remaining <= 0}, the cost of the next epoch. {@code NaN} before any epoch.
@@ -142,6 +138,6 @@ final class EpochCost {
             return harmonicSum(1, m);
         }
         double inv = 1.0 / m;
-        return Math.log(m) + EULER_GAMMA + inv / 2 - inv * inv / 12 + inv * inv * inv * inv / 120;
+        return Math.log(m) + EULER_GAMMA + inv / 2 - inv * inv / 12; // the next term, 1/(120 m^4), is below rounding
     }
 }

@@ -173,6 +173,12 @@ class EpochCostTest {
             s += 1.0 / k;
         }
         assertEquals(s, EpochCost.harmonicSum(4000, 10_000_000), 1e-10);
+        // just past the exact range, where the expansion's 1/(2m) and 1/(12 m^2) terms still count
+        double h5000 = 0;
+        for (int k = 5000; k >= 1; k--) {
+            h5000 += 1.0 / k;
+        }
+        assertEquals(h5000, EpochCost.harmonicSum(1, 5000), 1e-13);
         // a very long run costs no more to forecast: H(1e12) - H(99) = ln(1e12) + gamma - H(99) to 1e-9
         double h99 = EpochCost.harmonicSum(1, 99);
         assertEquals(Math.log(1e12) + 0.5772156649015329 - h99, EpochCost.harmonicSum(100, 1_000_000_000_000L), 1e-9);
