@@ -69,6 +69,14 @@ public final class RunReportPage {
                 Html.sig(s.emissionsKg() * 1000), "100 %", ""));
         p.table(List.of("Component", "Devices", "Method", "Energy (Wh)", "Mean power (W)", "Mean utilisation",
                 "Emissions (g CO2eq)", "Share", ""), rows, "num");
+        if (s.extra().get("carbon_intensity_over_time") instanceof Map<?, ?> o
+                && o.get("min_g_per_kwh") instanceof Double min && o.get("max_g_per_kwh") instanceof Double max
+                && !min.equals(max)) {
+            p.raw("<p class=\"muted\">" + Html.esc("The intensity changed during the run (" + Html.sig(min) + "-"
+                    + Html.sig(max) + " gCO2eq/kWh): the total emissions are integrated over time; those by component"
+                    + " apply the energy-weighted mean of the run (" + Html.sig(gPerKwh) + " gCO2eq/kWh) to their energy.")
+                    + "</p>\n");
+        }
         for (String key : List.of(CpuSources.CPU_SECTION, CpuSources.RAM_SECTION)) {
             if (s.extra().get(key) instanceof Map<?, ?> m && m.get("energy_kwh") instanceof Double kwh
                     && m.get("energy_kwh_low") instanceof Double low && m.get("energy_kwh_high") instanceof Double high) {

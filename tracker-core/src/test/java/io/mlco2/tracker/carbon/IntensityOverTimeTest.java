@@ -184,6 +184,11 @@ class IntensityOverTimeTest {
         assertTrue(html.contains("\"max\":[123.0") || html.contains("\"min\":[123.0"), html);
         assertTrue(html.contains("456.0"), html);
         assertTrue(html.contains("Energy by source"), html);
+        // 10 W for 20 s, 123 g/kWh for the first 10 s and 456 after: the mean the components are counted at
+        double mean = (10 * 10 * 123 + 10 * 10 * 456) / (10.0 * 20);
+        assertTrue(html.contains("(" + io.mlco2.tracker.html.Html.sig(123) + "-" + io.mlco2.tracker.html.Html.sig(456)
+                + " gCO2eq/kWh): the total emissions are integrated over time; those by component apply the"
+                + " energy-weighted mean of the run (" + io.mlco2.tracker.html.Html.sig(mean) + " gCO2eq/kWh)"), html);
 
         clock.set(0);
         Tracker d = Trackers.of(Config.load("output.dir=" + out + ";run-id=d", Map.of(), Map.of(), log), log,
@@ -193,6 +198,7 @@ class IntensityOverTimeTest {
         String plain = Files.readString(io.mlco2.tracker.report.ReportFiles.file(out, "d", d.node().nodeId(), ".html"));
         assertFalse(plain.contains("Grid carbon intensity"), "the default draws no flat line");
         assertFalse(plain.contains("Energy by source"));
+        assertFalse(plain.contains("energy-weighted mean"), "one intensity throughout: the components' emissions are exact");
     }
 
     @Test
