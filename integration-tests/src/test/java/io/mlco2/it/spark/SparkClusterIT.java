@@ -202,6 +202,22 @@ class SparkClusterIT {
         return out;
     }
 
+    /** The last row of the samples file beside the summary {@code jsonName}. */
+    static Map<String, String> lastSample(String jsonName) throws IOException {
+        List<Map<String, String>> rows = Reports.rows(reports.resolve(jsonName.replaceAll("\\.json$", ".samples.csv")));
+        return rows.get(rows.size() - 1);
+    }
+
+    /** The cumulative energy of every component in a samples row, joules. */
+    static double sampleJoules(Map<String, String> row) {
+        double joules = 0;
+        for (String c : List.of("cpu", "gpu", "ram")) {
+            String v = row.get(c + "_energy_j");
+            joules += v == null || v.isEmpty() ? 0 : Double.parseDouble(v);
+        }
+        return joules;
+    }
+
     static String appId() {
         return driverOut.lines().filter(l -> l.startsWith("app-id ")).map(l -> l.substring(7)).findFirst()
                 .orElseThrow(() -> new AssertionError("no application id: " + driverOut + driverErr));
@@ -288,15 +304,9 @@ class SparkClusterIT {
                 shareJoules += share;
                 holderReported |= h.path("machine_energy_joules_with_lease").asDouble() > 0;
             } else {
-                Path samples = reports.resolve(e.getKey().replaceAll("\\.json$", ".samples.csv"));
-                List<Map<String, String>> rows = Reports.rows(samples);
-                Map<String, String> last = rows.get(rows.size() - 1);
-                double joules = 0;
-                for (String c : List.of("cpu", "gpu", "ram")) {
-                    String v = last.get(c + "_energy_j");
-                    joules += v == null || v.isEmpty() ? 0 : Double.parseDouble(v);
-                }
-                assertTrue(joules > 0, "the killed executor flushed samples before it died: " + samples);
+                Map<String, String> last = lastSample(e.getKey());
+                double joules = sampleJoules(last);
+                assertTrue(joules > 0, "the killed executor flushed samples before it died: " + e.getKey());
                 if ("held".equals(h.path("lease").asText())) {
                     countedJoules += joules;
                     holderReported = true;
@@ -345,6 +355,15 @@ class SparkClusterIT {
             JsonNode h = j.path("host_share");
             assertTrue(h.isObject(), e.getKey() + " has host_share: " + j);
             assertTrue(List.of("held", "shared").contains(h.path("lease").asText()), e.getKey() + ": " + h);
+            if (!j.path("complete").asBoolean() && "held".equals(h.path("lease").asText())) {
+                // killed while it held the lease (it won the lease before the driver joined the application's run):
+                // what it counted is in its samples, the machine's energy from its start to its last flushed sample
+                Map<String, String> lastRow = lastSample(e.getKey());
+                machineJoules += sampleJoules(lastRow);
+                leaseSeconds += Double.parseDouble(lastRow.get("elapsed_s"));
+                holders++;
+                continue;
+            }
             machineJoules += h.path("machine_energy_joules_with_lease").asDouble();
             leaseSeconds += h.path("lease_seconds").asDouble();
             holders += h.path("lease_seconds").asDouble() > 0 ? 1 : 0;
