@@ -355,13 +355,17 @@ class SparkClusterIT {
             JsonNode h = j.path("host_share");
             assertTrue(h.isObject(), e.getKey() + " has host_share: " + j);
             assertTrue(List.of("held", "shared").contains(h.path("lease").asText()), e.getKey() + ": " + h);
-            if (!j.path("complete").asBoolean() && "held".equals(h.path("lease").asText())) {
-                // killed while it held the lease (it won the lease before the driver joined the application's run):
-                // what it counted is in its samples, the machine's energy from its start to its last flushed sample
+            if (!j.path("complete").asBoolean()) {
+                // the killed executor: what it counted is in its samples, up to its last flushed sample
                 Map<String, String> lastRow = lastSample(e.getKey());
-                machineJoules += sampleJoules(lastRow);
-                leaseSeconds += Double.parseDouble(lastRow.get("elapsed_s"));
-                holders++;
+                naiveJoules += sampleJoules(lastRow);
+                if ("held".equals(h.path("lease").asText())) {
+                    // it held the lease (it can win it before the driver joins the application's run): the
+                    // machine's energy from its start to its last sample
+                    machineJoules += sampleJoules(lastRow);
+                    leaseSeconds += Double.parseDouble(lastRow.get("elapsed_s"));
+                    holders++;
+                }
                 continue;
             }
             machineJoules += h.path("machine_energy_joules_with_lease").asDouble();
