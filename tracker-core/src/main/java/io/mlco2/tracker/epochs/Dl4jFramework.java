@@ -81,34 +81,18 @@ final class Dl4jFramework implements Framework {
      * The epochs of the models: the {@code fit} overloads call one another, so only the outermost call on a model
      * counts. Thread safe.
      */
-    static final class Epochs implements Events {
+    static final class Epochs extends OutermostEpochs implements Events {
 
-        private static final class State {
-            Span open;
-            int depth;
-            boolean seen;
-        }
-
-        private final EpochTracker epochs;
         private final Log log;
         private final LongSupplier solverLoadedNanos;
-        private final IdentityStates<State> states = new IdentityStates<>(new NewState());
         private boolean recovered;
-
-        /** A class rather than {@code State::new}: none spun on the job's thread at DL4J's first event. */
-        private static final class NewState implements java.util.function.Supplier<State> {
-            @Override
-            public State get() {
-                return new State();
-            }
-        }
 
         /**
          * @param solverLoadedNanos when DL4J's {@code Solver} was first loaded ({@code init} or the first fit), 0 if
          *                          unknown
          */
         Epochs(EpochTracker epochs, Log log, LongSupplier solverLoadedNanos) {
-            this.epochs = epochs;
+            super(epochs);
             this.log = log;
             this.solverLoadedNanos = solverLoadedNanos;
         }
@@ -117,17 +101,13 @@ final class Dl4jFramework implements Framework {
         public boolean on(String op, Object[] a) {
             switch (op) {
                 case PLANNED -> planned(a[0], (Integer) a[1]);
-                case EPOCH_ENTER -> epochEnter(a[0]);
-                case EPOCH_EXIT -> epochExit(a[0], (Throwable) a[1]);
+                case EPOCH_ENTER -> enter(a[0]);
+                case EPOCH_EXIT -> exit(a[0], (Throwable) a[1]);
                 default -> {
                     return false;
                 }
             }
             return true;
-        }
-
-        private State state(Object model) {
-            return states.get(model);
         }
 
         void planned(Object model, int numEpochs) {
@@ -140,15 +120,9 @@ final class Dl4jFramework implements Framework {
             }
         }
 
-        void epochEnter(Object model) {
-            long now = epochs.now();
-            State s = state(model);
-            synchronized (s) {
-                if (s.depth++ == 0) {
-                    recoverIfLate(s, model, now);
-                    s.open = epochs.begin(EpochTracker.EPOCH, now);
-                }
-            }
+        @Override
+        void beforeOutermost(State s, Object model, long now) {
+            recoverIfLate(s, model, now);
         }
 
         /**
@@ -186,21 +160,6 @@ final class Dl4jFramework implements Framework {
                 return (Integer) model.getClass().getMethod("getEpochCount").invoke(model);
             } catch (ReflectiveOperationException | RuntimeException e) {
                 return 0;
-            }
-        }
-
-        void epochExit(Object model, Throwable thrown) {
-            long now = epochs.now();
-            State s = state(model);
-            synchronized (s) {
-                if (s.depth > 0 && --s.depth == 0) {
-                    if (thrown == null) {
-                        epochs.end(s.open, now);
-                    } else {
-                        epochs.cancel(s.open, now);
-                    }
-                    s.open = null;
-                }
             }
         }
     }

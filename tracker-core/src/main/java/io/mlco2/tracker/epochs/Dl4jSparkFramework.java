@@ -92,26 +92,10 @@ final class Dl4jSparkFramework implements Framework {
     }
 
     /** The epochs of the wrappers: the outermost {@code fit} call on each. Thread safe. */
-    static final class Epochs implements Events {
-
-        private static final class State {
-            Span open;
-            int depth;
-        }
-
-        /** A class rather than {@code State::new}: none spun on the job's thread at the first event. */
-        private static final class NewState implements java.util.function.Supplier<State> {
-            @Override
-            public State get() {
-                return new State();
-            }
-        }
-
-        private final EpochTracker epochs;
-        private final IdentityStates<State> states = new IdentityStates<>(new NewState());
+    static final class Epochs extends OutermostEpochs implements Events {
 
         Epochs(EpochTracker epochs) {
-            this.epochs = epochs;
+            super(epochs);
         }
 
         @Override
@@ -124,31 +108,6 @@ final class Dl4jSparkFramework implements Framework {
                 }
             }
             return true;
-        }
-
-        void enter(Object wrapper) {
-            long now = epochs.now();
-            State s = states.get(wrapper);
-            synchronized (s) {
-                if (s.depth++ == 0) {
-                    s.open = epochs.begin(EpochTracker.EPOCH, now);
-                }
-            }
-        }
-
-        void exit(Object wrapper, Throwable thrown) {
-            long now = epochs.now();
-            State s = states.get(wrapper);
-            synchronized (s) {
-                if (s.depth > 0 && --s.depth == 0) {
-                    if (thrown == null) {
-                        epochs.end(s.open, now);
-                    } else {
-                        epochs.cancel(s.open, now);
-                    }
-                    s.open = null;
-                }
-            }
         }
     }
 }

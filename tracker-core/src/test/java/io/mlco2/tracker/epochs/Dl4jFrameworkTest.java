@@ -54,14 +54,14 @@ class Dl4jFrameworkTest {
         dl4j.planned(a, 2);
         for (int e = 0; e < 2; e++) {
             now = 10 + e * 100L;
-            dl4j.epochEnter(a);
-            dl4j.epochEnter(a); // fit(MultiDataSetIterator) calling fit(DataSetIterator)
+            dl4j.enter(a);
+            dl4j.enter(a); // fit(MultiDataSetIterator) calling fit(DataSetIterator)
             dl4j.planned(a, 99); // inside an epoch: ignored
-            dl4j.epochEnter(b);
+            dl4j.enter(b);
             now += 50;
-            dl4j.epochExit(b, new RuntimeException("b failed: no row"));
-            dl4j.epochExit(a, null);
-            dl4j.epochExit(a, null);
+            dl4j.exit(b, new RuntimeException("b failed: no row"));
+            dl4j.exit(a, null);
+            dl4j.exit(a, null);
             a.epochs++;
         }
         epochs.process(1000, new double[] {1, 0, 0});
@@ -78,9 +78,9 @@ class Dl4jFrameworkTest {
         m.epochs = 1;
         epochs.process(0, new double[3]);
         now = 100;
-        dl4j.epochEnter(m);
+        dl4j.enter(m);
         now = 200;
-        dl4j.epochExit(m, null);
+        dl4j.exit(m, null);
         epochs.process(1000, new double[] {1, 0, 0});
         assertEquals(2, epochs.rows().size());
         assertEquals(95e-9, epochs.rows().get(0).durationSeconds(), 1e-15);
