@@ -49,7 +49,10 @@ public final class EpochTracker implements SampleListener {
     public static final String EPOCH = "epoch";
     static final int MAX_ROWS_IN_SUMMARY = 1000;
     static final int MAX_PHASE_NAMES = 64;
-    /** Phases other than epochs left open that are still followed (an unclosed {@code Mlco2.phase} in a loop). */
+    /**
+     * Open phases and epochs followed at most (an unclosed {@code Mlco2.phase} in a loop): a phase begun when this many
+     * are open is not followed; an epoch always is.
+     */
     static final int MAX_OPEN_PHASES = 64;
 
     private static volatile EpochTracker active;

@@ -275,9 +275,19 @@ class EpochTrackerTest {
         sample(t, 6); // the last sample, taken by the exit hook
         t.end(v, (long) (6.5 * S)); // ended on the job's thread after the last sample, before the summary
 
+        List<PhaseRow> heard = new java.util.ArrayList<>();
+        t.addRowListener(heard::add);
+        // The forecast section first (the summary may ask for it before the epochs): the partial epoch is counted.
+        Map<String, Object> forecast = t.forecastSection();
+        assertEquals(2 + 2.5, (double) forecast.get("actual_epochs_duration_s"), 1e-9, "epoch 1 and the partial 2");
+        assertEquals(1, forecast.get("actual_epochs"), "completed epochs");
+
         Map<String, Object> section = t.epochsSection();
         assertEquals(1, section.get("completed_epochs"));
         assertEquals(1, section.get("partial_epochs"));
+        assertEquals(2 + 2.5, (double) section.get("epochs_duration_s"), 1e-9);
+        assertEquals(110 * 4.5 / 3.6e6 * 1.5 * 400 / 1000, (double) section.get("epochs_emissions_kg"), 1e-15);
+        assertEquals(List.of(), heard, "the listeners (metrics) take finished rows only, not those cut short");
         @SuppressWarnings("unchecked")
         List<Map<String, Object>> rows = (List<Map<String, Object>>) section.get("rows");
         assertEquals(3, rows.size());
@@ -285,7 +295,11 @@ class EpochTrackerTest {
         assertEquals(2, rows.get(1).get("number"));
         assertEquals(false, rows.get(1).get("complete"));
         assertEquals(2.5, (double) rows.get(1).get("duration_s"), 1e-9, "3.5 s to the last sample at 6 s");
-        assertEquals(110 * 2.5 / 3.6e6, (double) ((Map<?, ?>) rows.get(1).get("energy_kwh")).get("total"), 1e-15);
+        Map<?, ?> energy = (Map<?, ?>) rows.get(1).get("energy_kwh");
+        assertEquals(110 * 2.5 / 3.6e6, (double) energy.get("total"), 1e-15);
+        assertEquals(100 * 2.5 / 3.6e6, (double) energy.get("cpu"), 1e-15);
+        assertEquals(0, (double) energy.get("gpu"), 1e-15);
+        assertEquals(10 * 2.5 / 3.6e6, (double) energy.get("ram"), 1e-15);
         assertEquals("validation", rows.get(2).get("phase"));
         assertEquals(false, rows.get(2).get("complete"));
         double epochsKwh = (double) section.get("epochs_energy_kwh");
@@ -302,8 +316,11 @@ class EpochTrackerTest {
 
         t.end(e2, 7 * S); // the job's thread ends it after the summary: nothing more
         sample(t, 8);
-        t.epochsSection();
+        Map<String, Object> again = t.epochsSection();
         assertEquals(4, Files.readAllLines(EpochsCsv.file(dir, "run1", "node")).size(), "closed once");
+        assertEquals(epochsKwh, (double) again.get("epochs_energy_kwh"), 1e-15);
+        assertEquals(110 * 8 / 3.6e6, (double) again.get("epochs_energy_kwh")
+                + (double) again.get("outside_epochs_energy_kwh"), 1e-15, "a sample after the end is outside epochs");
     }
 
     @Test
@@ -329,5 +346,130 @@ class EpochTrackerTest {
         sample(t, 1);
         assertNull(t.epochsSection());
         assertTrue(Files.notExists(EpochsCsv.file(dir, "run1", "node")));
+    }
+    /** A finished epoch reaches the row listeners (the metrics), once, with its energy. */
+    @Test
+    void rowListenersHearEachFinishedRowOnce(@TempDir Path dir) {
+        EpochTracker t = tracker(dir, null, null);
+        List<PhaseRow> heard = new java.util.ArrayList<>();
+        t.addRowListener(heard::add);
+        t.addRowListener(row -> {
+            throw new IllegalStateException("a listener that fails");
+        });
+        sample(t, 0);
+        t.end(t.begin("epoch", S), 3 * S);
+        sample(t, 4);
+        assertEquals(1, heard.size());
+        assertEquals(110 * 2, heard.get(0).energyJoules(), 1e-9);
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains("an epoch row listener failed"));
+    }
+
+    /** The row's start is the run's wall start plus the time since the run's monotonic start (not since 0). */
+    @Test
+    void aRowStartsAtTheRunsWallStartPlusTheTimeSinceTheRunStarted(@TempDir Path dir) {
+        long runStart = 7 * S;
+        EpochTracker t = new EpochTracker(new EpochTracker.Settings("run1", dir, null, 1, null, 1.5, 400, runStart,
+                Instant.parse("2026-01-01T00:00:00Z")), log, () -> now, () -> runJoules);
+        t.process(runStart, at(0));
+        t.end(t.begin("epoch", runStart + (long) (1.5 * S)), runStart + 3 * S);
+        t.process(runStart + 4 * S, at(4));
+        assertEquals(Instant.parse("2026-01-01T00:00:01.500Z"), t.rows().get(0).start());
+        assertEquals(1.5, t.rows().get(0).durationSeconds(), 1e-9);
+    }
+
+    /** The epoch in progress is its number while it runs, 0 once it is cancelled or ended. */
+    @Test
+    void theEpochInProgressIsItsNumberUntilItEndsOrIsCancelled(@TempDir Path dir) {
+        EpochTracker t = tracker(dir, null, null);
+        assertEquals(0, t.epochInProgress());
+        Span e1 = t.begin("epoch", S);
+        assertEquals(1, t.epochInProgress());
+        t.end(e1, 2 * S);
+        assertEquals(0, t.epochInProgress());
+        Span e2 = t.begin("epoch", 2 * S);
+        assertEquals(2, t.epochInProgress());
+        t.cancel(e2, 3 * S);
+        assertEquals(0, t.epochInProgress(), "cancelled");
+        assertEquals(2, t.begin("epoch", 3 * S).number(), "its number is given to the next");
+    }
+
+    /** A framework's plan of 0 (or fewer) more epochs leaves the plan as it was. */
+    @Test
+    void aPlanOfNoMoreEpochsChangesNothing(@TempDir Path dir) {
+        EpochTracker t = tracker(dir, null, null);
+        t.plan(5, "DL4J fit(iterator, 5)");
+        t.end(t.begin("epoch", S), 2 * S);
+        t.end(t.begin("epoch", 2 * S), 3 * S);
+        t.plan(0, "DL4J fit(iterator, 0)");
+        t.plan(-1, "DL4J fit(iterator, -1)");
+        assertEquals(5, t.plannedEpochs());
+        assertEquals("DL4J fit(iterator, 5)", t.plannedEpochsSource());
+        t.plan(1, "DJL EasyTrain.fit");
+        assertEquals(3, t.plannedEpochs(), "the 2 begun and 1 more");
+    }
+
+    /** Phase names beyond the bound count as 'other': the first MAX_PHASE_NAMES names keep theirs. */
+    @Test
+    void phaseNamesBeyondTheBoundAreCountedAsOther(@TempDir Path dir) {
+        EpochTracker t = tracker(dir, null, null);
+        sample(t, 0);
+        int n = EpochTracker.MAX_PHASE_NAMES;
+        for (int i = 1; i <= n + 1; i++) {
+            t.span("p" + i, i * S / 1000, (i + 1) * S / 1000);
+        }
+        sample(t, 1);
+        List<PhaseRow> rows = t.rows();
+        assertEquals(n + 1, rows.size());
+        assertEquals("p" + n, rows.get(n - 1).phase(), "the last name within the bound");
+        assertEquals("other", rows.get(n).phase());
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains("more than " + n + " phase names"));
+    }
+
+    /**
+     * Phases left open (an unclosed {@code Mlco2.phase} in a loop) are followed up to the bound, the open epoch
+     * counted: at the run's end each of those becomes an incomplete row, those beyond it none.
+     */
+    @Test
+    void phasesLeftOpenAreFollowedUpToTheBound(@TempDir Path dir) {
+        EpochTracker t = tracker(dir, null, null);
+        sample(t, 0);
+        t.begin("epoch", S / 2);
+        int n = EpochTracker.MAX_OPEN_PHASES;
+        for (int i = 0; i <= n; i++) {
+            t.begin("step", S + i);
+        }
+        sample(t, 2);
+        Map<String, Object> section = t.epochsSection();
+        @SuppressWarnings("unchecked")
+        List<Map<String, Object>> rows = (List<Map<String, Object>>) section.get("rows");
+        assertEquals(1, rows.stream().filter(r -> "epoch".equals(r.get("phase"))).count(), "the epoch, cut short");
+        assertEquals(n - 1, rows.stream().filter(r -> "step".equals(r.get("phase"))).count(), "the bound less the epoch");
+        assertEquals(1, section.get("partial_epochs"));
+    }
+
+    /**
+     * The summary keeps the first MAX_ROWS_IN_SUMMARY rows and forecasts and counts the rest; the epochs file has
+     * every row. At exactly the bound nothing is omitted.
+     */
+    @Test
+    void theSummaryKeepsTheFirstRowsAndForecastsAndCountsTheRest(@TempDir Path dir) throws Exception {
+        int max = EpochTracker.MAX_ROWS_IN_SUMMARY;
+        for (int extra : new int[] {0, 1}) {
+            Path d = dir.resolve("extra" + extra);
+            EpochTracker t = tracker(d, max + extra, null);
+            sample(t, 0);
+            for (int k = 0; k < max + extra; k++) {
+                t.end(t.begin("epoch", k * S / 100), (k + 1) * S / 100);
+            }
+            sample(t, 11);
+            Map<String, Object> epochs = t.epochsSection();
+            assertEquals(max, ((List<?>) epochs.get("rows")).size());
+            assertEquals(extra == 0 ? null : 1L, epochs.get("rows_omitted"));
+            Map<String, Object> forecast = t.forecastSection();
+            assertEquals(max, ((List<?>) forecast.get("forecasts")).size());
+            assertEquals(extra == 0 ? null : 1L, forecast.get("forecasts_omitted"));
+            assertEquals(max + extra, forecast.get("after_epochs"), "the latest forecast, kept or not");
+            assertEquals(1 + max + extra, Files.readAllLines(EpochsCsv.file(d, "run1", "node")).size());
+        }
     }
 }

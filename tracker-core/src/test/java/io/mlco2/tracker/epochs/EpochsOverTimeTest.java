@@ -258,4 +258,53 @@ class EpochsOverTimeTest {
         Map<String, Object> forecast = (Map<String, Object>) s.extra().get("forecast");
         assertTrue(relative(s.emissionsKg(), (Double) forecast.get("actual_emissions_kg")) < 1e-12);
     }
+    /**
+     * An epoch begun and then cancelled (DJL's epoch opened after its last one) is no row: its window's emissions go
+     * outside epochs, at the intensity of that window, and the epochs and the outside still make the run.
+     */
+    @SuppressWarnings("unchecked")
+    @Test
+    void aCancelledEpochsEmissionsAreOutsideEpochsAtItsWindowsIntensity(@TempDir Path out) throws Exception {
+        Path file = out.resolve("grid.csv");
+        Files.writeString(file, FILE);
+        Tracker t = tracker(out, ";carbon-intensity.source=file;carbon-intensity.file=" + file,
+                List.of(new ConstantPower(Component.CPU, CPU_WATTS)));
+        EpochTracker e = epochs(t);
+        // epoch 1 from 2.2 s to 10.1 s; one begun at 10.1 s and cancelled at 18.7 s; epoch 2 from 18.7 s to 27.3 s,
+        // each boundary told before the first sample after it (a later one is placed at the latest sample)
+        Span epoch = null;
+        Span cancelled = null;
+        for (long now = 0; ; now += S / 2) {
+            clock.set(now);
+            if (epoch == null && now >= 2.2 * S) {
+                epoch = e.begin(EpochTracker.EPOCH, (long) (2.2 * S));
+            }
+            if (cancelled == null && now >= 10.1 * S) {
+                e.end(epoch, (long) (10.1 * S));
+                cancelled = e.begin(EpochTracker.EPOCH, (long) (10.1 * S));
+            }
+            if (now == 19 * S) {
+                e.cancel(cancelled, (long) (18.7 * S));
+                epoch = e.begin(EpochTracker.EPOCH, (long) (18.7 * S));
+            }
+            if (now == (long) (27.5 * S)) {
+                e.end(epoch, (long) (27.3 * S));
+            }
+            t.sample();
+            if (now >= 40 * S) {
+                break;
+            }
+        }
+        RunSummary s = t.stop();
+        Map<String, Object> section = (Map<String, Object>) s.extra().get("epochs");
+        assertEquals(2, section.get("completed_epochs"));
+        assertEquals(2, ((List<?>) section.get("rows")).size());
+        double outsideKg = (Double) section.get("outside_epochs_emissions_kg");
+        double expectedOutside = kg(CPU_WATTS, 0, 2.2) + kg(CPU_WATTS, 10.1, 18.7) + kg(CPU_WATTS, 27.3, 40);
+        assertTrue(relative(expectedOutside, outsideKg) < 1e-9, expectedOutside + " vs " + outsideKg);
+        double epochsKg = kg(CPU_WATTS, 2.2, 10.1) + kg(CPU_WATTS, 18.7, 27.3);
+        assertTrue(relative(epochsKg, (Double) section.get("epochs_emissions_kg")) < 1e-9);
+        assertTrue(relative(kg(CPU_WATTS, 0, 40), outsideKg + epochsKg) < 1e-9, "epochs + outside = the run");
+        assertEquals(CPU_WATTS * (2.2 + 8.6 + 12.7) / 3.6e6, (Double) section.get("outside_epochs_energy_kwh"), 1e-12);
+    }
 }

@@ -42,6 +42,28 @@ class ProgressTest {
         assertEquals("1h 01m 05s: 0.012000 kWh, 142 W now, 0.007200 kgCO2eq; epoch 3 of 10, forecast 0.012000 kWh,"
                 + " 0.007200 kgCO2eq", p.line(3665, 43_200, 141.6, 400, 3, 10, f));
         assertEquals("42s: 0.000000 kWh, 0 W now, 0.000000 kgCO2eq; epoch 1", p.line(42, 0, 0, 400, 1, 0, null));
+        // Between epochs, with a forecast made
+        assertEquals("42s: 0.012000 kWh, 142 W now, 0.007200 kgCO2eq; forecast 0.012000 kWh, 0.007200 kgCO2eq",
+                p.line(42, 43_200, 141.6, 400, 0, 10, f));
+        // At the units' edges: 59.4 s is 59 s, 59.6 s a minute, 3600 s an hour.
+        assertEquals("59s: 0.000000 kWh, 0 W now, 0.000000 kgCO2eq", p.line(59.4, 0, 0, 400, 0, 0, null));
+        assertEquals("1m 00s: 0.000000 kWh, 0 W now, 0.000000 kgCO2eq", p.line(59.6, 0, 0, 400, 0, 0, null));
+        assertEquals("59m 59s: 0.000000 kWh, 0 W now, 0.000000 kgCO2eq", p.line(3599, 0, 0, 400, 0, 0, null));
+        assertEquals("1h 00m 00s: 0.000000 kWh, 0 W now, 0.000000 kgCO2eq", p.line(3600, 0, 0, 400, 0, 0, null));
+    }
+
+    /** The time in the line is counted from the run's start on the sampler's clock, not from the clock's zero. */
+    @Test
+    void theTimeIsSinceTheRunsStart(@TempDir Path dir) {
+        long start = 5000 * S;
+        Progress p = new Progress(tracker(dir), log, 60 * S, start, 400, 1.5);
+        RunContext run = new NoEnergy();
+        for (long t = 0; t <= 125; t += 1) {
+            p.onSample(run, start + t * S);
+        }
+        List<String> lines = err.toString(StandardCharsets.UTF_8).lines().toList();
+        assertEquals(List.of("[mlco2] 1m 00s: 0.000000 kWh, 0 W now, 0.000000 kgCO2eq",
+                "[mlco2] 2m 00s: 0.000000 kWh, 0 W now, 0.000000 kgCO2eq"), lines);
     }
 
     @Test
