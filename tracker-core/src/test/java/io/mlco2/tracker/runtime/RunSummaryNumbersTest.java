@@ -147,6 +147,35 @@ class RunSummaryNumbersTest {
                 j.get("measured_over_estimate").asDouble(), 1e-12);
     }
 
+    /** A part of the summary that fails is one line and left out; the rest is written. No experiment id is empty. */
+    @Test
+    void aSectionThatThrowsIsOneLineAndTheSummaryIsWritten(@TempDir Path out) throws Exception {
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        Log warn = new Log(new PrintStream(err, true, StandardCharsets.UTF_8), Log.Level.WARN);
+        Config config = Config.load("output.dir=" + out + ";project-name=t;run-id=run-s;report.html=false",
+                Map.of(), Map.of(), warn);
+        GridIntensity g = new GridIntensity("FR", "France", "France", "FRA", "", "", "", 100, "test", false);
+        HostInfo host = new HostInfo("Fake CPU", 1, 4, 16_000_000_000L, "Linux", "h", null);
+        Tracker t = new Tracker(config, warn, host, g, List.of(SourceGroup.of(List.of(new Source(Component.CPU, "cpu", 10, 0.5)))),
+                clock::get, clock.get(), Instant.EPOCH, List.of());
+        t.addSection("broken", () -> {
+            throw new IllegalStateException("a section that fails");
+        });
+        t.addSection("fine", () -> Map.of("k", 1));
+        t.sample();
+        clock.addAndGet(S);
+        t.sample();
+        RunSummary s = t.stop();
+        assertEquals(10, s.totalEnergyKwh() * 3.6e6, 1e-9);
+        org.junit.jupiter.api.Assertions.assertFalse(s.extra().containsKey("broken"));
+        assertEquals(Map.of("k", 1), s.extra().get("fine"));
+        assertEquals("", s.experimentId());
+        String lines = err.toString(StandardCharsets.UTF_8);
+        org.junit.jupiter.api.Assertions.assertTrue(lines.contains("internal error (") && lines.contains("a section that fails")
+                && lines.contains("going on without it"), lines);
+        org.junit.jupiter.api.Assertions.assertTrue(Files.exists(out.resolve("emissions.csv")));
+    }
+
     @Test
     void aRunWithoutGpusLeavesTheGpuColumnsEmpty(@TempDir Path out) throws Exception {
         Config config = Config.load("output.dir=" + out + ";project-name=t;run-id=run-c;report.html=false",
@@ -172,5 +201,76 @@ class RunSummaryNumbersTest {
         assertEquals("", col.get("gpu_utilization_percent"));
         assertEquals("N", col.get("on_cloud"), "FR is a country, not a cloud region");
         assertEquals(50.0, Double.parseDouble(col.get("cpu_utilization_percent")), 1e-9);
+    }
+    /**
+     * The ranking's "would have emitted" applies the PUE like the run's own emissions; the stderr line names a world
+     * average only where one was used, and a mean over time only with a source over time; memory in use is the
+     * process's resident set in process mode, the machine's (total - free) otherwise, each read here from /proc
+     * (within a factor of 2: other processes come and go).
+     */
+    @Test
+    void theRankingAppliesThePueAndTheLineAndMemoryFollowTheSettings(@TempDir Path out) throws Exception {
+        double pue = 1.5;
+        double watts = 100;
+        int seconds = 36; // 3600 J: 0.001 kWh
+        io.mlco2.tracker.carbon.CarbonIntensities tables = io.mlco2.tracker.carbon.CarbonIntensities.bundled();
+        GridIntensity here = tables.resolve("aws:ap-south-1");
+        GridIntensity cleanest = tables.cleanestCloudRegion("aws").orElseThrow();
+        org.junit.jupiter.api.Assumptions.assumeTrue(cleanest.gramsPerKwh() < here.gramsPerKwh(), "a dirtier region");
+        for (String mode : List.of("process", "machine")) {
+            Path dir = out.resolve(mode);
+            Config config = Config.load("output.dir=" + dir + ";project-name=t;run-id=run-m;report.html=false;pue=" + pue
+                    + ";tracking-mode=" + mode, Map.of(), Map.of(), log);
+            HostInfo host = new HostInfo("Fake CPU", 1, 4, 16_000_000_000L, "Linux", "h", null);
+            GridIntensity g = mode.equals("process") ? here : tables.world();
+            Tracker t = new Tracker(config, log, host, g,
+                    List.of(SourceGroup.of(List.of(new Source(Component.CPU, "cpu", watts, 0.5)))), clock::get,
+                    clock.get(), Instant.EPOCH, List.of());
+            for (int i = 0; i <= seconds; i++) {
+                t.sample();
+                clock.addAndGet(S);
+            }
+            clock.addAndGet(-S);
+            double[] memoryGbAround = new double[2];
+            memoryGbAround[0] = memoryInUseGb(mode);
+            RunSummary s = t.stop();
+            memoryGbAround[1] = memoryInUseGb(mode);
+            double kwh = watts * seconds / 3.6e6;
+            assertEquals(kwh, s.totalEnergyKwh(), 1e-15);
+            String line = RunSummaryBuilder.line(s);
+            org.junit.jupiter.api.Assertions.assertFalse(line.contains("mean over time"), line);
+            org.junit.jupiter.api.Assertions.assertFalse(s.extra().containsKey("carbon_intensity_over_time"));
+            if (mode.equals("process")) {
+                assertEquals(kwh * pue * cleanest.gramsPerKwh() / 1000, s.mitigation().alternativeEmissionsKg(), 1e-15);
+                org.junit.jupiter.api.Assertions.assertTrue(s.mitigation().text().contains(
+                        "the same " + io.mlco2.tracker.format.Fmt.general(kwh * pue, 3) + " kWh"), s.mitigation().text());
+                org.junit.jupiter.api.Assertions.assertFalse(line.contains("world average"), line);
+            } else {
+                org.junit.jupiter.api.Assertions.assertTrue(line.contains("(world, world average)"), line);
+            }
+            if (!Double.isNaN(memoryGbAround[0])) {
+                double lo = Math.min(memoryGbAround[0], memoryGbAround[1]);
+                double hi = Math.max(memoryGbAround[0], memoryGbAround[1]);
+                org.junit.jupiter.api.Assertions.assertTrue(s.ramUsedGb() >= lo * 0.5 && s.ramUsedGb() <= hi * 2,
+                        mode + ": " + s.ramUsedGb() + " GB, /proc said " + lo + "-" + hi);
+            }
+        }
+    }
+
+    /** The process's resident set (VmRSS) or the machine's MemTotal - MemFree, in GB; NaN without /proc. */
+    private static double memoryInUseGb(String mode) throws java.io.IOException {
+        Path file = Path.of(mode.equals("process") ? "/proc/self/status" : "/proc/meminfo");
+        if (!Files.isReadable(file)) {
+            return Double.NaN;
+        }
+        Map<String, Long> kb = new HashMap<>();
+        for (String l : Files.readAllLines(file)) {
+            String[] f = l.trim().split("\\s+");
+            if (f.length >= 2 && f[1].matches("\\d+")) {
+                kb.put(f[0], Long.parseLong(f[1]));
+            }
+        }
+        long used = mode.equals("process") ? kb.get("VmRSS:") : kb.get("MemTotal:") - kb.get("MemFree:");
+        return used * 1024 / 1e9;
     }
 }
