@@ -154,6 +154,43 @@ class ConfigTest {
     }
 
     @Test
+    void booleansNumbersAndRangesAcceptTheirWordsAndInclusiveBounds() {
+        var bool = Parsers.bool();
+        for (String yes : List.of("true", "YES", " on ", "1")) {
+            assertEquals(Boolean.TRUE, bool.apply(yes), yes);
+        }
+        for (String no : List.of("false", "No", "off", "0")) {
+            assertEquals(Boolean.FALSE, bool.apply(no), no);
+        }
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> bool.apply("maybe"));
+        var share = Parsers.doubleIn(0.5, 2.0);
+        assertEquals(0.5, share.apply("0.5"), "the lower bound is accepted");
+        assertEquals(2.0, share.apply("2"), "the upper bound is accepted");
+        for (String out : List.of("0.4999", "2.0001", "NaN")) {
+            org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> share.apply(out), out);
+        }
+        var count = Parsers.intIn(1, 10);
+        assertEquals(1, count.apply("1"));
+        assertEquals(10, count.apply(" 10 "));
+        assertEquals(7, count.apply("7"));
+        for (String out : List.of("0", "11")) {
+            org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> count.apply(out), out);
+        }
+        assertEquals(List.of("a", "b"), Parsers.list().apply(" a, ,b ,"));
+        assertEquals(List.of(0.7, 4.1), Parsers.range(0, 10).apply("0.7,4.1"));
+        assertEquals("cpu", Parsers.oneOf("cpu", "gpu").apply(" CPU "));
+    }
+
+    @Test
+    void durationsAreWrittenInTheirLargestWholeUnit() {
+        assertEquals("2h", Parsers.format(Duration.ofHours(2)));
+        assertEquals("90m", Parsers.format(Duration.ofMinutes(90)));
+        assertEquals("61s", Parsers.format(Duration.ofSeconds(61)));
+        assertEquals("1500ms", Parsers.format(Duration.ofMillis(1500)));
+        assertEquals("250ms", Parsers.format(Duration.ofMillis(250)));
+    }
+
+    @Test
     void durationsAcceptUnitsAndBareSeconds() {
         var p = Parsers.duration(Duration.ofMillis(10));
         assertEquals(Duration.ofMillis(500), p.apply("500ms"));

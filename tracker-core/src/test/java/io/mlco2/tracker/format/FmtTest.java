@@ -58,5 +58,17 @@ class FmtTest {
         assertEquals("07", Fmt.twoDigits(7));
         assertEquals("59", Fmt.twoDigits(59));
         assertEquals("123", Fmt.twoDigits(123));
+        assertEquals("09", Fmt.twoDigits(9));
+        assertEquals("10", Fmt.twoDigits(10), "two digits already");
+    }
+
+    /** Zero keeps its sign, as the formatter does: 0 is "0.00", -0 is "-0.00". */
+    @Test
+    void zeroKeepsItsSign() {
+        assertEquals("0.00", Fmt.general(0.0, 3));
+        assertEquals("-0.00", Fmt.general(-0.0, 3));
+        assertEquals("0.000", Fmt.fixed(0.0, 3));
+        assertEquals("-0.000", Fmt.fixed(-0.0, 3));
+        assertEquals("-1.00", Fmt.general(-1.0, 3));
     }
 }

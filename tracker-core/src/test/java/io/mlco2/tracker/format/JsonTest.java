@@ -76,6 +76,21 @@ class JsonTest {
         assertNull(Json.writePretty(Map.of("r", new R(1))));
         assertNull(Json.writePretty(Map.of(1, "non-string key")));
         assertNull(Json.writePretty(Map.of("a", new int[] {1})));
+        assertNull(Json.writeCompact(List.of(1, java.time.Instant.EPOCH)), "inside a list");
+        assertNull(Json.writePretty(Map.of("a", List.of(List.of(new R(2))))), "deeper");
+    }
+
+    /** Where this writer leaves a value to Jackson, the fallbacks give Jackson's text; elsewhere this writer's. */
+    @Test
+    void theFallbacksGiveJacksonsTextForWhatThisWriterLeaves() throws Exception {
+        Map<String, Object> plain = new java.util.LinkedHashMap<>();
+        plain.put("a", 1.5);
+        plain.put("b", List.of("x", true));
+        assertEquals(Json.writePretty(plain), Json.prettyOrJackson(plain));
+        assertEquals(Json.writeCompact(plain), Json.compactOrJackson(plain));
+        Map<String, Object> other = Map.of("when", List.of(java.math.BigDecimal.ONE, new StringBuilder("sb")));
+        assertEquals(JACKSON.writeValueAsString(other), Json.prettyOrJackson(other));
+        assertEquals(new ObjectMapper().writeValueAsString(other), Json.compactOrJackson(other));
     }
 
     @Test
