@@ -142,15 +142,17 @@ class AttachIT {
         Process job = new ChildJvm().withAgent("mlco2.enabled=false").workDir(dir)
                 .start(dir.resolve("job.out"), dir.resolve("job.err"), "io.mlco2.it.jobs.SleepJob", "120000");
         try {
+            // Until the JVM has published both the agent's marker and its main class (a JVM just started is listed
+            // with the main class "Unknown" for a moment).
+            String expected = job.pid() + " +no \\(agent loaded with mlco2\\.enabled=false\\) +io\\.mlco2\\.it\\.jobs\\.SleepJob 120000";
             String row = "";
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-            while (!row.contains("mlco2.enabled=false") && System.nanoTime() < deadline) {
+            while (!row.matches(expected) && System.nanoTime() < deadline) {
                 Cli list = cli(dir, "list");
                 assertEquals(0, list.code(), list.describe());
                 row = list.out().lines().filter(l -> l.startsWith(job.pid() + " ")).findFirst().orElse("");
             }
-            assertTrue(row.matches(job.pid() + " +no \\(agent loaded with mlco2\\.enabled=false\\) +io\\.mlco2\\.it\\.jobs\\.SleepJob 120000"),
-                    row);
+            assertTrue(row.matches(expected), row);
 
             Cli attach = cli(dir, "attach", Long.toString(job.pid()));
             assertEquals(1, attach.code(), attach.describe());
