@@ -225,9 +225,12 @@ class SamplesCsvTest {
     /** The monotonic clock of the tracker's samples: the run starts 5 s into it. */
     private final AtomicLong clock = new AtomicLong(5 * S);
 
-    /** A tracker writing to {@code out}; the CPU draws 50 W, the GPU 200 W, no memory device; France: 100 g/kWh. */
+    /**
+     * A tracker writing to {@code out}, sampled by the test; the CPU draws 50 W, the GPU 200 W, no memory device;
+     * France: 100 g/kWh. Its rows stay buffered until the end (1 s samples, flushed every hour).
+     */
     private Tracker tracker(Path out) {
-        Config config = Config.load("output.dir=" + out + ";interval=24h;flush-interval=1h", Map.of(), Map.of(), log);
+        Config config = Config.load("output.dir=" + out + ";interval=1s;flush-interval=1h", Map.of(), Map.of(), log);
         return Trackers.of(config, log, List.of(new FakePower.ConstantPower(Component.CPU, 50),
                 new FakePower.ConstantPower(Component.GPU, 200)), clock::get);
     }
@@ -244,7 +247,8 @@ class SamplesCsvTest {
             t.sample();
             clock.addAndGet(S);
         }
-        t.stop(); // its last sample, at 4 s, then the reports
+        assertEquals(1, Files.readAllLines(f).size(), "the rows wait in the buffer");
+        t.stop(); // its last sample, at 4 s, then the reports: the rows are written
         List<String> expected = new ArrayList<>();
         expected.add(String.join(",", SamplesCsv.HEADER));
         for (int i = 0; i <= 4; i++) {
