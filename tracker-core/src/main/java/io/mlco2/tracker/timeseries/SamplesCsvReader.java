@@ -42,7 +42,8 @@ public final class SamplesCsvReader {
 
     /**
      * The last complete row of a samples file (a killed JVM's last line may be torn: it is passed over), read
-     * streaming. @throws IOException when the file cannot be read or its header is not a samples header
+     * streaming; a file written before the intensity column is read too. @throws IOException when the file cannot
+     * be read or its header is not a samples header
      */
     public static Last last(Path file) throws IOException {
         Map<Component, Double> energy = new EnumMap<>(Component.class);
@@ -51,11 +52,7 @@ public final class SamplesCsvReader {
         }
         Last last = new Last("", 0, Map.copyOf(energy), 0);
         try (BufferedReader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-            String head = r.readLine();
-            if (head == null || !Csv.parseLine(head.replace("\uFEFF", "")).equals(SamplesCsv.HEADER)) {
-                throw new IOException("not a samples file (unexpected header)");
-            }
-            int n = SamplesCsv.HEADER.size();
+            int n = columns(r);
             long rows = 0;
             String line;
             while ((line = r.readLine()) != null) {
@@ -87,14 +84,7 @@ public final class SamplesCsvReader {
         long rows = 0;
         long bad = 0;
         try (BufferedReader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-            String head = r.readLine();
-            List<String> columns = head == null ? List.of() : Csv.parseLine(head.replace("\uFEFF", ""));
-            // Files written before the intensity column have the same header without its last column.
-            if (!columns.equals(SamplesCsv.HEADER)
-                    && !columns.equals(SamplesCsv.HEADER.subList(0, SamplesCsv.HEADER.size() - 1))) {
-                throw new IOException("not a samples file (unexpected header)");
-            }
-            int n = columns.size();
+            int n = columns(r);
             String line;
             while ((line = r.readLine()) != null) {
                 if (line.isBlank()) {
@@ -122,5 +112,19 @@ public final class SamplesCsvReader {
             }
         }
         return new Result(h, rows, bad);
+    }
+
+    /**
+     * Reads the header and returns its number of columns, which every row has. Files written before the intensity
+     * column have the same header without its last column. @throws IOException for any other header
+     */
+    private static int columns(BufferedReader r) throws IOException {
+        String head = r.readLine();
+        List<String> columns = head == null ? List.of() : Csv.parseLine(head.replace("\uFEFF", ""));
+        if (!columns.equals(SamplesCsv.HEADER)
+                && !columns.equals(SamplesCsv.HEADER.subList(0, SamplesCsv.HEADER.size() - 1))) {
+            throw new IOException("not a samples file (unexpected header)");
+        }
+        return columns.size();
     }
 }
