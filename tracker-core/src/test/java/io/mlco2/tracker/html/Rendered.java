@@ -54,6 +54,34 @@ final class Rendered {
             return text(row(label).get(i));
         }
 
+        /** The row whose cell in the column headed {@code column} reads {@code value}. */
+        List<String> rowWhere(String column, String value) {
+            int i = header.indexOf(column);
+            assertTrue(i >= 0, "no column " + column + " in " + header);
+            for (List<String> r : rows) {
+                if (text(r.get(i)).equals(value)) {
+                    return r;
+                }
+            }
+            throw new AssertionError("no row with " + column + " " + value + " under " + heading + ": " + rows);
+        }
+
+        /** The text of the column {@code column} of the row {@code row}. */
+        String get(List<String> row, String column) {
+            int i = header.indexOf(column);
+            assertTrue(i >= 0, "no column " + column + " in " + header);
+            return text(row.get(i));
+        }
+
+        /** The texts of the column headed {@code column}, top to bottom. */
+        List<String> column(String column) {
+            int i = header.indexOf(column);
+            assertTrue(i >= 0, "no column " + column + " in " + header);
+            List<String> out = new ArrayList<>();
+            rows.forEach(r -> out.add(text(r.get(i))));
+            return out;
+        }
+
         /** The text of the second cell of row {@code label} (a key-value table). */
         String value(String label) {
             return text(row(label).get(1));
