@@ -212,7 +212,8 @@ class MergedReportPageTest {
                 List.of("h9: no samples file"));
         Rendered p = render(RUNS, List.of(), Map.of(), List.of(e));
         List<String> h = p.headings();
-        assertTrue(h.indexOf("Epochs of run job") > h.indexOf("Per run") && h.indexOf("Epochs of run job") < h.indexOf("Per project"), h.toString());
+        int at = h.indexOf("Epochs of run job");
+        assertTrue(at > h.indexOf("Per run") && at < h.indexOf("Per project"), h.toString());
         Rendered.Table t = p.table("Epochs of run job", "All nodes kWh");
         assertEquals(List.of("1", "2"), t.labels());
         assertEquals("20.0 s", t.cell("1", "Duration"));

@@ -19,13 +19,15 @@ import static org.junit.jupiter.api.Assertions.fail;
  */
 final class Rendered {
 
-    private static final Pattern TABLE = Pattern.compile("<table class=\"[^\"]*\"><thead><tr>(.*?)</tr></thead><tbody>\n(.*?)</tbody></table>", Pattern.DOTALL);
+    private static final Pattern TABLE = Pattern.compile(
+            "<table class=\"[^\"]*\"><thead><tr>(.*?)</tr></thead><tbody>\n(.*?)</tbody></table>", Pattern.DOTALL);
     private static final Pattern HEADING = Pattern.compile("<h[23]>(.*?)</h[23]>");
     private static final Pattern TH = Pattern.compile("<th>(.*?)</th>");
     private static final Pattern TR = Pattern.compile("<tr>(.*?)</tr>");
     private static final Pattern TD = Pattern.compile("<td>(.*?)</td>", Pattern.DOTALL);
     private static final Pattern BAR = Pattern.compile("<span class=\"bar ([a-z]*)\" style=\"width:(\\d+)px\"></span>");
-    private static final Pattern CARD = Pattern.compile("<div class=\"card\"><div class=\"v\">(.*?)</div><div class=\"k\">(.*?)</div></div>");
+    private static final Pattern CARD = Pattern.compile(
+            "<div class=\"card\"><div class=\"v\">(.*?)</div><div class=\"k\">(.*?)</div></div>");
     private static final Pattern NUMBER = Pattern.compile("-?\\d+(\\.\\d+)?(e[-+]\\d+)?");
 
     final String html;
