@@ -90,7 +90,7 @@ public class RunReportPageTest {
         RunSummary s = summary("m", Map.of(), Map.of(io.mlco2.tracker.cpu.CpuSources.CPU_SECTION, cpu));
         String html = RunReportPage.render(s, new PowerHistory(10).series());
         assertTrue(html.contains("CPU modelled: ccf:aws:Cascade Lake, 2 vCPUs of a VM, 0.69-4.06 W/vCPU; "
-                + Html.sig(2.0) + " Wh, band " + Html.sig(1.0) + "-" + Html.sig(4.0) + " Wh (SPECpower: 75 Cascade Lake servers)"), html);
+                + "2.000 Wh, band 1.000-4.000 Wh (SPECpower: 75 Cascade Lake servers)"), html);
         assertFalse(RunReportPage.render(base, new PowerHistory(10).series()).contains("modelled:"), "measured: no line");
     }
 
