@@ -247,7 +247,17 @@ class EstimateCommandTest {
     void unknownRegionExitsTwoWithSuggestions() {
         Result r = run("estimate", "--hardware", "T4", "--hours", "1", "--region", "us-east-1");
         assertEquals(2, r.code());
-        assertTrue(r.err().contains("'us-east-1'") && r.err().contains("aws:us-east-1"), r.err());
+        // The accepted forms name aws:us-east-1 as an example too: the suggestion is what follows "closest known".
+        assertTrue(r.err().contains("'us-east-1'") && r.err().contains("; closest known: aws:us-east-1;"), r.err());
+    }
+
+    @Test
+    void unknownRegionWithNothingCloseHasNoSuggestions() {
+        Result r = run("estimate", "--hardware", "T4", "--hours", "1", "--region", "qqqqqqqqqqqqqqqqqqqq");
+        assertEquals(2, r.code());
+        assertEquals(1, r.err().lines().count(), r.err());
+        assertTrue(r.err().contains("'qqqqqqqqqqqqqqqqqqqq' is not a known region") && !r.err().contains("closest known"),
+                r.err());
     }
 
     @ParameterizedTest

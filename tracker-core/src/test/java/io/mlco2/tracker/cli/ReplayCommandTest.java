@@ -123,6 +123,8 @@ class ReplayCommandTest {
             instants.add(tNs(b));
         }
         assertEquals(instants.size(), j.get("samples").asInt());
+        assertEquals(round3(uncertaintySeconds(tNs(bounds.get(bounds.size() - 1)) - T0_NS, instants.size())),
+                j.get("power_boundary_uncertainty_s").asDouble(), 0.0);
 
         List<String> keys = new ArrayList<>();
         for (Iterator<String> it = j.get("phases").fieldNames(); it.hasNext(); ) {
@@ -133,6 +135,14 @@ class ReplayCommandTest {
             assertWindow(j.get("phases").get(keys.get(i)), bounds.get(i), bounds.get(i + 1));
         }
         assertWindow(j.get("total"), 0, bounds.get(bounds.size() - 1));
+    }
+
+    /**
+     * Without the average field the power-only pass integrates the power reading: a step is placed within half the
+     * mean interval between its reads (one per sample, first to last) plus NVML's 0.1 s refresh.
+     */
+    private static double uncertaintySeconds(long spanNs, int samples) {
+        return spanNs / 1e9 / (samples - 1) / 2 + 0.1;
     }
 
     /** Span and every energy are the window's counter delta (constant power), each to 3 decimals; no error. */
@@ -165,6 +175,10 @@ class ReplayCommandTest {
         assertEquals(1.0, j.get("interval_s").asDouble(), 0.0, "default 1s");
         assertEquals(1.0, j.get("counter_interval_s").asDouble(), 0.0, "default 1s");
         List<Integer> bounds = boundaryRows(phases);
+        // Samples at 0, 1 and 2 s, at the second phase's start (0.98768 s) and at the end (2.96304 s).
+        assertEquals(5, j.get("samples").asInt());
+        assertEquals(round3(uncertaintySeconds(tNs(bounds.get(2)) - T0_NS, 5)),
+                j.get("power_boundary_uncertainty_s").asDouble(), 0.0);
         List<JsonNode> windows = List.of(j.get("phases").get("warmup"), j.get("phases").get("train"), j.get("total"));
         int[][] rows = {{bounds.get(0), bounds.get(1)}, {bounds.get(1), bounds.get(2)}, {bounds.get(0), bounds.get(2)}};
         for (int i = 0; i < windows.size(); i++) {
