@@ -90,10 +90,18 @@ public final class ReportCommand implements Command {
         return code;
     }
 
+    /**
+     * The power series of each node with a samples file, read for the first {@link MergedReportPage#MAX_CHARTS}; the
+     * nodes past those are entries without series, not read, which the page counts as charts left out.
+     */
     private static Map<NodeRun, Map<Component, MinMaxSeries>> charts(ReportReader.Result result, PrintStream err) {
         Map<NodeRun, Map<Component, MinMaxSeries>> out = new LinkedHashMap<>();
         for (NodeRun r : result.runs()) {
-            if (r.samplesFile() == null || out.size() >= MergedReportPage.MAX_CHARTS) {
+            if (r.samplesFile() == null) {
+                continue;
+            }
+            if (out.size() >= MergedReportPage.MAX_CHARTS) {
+                out.put(r, Map.of());
                 continue;
             }
             try {

@@ -142,6 +142,100 @@ class EstimateCommandTest {
         assertTrue(r.out().contains("Lacoste"), r.out());
     }
 
+    private static Map<String, String> rawRow(String file, String column, String value) {
+        return RawCsv.read(file).stream().filter(r -> r.get(column).equals(value)).findFirst().orElseThrow();
+    }
+
+    private static String f(String format, double v) {
+        return String.format(java.util.Locale.ROOT, format, v);
+    }
+
+    /**
+     * The whole statement on a cloud region with 8 devices and a PUE: the region's name and country, both multipliers,
+     * and the share the provider offsets; numbers from 100 up with one decimal, below with 3 significant digits, whole
+     * numbers as they are. TDP, intensity and offset ratio from the calculator's raw CSVs.
+     */
+    @Test
+    void plainTextOnACloudRegionNamesItsCountryTheCountThePueAndTheOffset() throws Exception {
+        double tdp = Double.parseDouble(rawRow("mlco2-impact-gpus.csv", "name", "A100 SXM4 80 GB").get("tdp_watts"));
+        Map<String, String> raw = rawRow("mlco2-impact-impact.csv", "region", "europe-west3");
+        double impact = Double.parseDouble(raw.get("impact"));
+        double offsetRatio = Double.parseDouble(raw.get("offsetRatio"));
+        GridIntensity region = CarbonIntensities.bundled().resolve("gcp:europe-west3");
+        double kwh = tdp * 100 / 1000 * 8 * 1.5;
+        double kg = kwh * impact / 1000;
+        assertEquals(480.0, kwh, 0.0, "whole: shown as is");
+        assertTrue(kg >= 100 && kg / 0.398 * 1.609344 >= 100 && kg / 0.905 * 0.45359237 >= 100 && kg / 60 < 100,
+                "one decimal, but 3 significant digits for the seedlings");
+
+        Result r = run("estimate", "--hardware", "A100 SXM4 80 GB", "--hours", "100", "--region", "gcp:europe-west3",
+                "--count", "8", "--pue", "1.5");
+        assertEquals(0, r.code(), r.err());
+        String expected = "Experiments were conducted using " + region.displayName() + " in " + raw.get("country")
+                + ", which has a carbon intensity of " + (long) impact
+                + " gCO2e/kWh (" + region.source() + "). A cumulative 100 hours of computation on 8 x A100 SXM4 80 GB"
+                + " (TDP of " + (long) tdp + " W) at a PUE of 1.50 was performed, using an estimated 480 kWh of"
+                + " electricity. Total emissions are estimated to be " + f("%.1f", kg) + " kgCO2e, of which "
+                + (long) offsetRatio + "% (" + f("%.1f", kg * offsetRatio / 100) + " kg) were directly offset by the"
+                + " cloud provider. This is equivalent to " + f("%.1f", kg / 0.398 * 1.609344) + " km driven by an average"
+                + " car, " + f("%.1f", kg / 0.905 * 0.45359237) + " kg of coal burned, or the carbon sequestered by "
+                + f("%.3g", kg / 60) + " tree seedlings grown for 10 years (US EPA factors). Estimations were conducted"
+                + " using the ML CO2 Impact method (Lacoste et al., 2019) with mlco2-agent.";
+        List<String> lines = r.out().lines().toList();
+        assertEquals(2, lines.size(), r.out());
+        assertEquals(expected, lines.get(0));
+        assertEquals(CarbonIntensities.bundled().mitigation(region, kwh).text(), lines.get(1));
+    }
+
+    /**
+     * Outside the cloud the statement says "infrastructure in" the country, leaves out the count and the PUE when
+     * they are 1, and says nothing of offsets; numbers below 100 with 3 significant digits.
+     */
+    @Test
+    void plainTextInACountryHasNoCountPueOrOffset() throws Exception {
+        double tdp = Double.parseDouble(rawRow("mlco2-impact-gpus.csv", "name", "RTX 3090").get("tdp_watts"));
+        GridIntensity fr = CarbonIntensities.bundled().resolve("FR");
+        double kwh = tdp * 3.3 / 1000;
+        double kg = kwh * fr.gramsPerKwh() / 1000;
+        assertTrue(fr.gramsPerKwh() != Math.rint(fr.gramsPerKwh()) && kwh < 100 && kg < 100, "3 significant digits");
+
+        Result r = run("estimate", "--hardware", "RTX 3090", "--hours", "3.3", "--region", "FR");
+        assertEquals(0, r.code(), r.err());
+        String expected = "Experiments were conducted using infrastructure in France, which has a carbon intensity of "
+                + f("%.3g", fr.gramsPerKwh()) + " gCO2e/kWh (" + fr.source() + "). A cumulative 3.30 hours of"
+                + " computation on RTX 3090 (TDP of " + (long) tdp + " W) was performed, using an estimated "
+                + f("%.3g", kwh) + " kWh of electricity. Total emissions are estimated to be " + f("%.3g", kg)
+                + " kgCO2e. This is equivalent to " + f("%.3g", kg / 0.398 * 1.609344) + " km driven by an average car, "
+                + f("%.3g", kg / 0.905 * 0.45359237) + " kg of coal burned, or the carbon sequestered by "
+                + f("%.3g", kg / 60) + " tree seedlings grown for 10 years (US EPA factors). Estimations were conducted"
+                + " using the ML CO2 Impact method (Lacoste et al., 2019) with mlco2-agent.";
+        List<String> lines = r.out().lines().toList();
+        assertEquals(2, lines.size(), r.out());
+        assertEquals(expected, lines.get(0));
+        assertEquals(CarbonIntensities.bundled().mitigation(fr, kwh).text(), lines.get(1));
+    }
+
+    /**
+     * Hours so large that the energy, or only the emissions (Turkmenistan's grid, over 1000 g/kWh), are no longer a
+     * finite number: exit 2 with one line naming the values, nothing on stdout.
+     */
+    @Test
+    void anEnergyOrEmissionsBeyondAFiniteNumberExitTwo() throws Exception {
+        double tdp = Double.parseDouble(rawRow("mlco2-impact-gpus.csv", "name", "RTX 3090").get("tdp_watts"));
+        double tm = CarbonIntensities.bundled().resolve("TM").gramsPerKwh();
+        assertTrue(Double.isInfinite(tdp * 1e308 / 1000));
+        assertTrue(Double.isFinite(tdp * 5e305 / 1000) && Double.isInfinite(tdp * 5e305 / 1000 * tm / 1000),
+                "finite energy, infinite emissions at " + tm + " g/kWh");
+        for (String[] hoursRegion : new String[][] {{"1e308", "FR"}, {"5e305", "TM"}}) {
+            Result r = run("estimate", "--hardware", "RTX 3090", "--hours", hoursRegion[0], "--region", hoursRegion[1]);
+            assertEquals(2, r.code(), r.out() + r.err());
+            assertEquals("", r.out());
+            assertEquals(1, r.err().lines().count(), r.err());
+            assertTrue(r.err().startsWith("estimate: --hours " + Double.parseDouble(hoursRegion[0]) + " x --count 1 x"
+                    + " --pue 1.0 x " + tdp + " W is beyond a finite number of kWh"), r.err());
+        }
+    }
+
     @Test
     void unknownHardwareExitsTwoWithSuggestions() {
         Result r = run("estimate", "--hardware", "NVIDIA H300", "--hours", "1", "--region", "FR");
@@ -153,7 +247,17 @@ class EstimateCommandTest {
     void unknownRegionExitsTwoWithSuggestions() {
         Result r = run("estimate", "--hardware", "T4", "--hours", "1", "--region", "us-east-1");
         assertEquals(2, r.code());
-        assertTrue(r.err().contains("'us-east-1'") && r.err().contains("aws:us-east-1"), r.err());
+        // The accepted forms name aws:us-east-1 as an example too: the suggestion is what follows "closest known".
+        assertTrue(r.err().contains("'us-east-1'") && r.err().contains("; closest known: aws:us-east-1;"), r.err());
+    }
+
+    @Test
+    void unknownRegionWithNothingCloseHasNoSuggestions() {
+        Result r = run("estimate", "--hardware", "T4", "--hours", "1", "--region", "qqqqqqqqqqqqqqqqqqqq");
+        assertEquals(2, r.code());
+        assertEquals(1, r.err().lines().count(), r.err());
+        assertTrue(r.err().contains("'qqqqqqqqqqqqqqqqqqqq' is not a known region") && !r.err().contains("closest known"),
+                r.err());
     }
 
     @ParameterizedTest

@@ -1,9 +1,12 @@
 package io.mlco2.tracker.cli;
 
+import io.mlco2.tracker.html.MergedReportPage;
 import io.mlco2.tracker.html.RunReportPageTest;
 import io.mlco2.tracker.report.EmissionsCsv;
 import io.mlco2.tracker.report.RunSummary;
 import io.mlco2.tracker.report.SummaryJson;
+import io.mlco2.tracker.report.merge.EpochEnergyTest;
+import io.mlco2.tracker.timeseries.SamplesCsv;
 import io.mlco2.tracker.base.Log;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -15,6 +18,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -94,5 +100,107 @@ class ReportCommandTest {
     void nothingFoundExitsOne() {
         assertEquals(1, run("report", "--no-html", tmp.toString()));
         assertTrue(err.toString().contains("no run found"));
+    }
+
+    private static int count(String text, String part) {
+        int n = 0;
+        for (int i = text.indexOf(part); i >= 0; i = text.indexOf(part, i + 1)) {
+            n++;
+        }
+        return n;
+    }
+
+    /** A samples file of {@code rows} rows at a constant CPU power, and {@code torn} extra lines cut short. */
+    private static String samples(int rows, int torn) {
+        StringBuilder s = new StringBuilder(String.join(",", SamplesCsv.HEADER)).append('\n');
+        for (int i = 1; i <= rows; i++) {
+            List<String> row = new ArrayList<>();
+            for (String c : SamplesCsv.HEADER) {
+                row.add(switch (c) {
+                    case "time" -> "2026-01-01T00:00:" + (10 + i) + "Z";
+                    case "elapsed_s" -> String.valueOf(i);
+                    case "cpu_power_w" -> "100";
+                    case "cpu_energy_j" -> String.valueOf(100 * i);
+                    default -> "";
+                });
+            }
+            s.append(String.join(",", row)).append('\n');
+        }
+        return s.append("2026-01-01T00:01:00Z,60,0,4000,9\n".repeat(torn)).toString();
+    }
+
+    /**
+     * The HTML report has one power chart per node with a samples file, titled with its run and node; a torn line in
+     * one is a note on stderr, a file that is not a samples file is a note and no chart; stdout ends with the page's
+     * absolute path.
+     */
+    @Test
+    void eachNodeWithSamplesHasAChartAndUnreadableSamplesAreANote() throws Exception {
+        Path dir = tmp.resolve("reports");
+        EpochEnergyTest.writeRun(dir); // nodes h1-1, h1-2, h2-3 of run "job"; h2-3's samples end in a torn line
+        Files.writeString(dir.resolve("job2.h3-9.json"), ReportPerHostTest.summary("job2", "h3", 9, 0.5, 0.02));
+        Files.writeString(dir.resolve("job2.h3-9" + SamplesCsv.SUFFIX), "x,y\n1,2\n");
+        Files.writeString(dir.resolve("job3.h4-5.json"), ReportPerHostTest.summary("job3", "h4", 5, 0.5, 0.02));
+        Path html = tmp.resolve("merged.html");
+
+        int code = run("report", "--html", html.toString(), dir.toString());
+
+        assertEquals(0, code, out + "" + err);
+        List<String> o = out.toString(StandardCharsets.UTF_8).lines().toList();
+        assertEquals("HTML report: " + html.toAbsolutePath(), o.get(o.size() - 1));
+        Path real = dir.toRealPath();
+        assertEquals(List.of("note: " + real.resolve("job.h2-3.samples.csv") + ": 1 malformed line(s) left out of the chart",
+                        "note: " + real.resolve("job2.h3-9.samples.csv") + ": no chart (not a samples file (unexpected header))"),
+                err.toString(StandardCharsets.UTF_8).lines().toList());
+        String page = Files.readString(html);
+        assertEquals(3, count(page, "<figure class=\"chart\">"), page);
+        for (String node : List.of("h1-1", "h1-2", "h2-3")) {
+            assertTrue(page.contains("<figcaption>job on " + node + " (W)</figcaption>"), node);
+        }
+        assertFalse(page.contains("more node chart(s) left out"), page);
+    }
+
+    /**
+     * Past {@link MergedReportPage#MAX_CHARTS} nodes with samples, the page draws that many charts and says how many
+     * it left out; the files of those left out are not read (a torn line in one is no note).
+     */
+    @Test
+    void chartsPastTheLimitAreCountedNotRead() throws Exception {
+        int nodes = MergedReportPage.MAX_CHARTS + 3;
+        Path dir = tmp.resolve("reports");
+        Files.createDirectories(dir);
+        for (int i = 1; i <= nodes; i++) {
+            String stem = String.format(Locale.ROOT, "job.h-%03d", i);
+            Files.writeString(dir.resolve(stem + ".json"), ReportPerHostTest.summary("job", "h", i, 0.001, 0.0001));
+            Files.writeString(dir.resolve(stem + SamplesCsv.SUFFIX), samples(3, i == MergedReportPage.MAX_CHARTS + 1 ? 1 : 0));
+        }
+        Path html = tmp.resolve("merged.html");
+
+        assertEquals(0, run("report", "--html", html.toString(), dir.toString()), out + "" + err);
+
+        assertEquals("", err.toString(StandardCharsets.UTF_8));
+        String page = Files.readString(html);
+        assertEquals(MergedReportPage.MAX_CHARTS, count(page, "<figure class=\"chart\">"));
+        assertTrue(page.contains("<figcaption>job on h-" + MergedReportPage.MAX_CHARTS + " (W)</figcaption>"));
+        assertFalse(page.contains("<figcaption>job on h-" + (MergedReportPage.MAX_CHARTS + 1) + " (W)</figcaption>"));
+        assertTrue(page.contains((nodes - MergedReportPage.MAX_CHARTS) + " more node chart(s) left out."), page);
+    }
+
+    /** The HTML report cannot be written (its folder is a file): exit 1, one line naming it; the tables are printed. */
+    @Test
+    void anHtmlReportThatCannotBeWrittenExitsOne() throws Exception {
+        Path dir = tmp.resolve("reports");
+        Files.createDirectories(dir);
+        Files.writeString(dir.resolve("job.h-1.json"), ReportPerHostTest.summary("job", "h", 1, 0.5, 0.02));
+        Path html = Files.writeString(tmp.resolve("a-file"), "x").resolve("merged.html");
+
+        assertEquals(1, run("report", "--html", html.toString(), dir.toString()));
+
+        List<String> e = err.toString(StandardCharsets.UTF_8).lines().toList();
+        assertEquals(1, e.size(), e.toString());
+        assertTrue(e.get(0).startsWith("could not write " + html + ": "), e.get(0));
+        String o = out.toString(StandardCharsets.UTF_8);
+        assertTrue(o.startsWith("1 run(s), 1 node report(s)") && o.contains("Total: 0.500000 kWh"), o);
+        assertFalse(o.contains("HTML report:"), o);
     }
 }

@@ -40,6 +40,7 @@ class ReportEpochsTest {
         int at = lines.indexOf("  Epochs of run job, recorded by h1-1; energy of the run's 3 node(s) with samples within"
                 + " each, counted as in the totals:");
         assertTrue(at > lines.indexOf("Per run:") && at < lines.indexOf("Per project:"), o);
+        assertEquals("", lines.get(at - 1), "a blank line between the runs and each epoch table");
         assertTrue(lines.get(at + 1).matches("\\s+epoch\\s+duration_s\\s+driver_kwh\\s+all_nodes_kwh\\s+emissions_kg"
                 + "\\s+samples covering part of it"), lines.get(at + 1));
         // Epoch 1, [15 s, 35 s]: the driver measured 64,000 J (EpochEnergyTest works it out); all three nodes
@@ -64,5 +65,19 @@ class ReportEpochsTest {
         String o = print(dir);
         assertFalse(o.contains("Epochs of run"), o);
         assertFalse(MergedReportPage.render(ReportReader.read(List.of(dir)), Map.of()).contains("Epochs of run"));
+    }
+
+    /** A node of the run without a samples file: its energy is in no epoch, said under the table; 2 nodes counted. */
+    @Test
+    void aNodeWithoutSamplesIsNamedUnderTheTable(@TempDir Path dir) throws Exception {
+        EpochEnergyTest.writeRun(dir);
+        java.nio.file.Files.delete(dir.resolve("job.h2-3.samples.csv"));
+        List<String> lines = print(dir).lines().toList();
+        int at = lines.indexOf("  Epochs of run job, recorded by h1-1; energy of the run's 2 node(s) with samples within"
+                + " each, counted as in the totals:");
+        assertTrue(at > 0, lines.toString());
+        assertTrue(lines.get(at + 4).matches("\\s+3\\s+10\\.0\\s.*"), lines.get(at + 4));
+        assertEquals("    h2-3: no samples file; its energy is not in the epochs", lines.get(at + 5));
+        assertEquals("", lines.get(at + 6));
     }
 }

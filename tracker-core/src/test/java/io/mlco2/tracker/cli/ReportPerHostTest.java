@@ -2,6 +2,7 @@ package io.mlco2.tracker.cli;
 
 import io.mlco2.tracker.report.merge.HostRunsTest;
 import io.mlco2.tracker.report.merge.ReportReader;
+import io.mlco2.tracker.timeseries.SamplesCsv;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -12,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
+import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -98,5 +100,78 @@ class ReportPerHostTest {
         assertEquals(4, block.size(), block.toString());
         assertEquals("    WARN run job on host host-a: machine energy counted 2 times (host-a-1, host-a-2 counted the"
                 + " whole machine without one: none could be had, or an agent from before the lease)", block.get(3));
+    }
+
+    private static String f6(double v) {
+        return Pattern.quote(String.format(Locale.ROOT, "%.6f", v));
+    }
+
+    /**
+     * Above the hosts: one row per run (its projects, nodes, longest node's duration, kWh, kg and hosts), then one per
+     * project, each the sum of its nodes' figures.
+     */
+    @Test
+    void theRunsThenTheProjects(@TempDir Path dir) throws Exception {
+        Files.writeString(dir.resolve("job.host-a-1.json"), summary("job", "host-a", 1, 0.25, 0.01)
+                .replace("\"project_name\":\"p\"", "\"project_name\":\"vision\""));
+        Files.writeString(dir.resolve("job.host-b-7.json"), summary("job", "host-b", 7, 1.0, 0.04)
+                .replace("\"project_name\":\"p\"", "\"project_name\":\"vision\"").replace("\"duration_s\":60",
+                        "\"duration_s\":75.24"));
+        Files.writeString(dir.resolve("other.host-a-2.json"), summary("other", "host-a", 2, 0.5, 0.02)
+                .replace("\"project_name\":\"p\"", "\"project_name\":\"nlp\""));
+        List<String> lines = print(dir).lines().toList();
+        List<String> expected = List.of(
+                Pattern.quote("2 run(s), 3 node report(s) on 2 host(s) from 3 file(s); 0 skipped"),
+                "",
+                "Per run:",
+                "  run_id\\s+project\\s+nodes\\s+duration_s\\s+energy_kwh\\s+emissions_kg  hosts",
+                "  job\\s+vision\\s+2\\s+" + Pattern.quote(String.format(Locale.ROOT, "%.1f", 75.24)) + "\\s+"
+                        + f6(0.25 + 1.0) + "\\s+" + f6(0.01 + 0.04) + "  host-a,host-b",
+                "  other\\s+nlp\\s+1\\s+60\\.0\\s+" + f6(0.5) + "\\s+" + f6(0.02) + "  host-a",
+                "",
+                "Per project:",
+                "  name\\s+runs\\s+nodes\\s+energy_kwh\\s+emissions_kg",
+                "  vision\\s+1\\s+2\\s+" + f6(0.25 + 1.0) + "\\s+" + f6(0.01 + 0.04),
+                "  nlp\\s+1\\s+1\\s+" + f6(0.5) + "\\s+" + f6(0.02),
+                "",
+                Pattern.quote("Per host, then each node (JVM) on it; a host's machine energy is counted once:"));
+        assertTrue(lines.size() > expected.size(), lines.toString());
+        for (int i = 0; i < expected.size(); i++) {
+            assertTrue(lines.get(i).matches(expected.get(i)), i + ": '" + lines.get(i) + "' vs " + expected.get(i));
+        }
+    }
+
+    /**
+     * A JVM that ended without its exit hook: its line under the host says INCOMPLETE, with the energy up to its last
+     * flushed sample (and the summary's intensity x PUE), and the next line says why.
+     */
+    @Test
+    void anIncompleteNodeCountsUpToItsLastSampleAndSaysSo(@TempDir Path dir) throws Exception {
+        Files.writeString(dir.resolve("job.host-a-1.json"), summary("job", "host-a", 1, 0.25, 0.01)
+                .replace("\"complete\":true", "\"complete\":false,\"pue\":1.25"));
+        double cpuJ = 0.3 * 3.6e6;
+        double ramJ = 0.1 * 3.6e6;
+        StringBuilder csv = new StringBuilder(String.join(",", SamplesCsv.HEADER)).append('\n');
+        for (int i = 1; i <= 2; i++) {
+            List<String> row = new java.util.ArrayList<>();
+            for (String c : SamplesCsv.HEADER) {
+                row.add(switch (c) {
+                    case "time" -> "2026-01-01T00:00:" + (10 * i) + "Z";
+                    case "elapsed_s" -> String.valueOf(10 * i);
+                    case "cpu_energy_j" -> String.valueOf(cpuJ * i / 2);
+                    case "ram_energy_j" -> String.valueOf(ramJ * i / 2);
+                    default -> "";
+                });
+            }
+            csv.append(String.join(",", row)).append('\n');
+        }
+        Files.writeString(dir.resolve("job.host-a-1" + SamplesCsv.SUFFIX), csv.toString());
+        List<String> block = hostBlock(print(dir));
+        assertEquals(3, block.size(), block.toString());
+        double kwh = (cpuJ + ramJ) / 3.6e6;
+        assertTrue(block.get(1).matches("    host-a-1\\s+-\\s+" + f6(kwh) + "\\s+" + f6(0) + "\\s+" + f6(kwh) + "\\s+"
+                + f6(kwh * 1.25 * 50 / 1000) + "  run job  INCOMPLETE"), block.get(1));
+        assertEquals("      incomplete: JVM ended without its exit hook; energy up to its last sample at"
+                + " 2026-01-01T00:00:20Z", block.get(2));
     }
 }
