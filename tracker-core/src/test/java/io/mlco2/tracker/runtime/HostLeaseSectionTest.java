@@ -367,23 +367,39 @@ class HostLeaseSectionTest {
         }
     }
 
-    private static long openFiles() throws Exception {
+    /**
+     * This JVM's open files under {@code dir} (the links of /proc/self/fd): other threads of the test JVM open and
+     * close files of their own meanwhile, so all open files would not do.
+     */
+    private static long openFilesUnder(Path dir) throws Exception {
+        Path real = dir.toRealPath();
+        long n = 0;
         try (java.util.stream.Stream<Path> fds = Files.list(Path.of("/proc/self/fd"))) {
-            return fds.count();
+            for (Path fd : fds.toList()) {
+                try {
+                    if (Files.readSymbolicLink(fd).startsWith(real)) {
+                        n++;
+                    }
+                } catch (java.io.IOException closedMeanwhile) {
+                    // the descriptor of the listing itself, or one closed since
+                }
+            }
         }
+        return n;
     }
 
     @Test
     void closingALeaseClosesItsFileWhetherItHeldTheLeaseOrNot(@TempDir Path dir) throws Exception {
         org.junit.jupiter.api.Assumptions.assumeTrue(Files.isDirectory(Path.of("/proc/self/fd")), "Linux only");
-        long before = openFiles();
+        assertEquals(0, openFilesUnder(dir));
         HostLease held = open(dir, "run-f");
         HostLease shared = open(dir, "run-f");
         assertEquals(HostLease.State.SHARED, shared.state());
-        assertEquals(before + 2, openFiles(), "one lease file open per lease");
+        assertEquals(2, openFilesUnder(dir), "one lease file open per lease");
         shared.close();
+        assertEquals(1, openFilesUnder(dir), "the sharing lease's file closed");
         held.close();
-        assertEquals(before, openFiles(), "a JVM that runs many trackers keeps no lease file open");
+        assertEquals(0, openFilesUnder(dir), "a JVM that runs many trackers keeps no lease file open");
     }
 
     @Test
