@@ -61,6 +61,49 @@ class LiveIntensityTest {
         }
     }
 
+    /**
+     * The provider reads on a daemon thread of its own (never one that keeps the job's JVM alive), whose context class
+     * loader is the agent's (not the job's thread's, which started it), and {@code close} ends it.
+     */
+    @Test
+    void theProviderReadsOnADaemonThreadOfItsOwnThatCloseEnds() throws Exception {
+        ElectricityMaps em = electricityMaps(Duration.ofSeconds(2));
+        api.answer("/v3/carbon-intensity/latest", 200, emPoint(300, "1970-01-01T00:00:00.000Z"));
+        java.util.Set<Thread> before = providerThreads();
+        ClassLoader jobs = Thread.currentThread().getContextClassLoader();
+        ClassLoader other = new java.net.URLClassLoader(new java.net.URL[0], null);
+        Thread.currentThread().setContextClassLoader(other);
+        try {
+            em.start();
+        } finally {
+            Thread.currentThread().setContextClassLoader(jobs);
+        }
+        Thread t = null;
+        long deadline = System.nanoTime() + 10 * S;
+        while (t == null && System.nanoTime() < deadline) {
+            java.util.Set<Thread> now = providerThreads();
+            now.removeAll(before);
+            t = now.isEmpty() ? null : now.iterator().next();
+            Thread.sleep(5);
+        }
+        org.junit.jupiter.api.Assertions.assertNotNull(t, "a thread named mlco2-carbon-intensity");
+        assertTrue(t.isDaemon());
+        org.junit.jupiter.api.Assertions.assertSame(BackgroundProvider.class.getClassLoader(), t.getContextClassLoader());
+        em.close();
+        t.join(10_000);
+        org.junit.jupiter.api.Assertions.assertFalse(t.isAlive(), "close ends it");
+    }
+
+    private static java.util.Set<Thread> providerThreads() {
+        java.util.Set<Thread> out = new java.util.HashSet<>();
+        for (Thread t : Thread.getAllStackTraces().keySet()) {
+            if (t.getName().equals("mlco2-carbon-intensity") && t.isAlive()) {
+                out.add(t);
+            }
+        }
+        return out;
+    }
+
     private String lines() {
         return err.toString(StandardCharsets.UTF_8);
     }
