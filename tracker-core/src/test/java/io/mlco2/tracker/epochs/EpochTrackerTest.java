@@ -332,11 +332,19 @@ class EpochTrackerTest {
         assertNull(unknown.forecast());
         assertNull(unknown.forecastSection());
         assertTrue(err.toString(StandardCharsets.UTF_8).contains("set mlco2.epochs=N"));
+        Map<String, Object> unplanned = unknown.epochsSection();
+        assertTrue(unplanned.containsKey("planned_epochs"));
+        assertNull(unplanned.get("planned_epochs"), "unknown, not 0");
+        assertNull(unplanned.get("planned_epochs_source"));
 
         EpochTracker configured = tracker(dir, 10, null);
         configured.plan(3, "DL4J fit(iterator, 3)");
         assertEquals(10, configured.plannedEpochs());
         assertEquals("mlco2.epochs", configured.plannedEpochsSource());
+        configured.span("load", 0, S);
+        Map<String, Object> planned = configured.epochsSection();
+        assertEquals(10, planned.get("planned_epochs"));
+        assertEquals("mlco2.epochs", planned.get("planned_epochs_source"));
     }
 
     @Test

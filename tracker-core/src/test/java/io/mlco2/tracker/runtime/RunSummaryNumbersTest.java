@@ -109,6 +109,7 @@ class RunSummaryNumbersTest {
         assertEquals(2, gpu.devices());
         assertEquals(1, cpu.devices());
         assertEquals("Fake gpu", s.gpuModel());
+        org.junit.jupiter.api.Assertions.assertFalse(s.gpuShared(), "no source says it shares its GPUs");
         assertEquals(cpuUtil, cpu.meanUtilization(), 1e-12);
         assertEquals((gpu0Util + gpu1Util) / 2, gpu.meanUtilization(), 1e-12);
 
