@@ -143,7 +143,9 @@ public final class EpochEnergy {
                 double covered = Math.max(0, Math.min(ends[2 * i + 1], cut.last()) - Math.max(ends[2 * i], cut.first()));
                 double part = length > 0 ? covered / length : (ends[2 * i] >= cut.first() && ends[2 * i] <= cut.last() ? 1 : 0);
                 if (part < FULL_COVERAGE) {
-                    partial.get(i).add(r.nodeName() + " " + String.format(Locale.ROOT, "%.0f%%", 100 * part));
+                    // below full coverage, never shown rounded up to 100 %
+                    partial.get(i).add(r.nodeName() + " "
+                            + String.format(Locale.ROOT, "%.0f%%", Math.min(99, 100 * part)));
                 }
             }
         }

@@ -95,6 +95,7 @@ public class HostRunsTest {
         assertEquals(900 + 300 + 500, all.totalKwh() * J_PER_KWH, 1e-6);
         assertEquals(kg(900 + 300 + 500), all.emissionsKg, 1e-12);
         assertEquals(900 + 420 + 80 + 500, all.measuredKwh * J_PER_KWH, 1e-6);
+        assertEquals(kg(900 + 420 + 80 + 500), all.measuredEmissionsKg, 1e-12);
         Map<String, Totals.Group> byHost = Totals.by(runs, NodeRun::host);
         assertEquals(1200, byHost.get("h1").totalKwh() * J_PER_KWH, 1e-6);
         assertEquals(1400, byHost.get("h1").measuredKwh * J_PER_KWH, 1e-6);
@@ -180,7 +181,19 @@ public class HostRunsTest {
             assertEquals(11160 / J_PER_KWH, all.totalKwh(), 1e-15);
             assertEquals(kg(11160), all.emissionsKg, 1e-15);
             assertEquals(List.of(), HostRuns.of(runs).get(0).notes());
+            assertEquals(11160, HostRuns.of(runs).get(0).sum().machineJoulesCountedOnce(), 1e-6, d.toString());
         }
+    }
+
+    @Test
+    void anIdleJvmBesideTheHolderCountsNothing(@TempDir Path dir) throws Exception {
+        write(dir, "job", "h1", 1, 1000, 0, 0, section("held", 1000, 0, 0));
+        write(dir, "job", "h1", 2, 0, 0, 0, section("shared", 0, 0, 0)); // started, measured nothing
+        List<NodeRun> runs = ReportReader.read(List.of(dir)).runs();
+        assertEquals(0, node(runs, "h1", 2).countedKwh(), 0.0);
+        assertEquals(0, node(runs, "h1", 2).countedEmissionsKg(), 0.0);
+        assertEquals(1000, Totals.all(runs).totalKwh() * J_PER_KWH, 1e-6);
+        assertEquals(kg(1000), Totals.all(runs).emissionsKg, 1e-12);
     }
 
     @Test

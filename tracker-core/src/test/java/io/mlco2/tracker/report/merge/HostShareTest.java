@@ -43,6 +43,7 @@ class HostShareTest {
         HostShare.OnHost h = HostShare.onHost(List.of(old1, old2));
         assertTrue(h.overlapping());
         assertEquals(5096, h.naiveSumJoules(), 1e-9);
+        assertEquals(2840 + 2256, h.machineJoulesCountedOnce(), 1e-9, "each counted its whole machine");
         assertFalse(HostShare.onHost(List.of(old1)).overlapping(), "one node alone overlaps nothing");
     }
 

@@ -77,6 +77,45 @@ class ReportReaderTest {
         assertTrue(Double.isNaN(c.intensityGramsPerKwh()));
     }
 
+    /** {@code json} of a node: with its {@code node.id}, as the agent writes it. */
+    static String withNode(String json, String nodeId) {
+        return json.replace("{\"run_id\"", "{\"node\":{\"id\":\"" + nodeId + "\"},\"run_id\"");
+    }
+
+    static Map<String, String> with(Map<String, String> row, String column, String value) {
+        Map<String, String> m = new java.util.HashMap<>(row);
+        m.put(column, value);
+        return m;
+    }
+
+    /** A row in CodeCarbon's own 38 columns, without our node_id. */
+    static String codeCarbonRow(Map<String, String> values) {
+        List<String> v = List.of(row(values).split(",", -1));
+        return String.join(",", v.subList(0, EmissionsCsv.CODECARBON_HEADER.size()));
+    }
+
+    @Test
+    void aRowIsSkippedOnlyWhereItsNodeOrForARowWithoutNodeItsRunWasSummarised(@TempDir Path root) throws Exception {
+        // Folder a: node a-1's summary, and our emissions.csv holding its row and that of node a-2 (no summary of it).
+        // Folder b: node b-1's summary, and a file in CodeCarbon's 38 columns (no node id; its last column, wue,
+        // filled as CodeCarbon fills it) with a row of the same run and one of a run without a summary.
+        Path a = Files.createDirectories(root.resolve("a"));
+        Path b = Files.createDirectories(root.resolve("b"));
+        Files.writeString(a.resolve("job.a-1.json"), withNode(summary("job", "ha", 1, 0, 0, 0.1, 60), "a-1"));
+        Files.writeString(a.resolve(EmissionsCsv.FILE_NAME), EmissionsCsv.HEADER_LINE + "\n"
+                + row(with(csvRun("job", "9", "9", "9", "9"), "node_id", "a-1")) + "\n"
+                + row(with(csvRun("job", "0.5", "0", "0", "0.05"), "node_id", "a-2")) + "\n");
+        Files.writeString(b.resolve("job.b-1.json"), withNode(summary("job", "hb", 2, 0, 0, 0.2, 60), "b-1"));
+        Files.writeString(b.resolve(EmissionsCsv.FILE_NAME), EmissionsCsv.CODECARBON_HEADER_LINE + "\n"
+                + codeCarbonRow(with(csvRun("job", "9", "9", "9", "9"), "wue", "0.0")) + "\n"
+                + codeCarbonRow(with(csvRun("solo", "0.25", "0", "0", "0.025"), "wue", "0.0")) + "\n");
+        ReportReader.Result r = ReportReader.read(List.of(root));
+        assertEquals(List.of(), r.problems());
+        assertEquals(List.of("job a-1", "job a-2", "job b-1", "solo "),
+                r.runs().stream().map(n -> n.runId() + " " + n.nodeId()).toList());
+        assertEquals(1 + 0.5 + 2 + 0.25, Totals.all(r.runs()).totalKwh(), 1e-12);
+    }
+
     @Test
     void foldersAreReadInOrderAndGroupedTotalsAddUp(@TempDir Path root) throws Exception {
         Path b = Files.createDirectories(root.resolve("b"));

@@ -113,6 +113,8 @@ class ReportRecoveryTest {
         assertEquals(30, n.durationSeconds(), 1e-9);
         assertEquals(1, Totals.all(r.runs()).incomplete);
         assertEquals(kwh, Totals.all(r.runs()).totalKwh(), 1e-15);
+        // Its summary at start has no host_share section: the recovered energy is a whole-machine measurement.
+        assertEquals(joules, HostRuns.of(r.runs()).get(0).sum().machineJoulesCountedOnce(), 1e-6);
     }
 
     @Test
