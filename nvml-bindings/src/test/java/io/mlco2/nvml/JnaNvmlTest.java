@@ -625,6 +625,20 @@ class JnaNvmlTest {
         assertFalse(nvml.available());
         assertTrue(nvml.unavailableReason().startsWith("nvmlInit_v2 in '" + libc + "' failed: UnsatisfiedLinkError"),
                 nvml.unavailableReason());
+        // a library that fails to initialise does not end the search: the next one is tried, and its failure told
+        String libm = new File(new File(libc).getParentFile(), "libm.so.6").getPath();
+        Assumptions.assumeTrue(new File(libm).exists(), "glibc's libm");
+        String why = Nvml.load(libc + "," + libm).unavailableReason(); // an explicit library skips the driver check
+        assertTrue(why.startsWith("nvmlInit_v2 in '" + libm + "' failed: UnsatisfiedLinkError"), why);
+    }
+
+    @Test
+    void aDeviceKnowsItsIndex() throws NvmlException {
+        when(lib.nvmlInit_v2()).thenReturn(0);
+        when(lib.nvmlDeviceGetHandleByIndex_v2(eq(2), any(PointerByReference.class))).thenReturn(0);
+        NvmlDevice d = JnaNvml.init(lib, "mock").device(2);
+        assertEquals(2, d.index());
+        assertEquals("NvmlDevice[2]", d.toString());
     }
 
     @Test
