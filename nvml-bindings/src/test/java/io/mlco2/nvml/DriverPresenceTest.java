@@ -1,11 +1,18 @@
 package io.mlco2.nvml;
 
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Set;
 import java.util.function.Predicate;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -46,5 +53,47 @@ class DriverPresenceTest {
     void otherOperatingSystemsAlwaysTry() {
         assertNull(DriverPresence.absentReason(null, null, "Windows 11", null, null, only()));
         assertNull(DriverPresence.absentReason(null, null, "Mac OS X", null, null, only()));
+    }
+
+    /** This machine as the test sees it with java.io.File, independently of the code under test. */
+    private static boolean noDriverHere() {
+        if (!System.getProperty("os.name", "").toLowerCase().startsWith("linux")
+                || System.getProperty(JnaNvml.PATH_PROPERTY) != null || System.getProperty("jna.library.path") != null) {
+            return false;
+        }
+        for (String m : DriverPresence.MARKERS) {
+            if (new File(m).exists()) {
+                return false;
+            }
+        }
+        String ld = System.getenv("LD_LIBRARY_PATH");
+        if (ld != null) {
+            for (String dir : ld.split(File.pathSeparator)) {
+                if (!dir.isBlank() && (new File(dir, "libnvidia-ml.so.1").exists() || new File(dir, "libnvidia-ml.so").exists())) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
+    @Test
+    void onThisMachineTheRealFileSystemDecides(@TempDir Path dir) throws IOException {
+        Assumptions.assumeTrue(noDriverHere(), "a machine without an NVIDIA driver");
+        String why = DriverPresence.absentReason(null);
+        assertNotNull(why);
+        assertTrue(why.startsWith("no NVIDIA driver on this machine"), why);
+        // Nvml.load gives that reason as is, without trying JNA
+        try (Nvml nvml = Nvml.load()) {
+            assertFalse(nvml.available());
+            assertEquals(why, nvml.unavailableReason());
+        }
+        Files.createFile(dir.resolve("libnvidia-ml.so.1"));
+        System.setProperty("jna.library.path", dir.toString());
+        try {
+            assertNull(DriverPresence.absentReason(null), "a libnvidia-ml in jna.library.path gets a try");
+        } finally {
+            System.clearProperty("jna.library.path");
+        }
     }
 }

@@ -41,4 +41,17 @@ class NvmlReturnTest {
         assertEquals("nvmlDeviceGetPowerUsage: GPU_IS_LOST (GPU is lost)", e.getMessage());
         assertEquals(0, e.getStackTrace().length);
     }
+
+    @Test
+    void codesJustPastTheKnownOnesAreUnknownAndOnlySuccessIsSuccess() {
+        int highestKnown = 0;
+        for (NvmlReturn r : NvmlReturn.values()) {
+            if (r != NvmlReturn.UNKNOWN) {
+                highestKnown = Math.max(highestKnown, r.code());
+            }
+            assertEquals(r == NvmlReturn.SUCCESS, r.isSuccess(), r.name());
+        }
+        assertEquals(NvmlReturn.UNKNOWN, NvmlReturn.of(highestKnown + 1));
+        assertEquals(NvmlReturn.UNKNOWN, NvmlReturn.of(highestKnown + 2));
+    }
 }
