@@ -4,6 +4,7 @@ import io.mlco2.tracker.base.Log;
 import io.mlco2.tracker.energy.Component;
 import io.mlco2.tracker.energy.EnergySource;
 import io.mlco2.tracker.energy.Method;
+import io.mlco2.tracker.energy.ProcessFraction;
 import io.mlco2.tracker.energy.Reading;
 import io.mlco2.tracker.energy.SourceGroup;
 import org.junit.jupiter.api.Test;
@@ -18,6 +19,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Which CPU and memory sources a run gets: RAPL's zones where they read, else the models. */
@@ -245,5 +247,56 @@ class CpuSourcesTest {
         assertEquals(machine, CpuSources.load(false, withOshi, HardwareShare.NONE, 0L).getClass());
         assertEquals(jvm, CpuSources.load(true, withOshi, HardwareShare.NONE, 0L).getClass());
         assertEquals(jvm, CpuSources.load(false, host(GB), HardwareShare.NONE, 0L).getClass(), "no OSHI: this JVM's");
+    }
+
+    /** A host whose OSHI processor is known (never asked here: the load is not sampled). */
+    static HostInfo hostWithProcessor(long totalMemoryBytes) {
+        return new HostInfo("Test CPU", 2, 8, totalMemoryBytes, "Linux-test", "node-1", () -> null);
+    }
+
+    static ProcessFraction fraction(SourceGroup g) {
+        return g.processFraction(g.sources().get(0));
+    }
+
+    @Test
+    void machineLevelCpuEnergyIsSharedByCpuTimeAndThisProcesssOwnIsNot(@TempDir Path root) throws IOException {
+        Rapl none = Rapl.discover(root.resolve("absent"));
+        // The machine's load (OSHI's processor, no container limit, machine tracking): the machine's, shared.
+        assertTrue(fraction(CpuSources.cpu(none, false, hostWithProcessor(64 * GB), 100, "t", MODEL, HardwareShare.NONE,
+                0L, log, notes)) instanceof ProcessCpuShare);
+        // This process's own load: under process tracking, without OSHI, or under a container's CPU limit.
+        assertNull(fraction(CpuSources.cpu(none, true, hostWithProcessor(64 * GB), 100, "t", MODEL, HardwareShare.NONE,
+                0L, log, notes)), "process tracking");
+        assertNull(fraction(CpuSources.cpu(none, false, host(64 * GB), 100, "t", MODEL, HardwareShare.NONE,
+                0L, log, notes)), "no OSHI processor");
+        HardwareShare twoOfEight = new HardwareShare(false, "", "", "", 2, 0, -1);
+        assertTrue(twoOfEight.cpuLimited(8));
+        assertNull(fraction(CpuSources.cpu(none, false, hostWithProcessor(64 * GB), 100, "t", MODEL, twoOfEight,
+                0L, log, notes)), "container CPU limit");
+        // RAPL's package zones are the machine's.
+        Rapl rapl = Rapl.discover(RaplTest.twoSocketServer(root.resolve("powercap")));
+        assertTrue(fraction(CpuSources.cpu(rapl, false, host(64 * GB), 150, "t", null, HardwareShare.NONE, 0L, log,
+                notes)) instanceof ProcessCpuShare);
+    }
+
+    @Test
+    void machineLevelMemoryEnergyIsSharedByResidentBytesOverTheTotal(@TempDir Path root) throws IOException {
+        Rapl none = Rapl.discover(root.resolve("absent"));
+        assertNull(fraction(CpuSources.ram(none, true, host(GB), HardwareShare.NONE, BAND)), "process tracking");
+        ProcessFraction f = fraction(CpuSources.ram(none, false, host(GB), HardwareShare.NONE, BAND));
+        assertTrue(f instanceof ProcessMemoryShare, String.valueOf(f));
+        // this JVM's resident set over the 1 GB of the model (it moves a little between the two reads)
+        double expected = (double) ProcessMemory.residentBytes() / GB;
+        assertEquals(expected, f.sinceLastCall(0), 0.03);
+        assertTrue(f.sinceLastCall(0) > 0, "a running JVM has resident memory");
+
+        Rapl rapl = Rapl.discover(RaplTest.twoSocketServer(root.resolve("powercap")));
+        ProcessFraction dram = fraction(CpuSources.ram(rapl, false, host(GB), HardwareShare.NONE, BAND));
+        assertTrue(dram instanceof ProcessMemoryShare, String.valueOf(dram));
+        assertEquals(expected, dram.sinceLastCall(0), 0.03);
+        // DRAM zones with the installed memory unknown: the memory share is unknown, not the CPU's share.
+        ProcessFraction unknown = fraction(CpuSources.ram(rapl, false, host(0), HardwareShare.NONE, BAND));
+        assertTrue(unknown instanceof ProcessMemoryShare, String.valueOf(unknown));
+        assertTrue(Double.isNaN(unknown.sinceLastCall(0)));
     }
 }

@@ -99,4 +99,50 @@ class MachineMemoryTest {
         double gb = MachineMemory.inUseGb();
         assertEquals(used / 1e9, gb, total * 0.02 / 1e9, "in use " + gb + " GB of " + total + " bytes");
     }
+
+    @Test
+    void theDigitsAreZeroToNine() {
+        byte[] b = ascii("MemFree: 09:1 kB\n"); // ':' follows '9'
+        assertEquals(9, MachineMemory.field(b, b.length, "MemFree:"));
+        byte[] c = ascii("MemFree: /1 kB\n"); // '/' precedes '0'
+        assertEquals(-1, MachineMemory.field(c, c.length, "MemFree:"));
+        byte[] d = ascii("MemFree: 0 kB\n");
+        assertEquals(0, MachineMemory.field(d, d.length, "MemFree:"));
+    }
+
+    private static java.lang.reflect.Field staticField(String name) throws Exception {
+        java.lang.reflect.Field f = MachineMemory.class.getDeclaredField(name);
+        f.setAccessible(true);
+        return f;
+    }
+
+    /**
+     * The reader is opened once per JVM, on the first call: the two states are reset here (by reflection, and
+     * restored) so that the first call's path runs whatever ran before in this JVM.
+     */
+    @Test
+    @EnabledOnOs(OS.LINUX)
+    void theFirstCallOpensProcMeminfoAndAnUnavailableFileIsRemembered() throws Exception {
+        java.lang.reflect.Field shared = staticField("shared");
+        java.lang.reflect.Field unavailable = staticField("unavailable");
+        Object sharedBefore = shared.get(null);
+        boolean unavailableBefore = unavailable.getBoolean(null);
+        try {
+            shared.set(null, null);
+            unavailable.setBoolean(null, false);
+            long[] tu = totalAndUsed();
+            long used = MachineMemory.usedBytes();
+            assertEquals((double) tu[1], (double) used, tu[0] * 0.02, "first call: used " + used + " of " + tu[0]);
+            assertTrue(shared.get(null) != null, "kept open for the next samples");
+            assertEquals((double) tu[1], (double) MachineMemory.usedBytes(), tu[0] * 0.02, "second call");
+
+            shared.set(null, null);
+            unavailable.setBoolean(null, true);
+            assertEquals(-1, MachineMemory.usedBytes(), "not tried again once unavailable");
+            assertTrue(shared.get(null) == null);
+        } finally {
+            shared.set(null, sharedBefore);
+            unavailable.setBoolean(null, unavailableBefore);
+        }
+    }
 }

@@ -11,6 +11,8 @@ import java.nio.file.Path;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class ProcFileTest {
@@ -79,5 +81,54 @@ class ProcFileTest {
             Thread.interrupted();
         }
         assertTrue(MachineMemory.usedBytes() > 0);
+    }
+
+    @Test
+    void aClosedFileCannotBeReadAgain(@TempDir Path dir) throws Exception {
+        Path f = Files.writeString(dir.resolve("f"), "abc\n");
+        ProcFile p = new ProcFile(f, 16);
+        assertEquals(4, p.read());
+        p.close();
+        assertThrows(java.io.IOException.class, p::read, "the descriptor is released");
+        p.close(); // a second close is harmless
+    }
+
+    /** How many of this JVM's open file descriptors point at {@code file} (Linux: /proc/self/fd). */
+    static int openDescriptors(Path file) throws Exception {
+        Path target = file.toRealPath();
+        int n = 0;
+        try (var fds = Files.newDirectoryStream(Path.of("/proc/self/fd"))) {
+            for (Path fd : fds) {
+                try {
+                    if (Files.readSymbolicLink(fd).equals(target)) {
+                        n++;
+                    }
+                } catch (java.io.IOException e) {
+                    // closed while listed (the listing's own descriptor, another thread's file)
+                }
+            }
+        }
+        return n;
+    }
+
+    @Test
+    @EnabledOnOs(OS.LINUX)
+    void aReaderThatRefusesItsFileReleasesIt(@TempDir Path dir) throws Exception {
+        // ProcStat and ProcSelfStat open the file, try one read, and return null when it is not theirs: the file
+        // must not stay open for the rest of the host job.
+        Path notStat = Files.writeString(dir.resolve("stat"), "intr 1 2 3\n");
+        Path notSelf = Files.writeString(dir.resolve("self"), "junk");
+        for (int i = 0; i < 3; i++) {
+            assertNull(ProcStat.open(notStat));
+            assertNull(ProcSelfStat.open(notSelf));
+        }
+        assertEquals(0, openDescriptors(notStat), "ProcStat.open left " + notStat + " open");
+        assertEquals(0, openDescriptors(notSelf), "ProcSelfStat.open left " + notSelf + " open");
+
+        Path stat = Files.writeString(dir.resolve("stat-ok"), "cpu  1 2 3 4 5 6 7 8\n");
+        ProcStat p = ProcStat.open(stat);
+        assertEquals(1, openDescriptors(stat), "kept open between reads");
+        p.close();
+        assertEquals(0, openDescriptors(stat));
     }
 }

@@ -105,4 +105,13 @@ class ProcSelfStatTest {
         }
         assertNull(ProcSelfStat.open(Files.writeString(dir.resolve("empty"), "")));
     }
+
+    @Test
+    void aClosedReaderHasNoCpuTime(@TempDir Path dir) throws Exception {
+        Path f = Files.writeString(dir.resolve("stat"), "9 (j) R 1 1 1 0 -1 0 0 0 0 0 30 20 0 0 20 0 1 0\n");
+        ProcSelfStat p = ProcSelfStat.open(f);
+        assertEquals((30 + 20) * 10_000_000L, p.cpuNanos());
+        p.close();
+        assertEquals(-1, p.cpuNanos(), "closed: unknown, not 0 ns");
+    }
 }

@@ -111,4 +111,28 @@ class ProcStatTest {
             assertArrayEquals(new long[] {9, 0, 90, 0, 0, 9, 0, 0}, t);
         }
     }
+
+    @Test
+    void aClosedReaderReadsNothing(@TempDir Path dir) throws Exception {
+        Path f = Files.writeString(dir.resolve("stat"), "cpu  1 2 3 4 5 6 7 8\n");
+        ProcStat p = ProcStat.open(f);
+        long[] t = new long[ProcStat.TICKS];
+        assertTrue(p.read(t));
+        p.close();
+        assertFalse(p.read(t), "closed: no ticks, and no exception into the sampler");
+    }
+
+    @Test
+    void aShorterLineEndingInASpaceDoesNotReadTheDigitLeftAfterIt(@TempDir Path dir) throws Exception {
+        String longer = "cpu  1 2 3 4 5 6 7 8\n";
+        String shorter = "cpu  1 2 3 "; // three fields and a space; the buffer's next byte is the old '4'
+        assertEquals('4', longer.charAt(shorter.length()), "the fixture's premise");
+        Path f = Files.writeString(dir.resolve("stat"), longer);
+        try (ProcStat p = ProcStat.open(f)) {
+            long[] t = new long[ProcStat.TICKS];
+            assertTrue(p.read(t));
+            Files.writeString(f, shorter);
+            assertFalse(p.read(t), "no idle field in the bytes read");
+        }
+    }
 }

@@ -74,6 +74,65 @@ class ProcessShareFractionsTest {
     }
 
     @Test
+    void aFirstCallWithoutBeginStartsTheCountAndTheNextGivesTheShare(@TempDir Path dir) throws Exception {
+        Path stat = dir.resolve("stat");
+        Path self = dir.resolve("self-stat");
+        Files.writeString(stat, procStat(100, 0, 100, 1000, 0, 0, 0, 0));
+        Files.writeString(self, selfStat(10, 10));
+        ProcessCpuShare share = new ProcessCpuShare(stat, self);
+        assertTrue(Double.isNaN(share.sinceLastCall(1)), "no interval yet");
+        // busy 200 -> 600 (400 ticks); this process 20 -> 120 (100 ticks)
+        Files.writeString(stat, procStat(300, 0, 300, 1500, 0, 0, 0, 0));
+        Files.writeString(self, selfStat(70, 50));
+        assertEquals(100.0 / 400.0, share.sinceLastCall(2), 1e-12);
+    }
+
+    @Test
+    void countersStartingAtZeroAreKnownCounts(@TempDir Path dir) throws Exception {
+        Path stat = dir.resolve("stat");
+        Path self = dir.resolve("self-stat");
+        // A machine with no busy tick yet and a process with no CPU time yet: zero is a count, not "unknown".
+        Files.writeString(stat, procStat(0, 0, 0, 500, 0, 0, 0, 0));
+        Files.writeString(self, selfStat(0, 0));
+        ProcessCpuShare share = new ProcessCpuShare(stat, self);
+        share.begin(0);
+        Files.writeString(stat, procStat(150, 0, 50, 600, 0, 0, 0, 0));
+        Files.writeString(self, selfStat(30, 20));
+        assertEquals(50.0 / 200.0, share.sinceLastCall(1), 1e-12);
+
+        // Still no CPU time of its own (0 ticks) while the machine works: a share of 0, not unknown.
+        ProcessCpuShare idle = new ProcessCpuShare(stat, dir.resolve("idle-self"));
+        Files.writeString(dir.resolve("idle-self"), selfStat(0, 0));
+        idle.begin(0);
+        Files.writeString(stat, procStat(250, 0, 50, 700, 0, 0, 0, 0));
+        assertEquals(0.0, idle.sinceLastCall(1), 1e-12);
+    }
+
+    @Test
+    void aFileThatStopsParsingMidRunGivesAnUnknownShareThenRecovers(@TempDir Path dir) throws Exception {
+        Path stat = dir.resolve("stat");
+        Path self = dir.resolve("self-stat");
+        Files.writeString(stat, procStat(100, 0, 100, 1000, 0, 0, 0, 0));
+        Files.writeString(self, selfStat(10, 10));
+        ProcessCpuShare share = new ProcessCpuShare(stat, self);
+        share.begin(0);
+
+        Files.writeString(stat, "garbage\n"); // the machine's ticks unreadable: unknown, not 0
+        Files.writeString(self, selfStat(20, 20));
+        assertTrue(Double.isNaN(share.sinceLastCall(1)));
+        Files.writeString(stat, procStat(200, 0, 200, 1100, 0, 0, 0, 0));
+        assertTrue(Double.isNaN(share.sinceLastCall(2)), "no earlier count to take the interval from");
+        // busy 400 -> 500 (100 ticks); this process 40 -> 65 (25 ticks)
+        Files.writeString(stat, procStat(250, 0, 250, 1200, 0, 0, 0, 0));
+        Files.writeString(self, selfStat(40, 25));
+        assertEquals(25.0 / 100.0, share.sinceLastCall(3), 1e-12);
+
+        Files.writeString(self, "4242 (java) S 1 2\n"); // this process's ticks unreadable: unknown, not 0
+        Files.writeString(stat, procStat(300, 0, 300, 1300, 0, 0, 0, 0));
+        assertTrue(Double.isNaN(share.sinceLastCall(4)));
+    }
+
+    @Test
     void memoryShareIsTheResidentSetOverTheInstalledMemory() {
         long[] rss = {2_000_000_000L};
         ProcessMemoryShare share = new ProcessMemoryShare(() -> rss[0], 16_000_000_000L);
@@ -86,5 +145,7 @@ class ProcessShareFractionsTest {
         rss[0] = -1;
         assertTrue(Double.isNaN(share.sinceLastCall(4)));
         assertTrue(Double.isNaN(new ProcessMemoryShare(() -> 1, 0).sinceLastCall(1)));
+        rss[0] = 0; // nothing resident is a share of 0, not unknown
+        assertEquals(0.0, share.sinceLastCall(5), 0.0);
     }
 }

@@ -149,4 +149,45 @@ class RaplTest {
         });
         assertTrue(one.problem().contains("intel-rapl:1/energy_uj is readable by root only"), one.problem());
     }
+
+    @Test
+    void zonesComeInTheOrderOfTheirPathsWhateverTheListingsOrder(@TempDir Path root) throws IOException {
+        // Twelve packages written in a shuffled order: the directory listing's order is the file system's.
+        List<Integer> order = new java.util.ArrayList<>(java.util.stream.IntStream.range(0, 12).boxed().toList());
+        java.util.Collections.shuffle(order, new java.util.Random(7));
+        for (int n : order) {
+            zone(root, "intel-rapl:" + n, "package-" + n, 1_000_000L + n);
+        }
+        List<String> expected = new java.util.ArrayList<>();
+        for (int n = 0; n < 12; n++) {
+            expected.add(root.resolve("intel-rapl:" + n).toString());
+        }
+        java.util.Collections.sort(expected); // text order: intel-rapl:10 before intel-rapl:2
+        List<String> found = new java.util.ArrayList<>();
+        for (RaplZone z : Rapl.discover(root).packages()) {
+            found.add(z.dir().toString());
+        }
+        assertEquals(expected, found);
+    }
+
+    @Test
+    void aZoneThatCannotBeReadAnyMoreSaysSoOnceNamingIt(@TempDir Path root) throws IOException {
+        Path z = zone(root, "intel-rapl:0", "package-0", 1_000_000);
+        RaplSource s = new RaplSource(Rapl.discover(root).packages().get(0), Component.CPU, "cpu", 100, "t");
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        io.mlco2.tracker.base.Log before = io.mlco2.tracker.base.Log.get();
+        io.mlco2.tracker.base.Log.set(new io.mlco2.tracker.base.Log(
+                new java.io.PrintStream(out, true, java.nio.charset.StandardCharsets.UTF_8), io.mlco2.tracker.base.Log.Level.DEBUG));
+        try {
+            Files.delete(z.resolve("energy_uj"));
+            for (int i = 0; i < 3; i++) {
+                assertTrue(s.read(i) == io.mlco2.tracker.energy.Reading.FAILED);
+            }
+        } finally {
+            io.mlco2.tracker.base.Log.set(before);
+        }
+        List<String> lines = out.toString(java.nio.charset.StandardCharsets.UTF_8).lines().toList();
+        assertEquals(1, lines.size(), lines.toString());
+        assertTrue(lines.get(0).contains(z.toString()) && lines.get(0).contains("package-0"), lines.get(0));
+    }
 }
