@@ -93,24 +93,6 @@ class ProcFileTest {
         p.close(); // a second close is harmless
     }
 
-    /** How many of this JVM's open file descriptors point at {@code file} (Linux: /proc/self/fd). */
-    static int openDescriptors(Path file) throws Exception {
-        Path target = file.toRealPath();
-        int n = 0;
-        try (var fds = Files.newDirectoryStream(Path.of("/proc/self/fd"))) {
-            for (Path fd : fds) {
-                try {
-                    if (Files.readSymbolicLink(fd).equals(target)) {
-                        n++;
-                    }
-                } catch (java.io.IOException e) {
-                    // closed while listed (the listing's own descriptor, another thread's file)
-                }
-            }
-        }
-        return n;
-    }
-
     @Test
     @EnabledOnOs(OS.LINUX)
     void aReaderThatRefusesItsFileReleasesIt(@TempDir Path dir) throws Exception {
@@ -122,13 +104,13 @@ class ProcFileTest {
             assertNull(ProcStat.open(notStat));
             assertNull(ProcSelfStat.open(notSelf));
         }
-        assertEquals(0, openDescriptors(notStat), "ProcStat.open left " + notStat + " open");
-        assertEquals(0, openDescriptors(notSelf), "ProcSelfStat.open left " + notSelf + " open");
+        assertEquals(0, io.mlco2.tracker.base.OpenDescriptors.at(notStat), "ProcStat.open left " + notStat + " open");
+        assertEquals(0, io.mlco2.tracker.base.OpenDescriptors.at(notSelf), "ProcSelfStat.open left " + notSelf + " open");
 
         Path stat = Files.writeString(dir.resolve("stat-ok"), "cpu  1 2 3 4 5 6 7 8\n");
         ProcStat p = ProcStat.open(stat);
-        assertEquals(1, openDescriptors(stat), "kept open between reads");
+        assertEquals(1, io.mlco2.tracker.base.OpenDescriptors.at(stat), "kept open between reads");
         p.close();
-        assertEquals(0, openDescriptors(stat));
+        assertEquals(0, io.mlco2.tracker.base.OpenDescriptors.at(stat));
     }
 }

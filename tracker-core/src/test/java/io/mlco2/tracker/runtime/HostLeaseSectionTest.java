@@ -367,39 +367,18 @@ class HostLeaseSectionTest {
         }
     }
 
-    /**
-     * This JVM's open files under {@code dir} (the links of /proc/self/fd): other threads of the test JVM open and
-     * close files of their own meanwhile, so all open files would not do.
-     */
-    private static long openFilesUnder(Path dir) throws Exception {
-        Path real = dir.toRealPath();
-        long n = 0;
-        try (java.util.stream.Stream<Path> fds = Files.list(Path.of("/proc/self/fd"))) {
-            for (Path fd : fds.toList()) {
-                try {
-                    if (Files.readSymbolicLink(fd).startsWith(real)) {
-                        n++;
-                    }
-                } catch (java.io.IOException closedMeanwhile) {
-                    // the descriptor of the listing itself, or one closed since
-                }
-            }
-        }
-        return n;
-    }
-
     @Test
     void closingALeaseClosesItsFileWhetherItHeldTheLeaseOrNot(@TempDir Path dir) throws Exception {
         org.junit.jupiter.api.Assumptions.assumeTrue(Files.isDirectory(Path.of("/proc/self/fd")), "Linux only");
-        assertEquals(0, openFilesUnder(dir));
+        assertEquals(0, io.mlco2.tracker.base.OpenDescriptors.at(dir));
         HostLease held = open(dir, "run-f");
         HostLease shared = open(dir, "run-f");
         assertEquals(HostLease.State.SHARED, shared.state());
-        assertEquals(2, openFilesUnder(dir), "one lease file open per lease");
+        assertEquals(2, io.mlco2.tracker.base.OpenDescriptors.at(dir), "one lease file open per lease");
         shared.close();
-        assertEquals(1, openFilesUnder(dir), "the sharing lease's file closed");
+        assertEquals(1, io.mlco2.tracker.base.OpenDescriptors.at(dir), "the sharing lease's file closed");
         held.close();
-        assertEquals(0, openFilesUnder(dir), "a JVM that runs many trackers keeps no lease file open");
+        assertEquals(0, io.mlco2.tracker.base.OpenDescriptors.at(dir), "a JVM that runs many trackers keeps no lease file open");
     }
 
     @Test
