@@ -148,9 +148,9 @@ public final class ReportCommand implements Command {
         out.println();
         out.printf(Locale.ROOT, "Total: %.6f kWh (cpu %.6f, gpu %.6f, ram %.6f), %.6f kgCO2eq%n", all.totalKwh(),
                 all.cpuKwh, all.gpuKwh, all.ramKwh, all.emissionsKg);
-        if (all.measuredKwh - all.totalKwh() > 5e-7) {
+        if (all.sharesInsideMachineKwh() > 0) {
             out.printf(Locale.ROOT, "  the JVMs measured %.6f kWh: %.6f kWh of it are process shares inside their host's"
-                    + " machine energy, counted once%n", all.measuredKwh, all.measuredKwh - all.totalKwh());
+                    + " machine energy, counted once%n", all.measuredKwh, all.sharesInsideMachineKwh());
         }
     }
 

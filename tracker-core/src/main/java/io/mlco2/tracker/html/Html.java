@@ -67,9 +67,9 @@ public final class Html {
         return Double.isNaN(ratio) || Double.isInfinite(ratio) ? "n/a" : Fmt.fixed(ratio * 100, 1) + " %";
     }
 
-    /** Seconds as {@code 1 h 02 min 03 s}. */
+    /** Seconds as {@code 1 h 02 min 03 s}; {@code n/a} for what is not a duration (NaN, infinite, negative). */
     public static String duration(double seconds) {
-        if (Double.isNaN(seconds)) {
+        if (!(seconds >= 0) || Double.isInfinite(seconds)) {
             return "n/a";
         }
         long s = Math.round(seconds);

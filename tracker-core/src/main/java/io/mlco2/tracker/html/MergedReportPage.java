@@ -50,9 +50,9 @@ public final class MergedReportPage {
                 + RunReportPage.card(Html.sig(all.emissionsKg) + " kg", "CO2eq emitted")
                 + RunReportPage.card(Integer.toString(all.projects.size()), "project(s)")
                 + "</div>\n");
-        if (all.measuredKwh - all.totalKwh() > 5e-7) {
+        if (all.sharesInsideMachineKwh() > 0) {
             p.raw("<p class=\"muted\">The JVMs measured " + Html.sig(all.measuredKwh) + " kWh: "
-                    + Html.sig(all.measuredKwh - all.totalKwh()) + " kWh of it are process shares inside their host's"
+                    + Html.sig(all.sharesInsideMachineKwh()) + " kWh of it are process shares inside their host's"
                     + " machine energy, counted once.</p>\n");
         }
 

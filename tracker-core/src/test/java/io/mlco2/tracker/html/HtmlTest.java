@@ -58,6 +58,8 @@ class HtmlTest {
     @Test
     void durationRollsOverAtTheMinuteAndTheHour() {
         assertEquals("n/a", Html.duration(Double.NaN));
+        assertEquals("n/a", Html.duration(Double.POSITIVE_INFINITY), "not 2562047788015215 h");
+        assertEquals("n/a", Html.duration(-1), "a negative duration is no duration");
         assertEquals("0.0 s", Html.duration(0));
         assertEquals("12.3 s", Html.duration(12.345));
         assertEquals("59.4 s", Html.duration(59.44));

@@ -55,7 +55,20 @@ public final class Totals {
         public double totalKwh() {
             return cpuKwh + gpuKwh + ramKwh;
         }
+
+        /**
+         * What the nodes measured beyond the counted energy: process shares inside their host's machine energy,
+         * counted once. 0 up to half a millionth of a kWh (the reports print six decimals), so rounding of the
+         * sums is never shown as a share.
+         */
+        public double sharesInsideMachineKwh() {
+            double d = measuredKwh - totalKwh();
+            return d > SHOWN_KWH ? d : 0;
+        }
     }
+
+    /** The least energy difference the reports show: half their last decimal (1e-6 kWh). */
+    static final double SHOWN_KWH = 5e-7;
 
     private Totals() {
     }

@@ -96,6 +96,7 @@ public class HostRunsTest {
         assertEquals(kg(900 + 300 + 500), all.emissionsKg, 1e-12);
         assertEquals(900 + 420 + 80 + 500, all.measuredKwh * J_PER_KWH, 1e-6);
         assertEquals(kg(900 + 420 + 80 + 500), all.measuredEmissionsKg, 1e-12);
+        assertEquals(120 + 80, all.sharesInsideMachineKwh() * J_PER_KWH, 1e-6, "the executors' shares");
         Map<String, Totals.Group> byHost = Totals.by(runs, NodeRun::host);
         assertEquals(1200, byHost.get("h1").totalKwh() * J_PER_KWH, 1e-6);
         assertEquals(1400, byHost.get("h1").measuredKwh * J_PER_KWH, 1e-6);
@@ -131,6 +132,7 @@ public class HostRunsTest {
         Totals.Group all = Totals.all(runs);
         assertEquals(200, all.totalKwh() * J_PER_KWH, 1e-6);
         assertEquals(kg(200), all.emissionsKg, 1e-12);
+        assertEquals(0, all.sharesInsideMachineKwh(), "the shares are what is counted");
         List<String> notes = HostRuns.of(runs).get(0).notes();
         assertEquals(1, notes.size(), notes.toString());
         assertTrue(notes.get(0).startsWith("run job on host h1: machine energy not known (no report of the JVM that"
