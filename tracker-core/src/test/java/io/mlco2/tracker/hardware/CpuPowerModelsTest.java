@@ -236,7 +236,8 @@ class CpuPowerModelsTest {
         }
         assertEquals(full, m.tdpWatts(), 1e-9, "the whole machine: both packages");
         assertEquals(logical + " threads of 2 package(s)", m.share());
-        assertTrue(m.data().startsWith("tdp:280 W (cpu table: AMD EPYC 7763) / " + (logical / 2) + " threads"), m.data());
+        assertEquals("tdp:280 W (cpu table: AMD EPYC 7763) / " + (logical / 2) + " threads, idle "
+                + Math.round(100 * row[0] / row[1]) + " % (ccf:aws:EPYC 3rd Gen)", m.data());
     }
 
     @Test
@@ -274,9 +275,9 @@ class CpuPowerModelsTest {
         HardwareShare share = HardwareShare.detect(fixture("kvm", root));
         CpuPowerModel m = resolve(share, "AMD EPYC", 2, 1, new CpuTdp(120, CpuTdp.CONFIGURED), null);
         assertTrue(m.data().startsWith("tdp:120 W (mlco2.cpu.tdp-watts)"), m.data());
-        assertTrue(m.data().endsWith("(ccf average)"), m.data());
-        assertEquals(m.tdpWatts(), m.watts(1), 1e-9, "full load: the TDP of the share");
         double[] avg = ccfAverage("aws", "gcp", "azure");
+        assertTrue(m.data().endsWith(", idle " + Math.round(100 * avg[0] / avg[1]) + " % (ccf average)"), m.data());
+        assertEquals(m.tdpWatts(), m.watts(1), 1e-9, "full load: the TDP of the share");
         assertEquals(m.tdpWatts() * avg[0] / avg[1], m.watts(0), 1e-9, "idle: the average rows' min over max");
         assertEquals(CpuPowerModels.averageFactors(CcfCoefficients.bundled().rows())[0], m.lowFactor(), 0.0);
         assertTrue(m.band().startsWith("the lowest and highest of the 37"), m.band());
