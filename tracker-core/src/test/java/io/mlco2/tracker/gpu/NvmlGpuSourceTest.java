@@ -538,4 +538,38 @@ class NvmlGpuSourceTest {
         assertTrue(Double.isNaN(s.read(0).powerWatts()));
         assertTrue(log().contains("DEBUG: GPU 0: power read failed (nvmlDeviceGetPowerUsage"), log());
     }
+
+    @Test
+    void theBoundaryUncertaintyIsNoneWithTheCounterAndBeforeTwoReads() throws NvmlException {
+        NvmlGpuSource counter = open(Duration.ZERO);
+        counter.read(0);
+        counter.read(1000 * MS);
+        assertSame(Method.NVML_ENERGY_COUNTER, counter.method());
+        assertTrue(Double.isNaN(counter.boundaryUncertaintySeconds()), "the counter places every boundary exactly");
+
+        NvmlGpuSource power = powerUsageOnly();
+        assertTrue(Double.isNaN(power.boundaryUncertaintySeconds()), "no read yet");
+        power.read(0);
+        assertTrue(Double.isNaN(power.boundaryUncertaintySeconds()), "one read: no interval yet");
+        power.read(1000 * MS);
+        assertEquals(1.0 / 2 + 0.1, power.boundaryUncertaintySeconds(), 1e-9);
+    }
+
+    @Test
+    void anAverageReadingIntervalLongerThanTheWindowAddsThePartOfItTheWindowDoesNotSee() throws NvmlException {
+        when(device.totalEnergyMillijoules()).thenThrow(nvml(NvmlReturn.NOT_SUPPORTED));
+        when(device.fieldValues(Nvml.FI_POWER_AVERAGE)).thenReturn(
+                List.of(new FieldValue(185, NvmlReturn.SUCCESS, 0, 300_000)));
+        NvmlGpuSource s = open(Duration.ofSeconds(1));
+        assertSame(Method.NVML_POWER_AVERAGE, s.method());
+        double windowS = 1.0; // field 185 averages the last second
+        double refreshS = 0.1; // NVML refreshes its readings every ~100 ms
+        long[] at = {0, 3000 * MS, 6000 * MS};
+        for (long t : at) {
+            s.read(t);
+        }
+        double intervalS = (at[2] - at[0]) / 1e9 / (at.length - 1);
+        // a quarter of the window the reading sees, plus the 2 s of each interval before that window, plus the refresh
+        assertEquals(windowS / 4 + (intervalS - windowS) + refreshS, s.boundaryUncertaintySeconds(), 1e-9);
+    }
 }
