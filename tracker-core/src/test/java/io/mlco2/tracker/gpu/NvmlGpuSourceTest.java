@@ -31,6 +31,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.mockito.ArgumentMatchers.anyInt;
 import static org.mockito.ArgumentMatchers.anyLong;
 import static org.mockito.Mockito.atMost;
+import static org.mockito.Mockito.doThrow;
 import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.times;
 import static org.mockito.Mockito.verify;
@@ -571,5 +572,32 @@ class NvmlGpuSourceTest {
         double intervalS = (at[2] - at[0]) / 1e9 / (at.length - 1);
         // a quarter of the window the reading sees, plus the 2 s of each interval before that window, plus the refresh
         assertEquals(windowS / 4 + (intervalS - windowS) + refreshS, s.boundaryUncertaintySeconds(), 1e-9);
+    }
+
+    @Test
+    void aGpuLostWhenItsAverageFieldIsProbedIsNeverRead() throws NvmlException {
+        when(device.totalEnergyMillijoules()).thenThrow(nvml(NvmlReturn.NOT_SUPPORTED));
+        when(device.fieldValues(Nvml.FI_POWER_AVERAGE)).thenReturn(
+                List.of(new FieldValue(185, NvmlReturn.GPU_IS_LOST, 0, 0)));
+        NvmlGpuSource s = open(Duration.ofSeconds(1));
+        assertTrue(s.lost());
+        assertSame(Reading.FAILED, s.read(0));
+        assertEquals(1, log().lines().filter(l -> l.contains("is lost")).count(), log());
+    }
+
+    @Test
+    void anAverageFieldProbeThatThrowsLostLosesTheGpuAndOtherErrorsKeepTheInstantReading() throws NvmlException {
+        when(device.totalEnergyMillijoules()).thenThrow(nvml(NvmlReturn.NOT_SUPPORTED));
+        when(device.fieldValues(Nvml.FI_POWER_AVERAGE)).thenThrow(nvml(NvmlReturn.GPU_IS_LOST));
+        NvmlGpuSource lost = open(Duration.ofSeconds(1));
+        assertTrue(lost.lost());
+        assertSame(Reading.FAILED, lost.read(0));
+
+        doThrow(nvml(NvmlReturn.TIMEOUT)).when(device).fieldValues(Nvml.FI_POWER_AVERAGE);
+        NvmlGpuSource kept = open(Duration.ofSeconds(1));
+        assertFalse(kept.lost());
+        assertSame(Method.NVML_POWER, kept.method());
+        assertSame(NvmlGpuSource.PowerSignal.INSTANT_FIELD, kept.powerSignal());
+        assertEquals(500.0, kept.read(0).powerWatts(), 1e-9);
     }
 }
