@@ -600,4 +600,18 @@ class NvmlGpuSourceTest {
         assertSame(NvmlGpuSource.PowerSignal.INSTANT_FIELD, kept.powerSignal());
         assertEquals(500.0, kept.read(0).powerWatts(), 1e-9);
     }
+
+    @Test
+    void aloneOnItsGpuThisJvmOwnsAllOfItAndNoneOfAGpuNoProcessUses() throws NvmlException {
+        NvmlGpuSource s = open(Duration.ZERO);
+        assertTrue(Double.isNaN(s.ownShareNow()), "before the first process query");
+        when(device.computeRunningProcesses()).thenReturn(List.of(new ProcessInfo(4242, 1, -1, -1)));
+        s.read(0);
+        assertEquals(1.0, s.ownShareNow(), 0.0);
+        when(device.computeRunningProcesses()).thenReturn(List.of());
+        s.read(1000 * MS);
+        assertEquals(0.0, s.ownShareNow(), 0.0, "an unused GPU's idle power is the lease holder's");
+        assertFalse(s.sharedWithOtherProcesses());
+        assertEquals(1.0, s.thisProcessShare(), 0.0);
+    }
 }
