@@ -68,8 +68,14 @@ final class FakeNvml implements Nvml {
             return powerMilliwatts;
         }
 
+        /** False: a GPU without the total-energy counter (pre-Volta, some vGPUs), whose energy comes from power. */
+        boolean counterSupported = true;
+
         @Override
-        public long totalEnergyMillijoules() {
+        public long totalEnergyMillijoules() throws NvmlException {
+            if (!counterSupported) {
+                throw new NvmlException("nvmlDeviceGetTotalEnergyConsumption", NvmlReturn.NOT_SUPPORTED);
+            }
             return energyMillijoules;
         }
 

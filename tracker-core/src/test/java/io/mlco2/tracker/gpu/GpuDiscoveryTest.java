@@ -107,6 +107,8 @@ class GpuDiscoveryTest {
         assertSame(gpu, d.await(new CompletableFuture<>(), log, notes));
         assertEquals(List.of("GPU: an earlier note", "GPU: " + reason), notes);
         assertTrue(logText().contains("[mlco2] GPU: none (no NVIDIA driver in this test)\n"), "one short line at info\n" + logText());
+        assertTrue(logText().contains("no GPU energy: " + reason + " (GPU energy 0, method none)"),
+                "the whole reason at debug\n" + logText());
     }
 
     @Test
@@ -117,6 +119,19 @@ class GpuDiscoveryTest {
         assertEquals("no NVIDIA driver on this machine", GpuDiscovery.shortReason(noDriver));
         String library = "nvmlInit_v2 in 'libnvidia-ml.so.1' returned DRIVER_NOT_LOADED (Driver Not Loaded)";
         assertEquals(library, GpuDiscovery.shortReason(library), "the library's own message is kept");
+    }
+
+    @Test
+    void aReasonOfTheLimitsLengthIsWholeAndALongerOneThatStartsWithASeparatorIsNotCutToNothing() {
+        String clause = "no GPU selected";
+        String atLimit = clause + " (" + "x".repeat(GpuDiscovery.SHORT_REASON - clause.length() - 3) + ")";
+        assertEquals(GpuDiscovery.SHORT_REASON, atLimit.length());
+        assertEquals(atLimit, GpuDiscovery.shortReason(atLimit));
+        assertEquals(clause, GpuDiscovery.shortReason(atLimit + "y"), "one character over: its first clause");
+
+        String leading = ": " + "z".repeat(GpuDiscovery.SHORT_REASON) + "; details";
+        assertEquals(": " + "z".repeat(GpuDiscovery.SHORT_REASON), GpuDiscovery.shortReason(leading),
+                "a separator at the start is no clause end: cut at the next one");
     }
 
     @Test

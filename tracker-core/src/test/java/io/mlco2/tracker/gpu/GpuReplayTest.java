@@ -155,4 +155,54 @@ class GpuReplayTest {
         instants.add(t.endNanos());
         assertEquals(instants.size(), r.samples());
     }
+
+    /** A counter that reads 0 mJ (just after the driver loaded) is a reading: only a missing value has no truth. */
+    @Test
+    void aCounterAtZeroIsAReadingAndAMissingOneHasNoTruth() throws Exception {
+        Path trace = java.nio.file.Files.createTempFile("zero-counter", ".csv");
+        long[] counterMj = {0, 0, 0, 100_000, 200_000};
+        try {
+            java.nio.file.Files.writeString(trace, offThenOn(counterMj, -1));
+            GpuReplay.Result r = GpuReplay.run(trace, Duration.ofSeconds(1), Duration.ofSeconds(1), log);
+            // "off" runs from the first row to the first "on" row (index 2), "on" from there to the last row
+            assertEquals((counterMj[2] - counterMj[0]) / 1000.0, r.phases().get(0).counterJoules(), 0.0);
+            assertEquals((counterMj[4] - counterMj[2]) / 1000.0, r.phases().get(1).counterJoules(), 1e-9);
+            assertEquals((counterMj[4] - counterMj[0]) / 1000.0, r.total().counterJoules(), 1e-9);
+
+            java.nio.file.Files.writeString(trace, offThenOn(counterMj, 2));
+            GpuReplay.Result missing = GpuReplay.run(trace, Duration.ofSeconds(1), Duration.ofSeconds(1), log);
+            assertTrue(Double.isNaN(missing.phases().get(0).counterJoules()), "no counter at the end of 'off'");
+            assertTrue(Double.isNaN(missing.phases().get(1).counterJoules()), "no counter at the start of 'on'");
+            assertEquals((counterMj[4] - counterMj[0]) / 1000.0, missing.total().counterJoules(), 1e-9);
+        } finally {
+            java.nio.file.Files.delete(trace);
+        }
+    }
+
+    /** A trace a second per row: 0 W in phase "off" (two rows), 100 W in "on"; row {@code blank} has no counter. */
+    private static String offThenOn(long[] counterMj, int blank) {
+        StringBuilder csv = new StringBuilder("t_ns,phase,power_mW,energy_mJ\n");
+        for (int i = 0; i < counterMj.length; i++) {
+            csv.append((i + 1) * 1_000_000_000L).append(',').append(i < 2 ? "off" : "on").append(',')
+                    .append(i < 2 ? 0 : 100_000).append(',').append(i == blank ? "" : Long.toString(counterMj[i]))
+                    .append('\n');
+        }
+        return csv.toString();
+    }
+
+    @Test
+    void eachErrorIsThePercentageOffTheCounterAndNoneWithoutATruth() {
+        double truthJ = 800;
+        double measuredJ = 820;
+        double powerJ = 780;
+        double instantJ = 1000;
+        GpuReplay.Window w = new GpuReplay.Window("heavy", 10, truthJ, measuredJ, "m", powerJ, "p", instantJ, "i");
+        assertEquals((measuredJ - truthJ) / truthJ * 100, w.errorPct(), 1e-12);
+        assertEquals((powerJ - truthJ) / truthJ * 100, w.powerErrorPct(), 1e-12);
+        assertEquals((instantJ - truthJ) / truthJ * 100, w.instantErrorPct(), 1e-12);
+        for (double noTruth : new double[] {0, Double.NaN}) {
+            GpuReplay.Window n = new GpuReplay.Window("idle", 10, noTruth, measuredJ, "m", powerJ, "p", instantJ, "i");
+            assertTrue(Double.isNaN(n.errorPct()) && Double.isNaN(n.powerErrorPct()) && Double.isNaN(n.instantErrorPct()));
+        }
+    }
 }

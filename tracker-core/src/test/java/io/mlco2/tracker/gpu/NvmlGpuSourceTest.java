@@ -31,6 +31,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.mockito.ArgumentMatchers.anyInt;
 import static org.mockito.ArgumentMatchers.anyLong;
 import static org.mockito.Mockito.atMost;
+import static org.mockito.Mockito.doThrow;
 import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.times;
 import static org.mockito.Mockito.verify;
@@ -537,5 +538,80 @@ class NvmlGpuSourceTest {
         NvmlGpuSource s = open(Duration.ofSeconds(1));
         assertTrue(Double.isNaN(s.read(0).powerWatts()));
         assertTrue(log().contains("DEBUG: GPU 0: power read failed (nvmlDeviceGetPowerUsage"), log());
+    }
+
+    @Test
+    void theBoundaryUncertaintyIsNoneWithTheCounterAndBeforeTwoReads() throws NvmlException {
+        NvmlGpuSource counter = open(Duration.ZERO);
+        counter.read(0);
+        counter.read(1000 * MS);
+        assertSame(Method.NVML_ENERGY_COUNTER, counter.method());
+        assertTrue(Double.isNaN(counter.boundaryUncertaintySeconds()), "the counter places every boundary exactly");
+
+        NvmlGpuSource power = powerUsageOnly();
+        assertTrue(Double.isNaN(power.boundaryUncertaintySeconds()), "no read yet");
+        power.read(0);
+        assertTrue(Double.isNaN(power.boundaryUncertaintySeconds()), "one read: no interval yet");
+        power.read(1000 * MS);
+        assertEquals(1.0 / 2 + 0.1, power.boundaryUncertaintySeconds(), 1e-9);
+    }
+
+    @Test
+    void anAverageReadingIntervalLongerThanTheWindowAddsThePartOfItTheWindowDoesNotSee() throws NvmlException {
+        when(device.totalEnergyMillijoules()).thenThrow(nvml(NvmlReturn.NOT_SUPPORTED));
+        when(device.fieldValues(Nvml.FI_POWER_AVERAGE)).thenReturn(
+                List.of(new FieldValue(185, NvmlReturn.SUCCESS, 0, 300_000)));
+        NvmlGpuSource s = open(Duration.ofSeconds(1));
+        assertSame(Method.NVML_POWER_AVERAGE, s.method());
+        double windowS = 1.0; // field 185 averages the last second
+        double refreshS = 0.1; // NVML refreshes its readings every ~100 ms
+        long[] at = {0, 3000 * MS, 6000 * MS};
+        for (long t : at) {
+            s.read(t);
+        }
+        double intervalS = (at[2] - at[0]) / 1e9 / (at.length - 1);
+        // a quarter of the window the reading sees, plus the 2 s of each interval before that window, plus the refresh
+        assertEquals(windowS / 4 + (intervalS - windowS) + refreshS, s.boundaryUncertaintySeconds(), 1e-9);
+    }
+
+    @Test
+    void aGpuLostWhenItsAverageFieldIsProbedIsNeverRead() throws NvmlException {
+        when(device.totalEnergyMillijoules()).thenThrow(nvml(NvmlReturn.NOT_SUPPORTED));
+        when(device.fieldValues(Nvml.FI_POWER_AVERAGE)).thenReturn(
+                List.of(new FieldValue(185, NvmlReturn.GPU_IS_LOST, 0, 0)));
+        NvmlGpuSource s = open(Duration.ofSeconds(1));
+        assertTrue(s.lost());
+        assertSame(Reading.FAILED, s.read(0));
+        assertEquals(1, log().lines().filter(l -> l.contains("is lost")).count(), log());
+    }
+
+    @Test
+    void anAverageFieldProbeThatThrowsLostLosesTheGpuAndOtherErrorsKeepTheInstantReading() throws NvmlException {
+        when(device.totalEnergyMillijoules()).thenThrow(nvml(NvmlReturn.NOT_SUPPORTED));
+        when(device.fieldValues(Nvml.FI_POWER_AVERAGE)).thenThrow(nvml(NvmlReturn.GPU_IS_LOST));
+        NvmlGpuSource lost = open(Duration.ofSeconds(1));
+        assertTrue(lost.lost());
+        assertSame(Reading.FAILED, lost.read(0));
+
+        doThrow(nvml(NvmlReturn.TIMEOUT)).when(device).fieldValues(Nvml.FI_POWER_AVERAGE);
+        NvmlGpuSource kept = open(Duration.ofSeconds(1));
+        assertFalse(kept.lost());
+        assertSame(Method.NVML_POWER, kept.method());
+        assertSame(NvmlGpuSource.PowerSignal.INSTANT_FIELD, kept.powerSignal());
+        assertEquals(500.0, kept.read(0).powerWatts(), 1e-9);
+    }
+
+    @Test
+    void aloneOnItsGpuThisJvmOwnsAllOfItAndNoneOfAGpuNoProcessUses() throws NvmlException {
+        NvmlGpuSource s = open(Duration.ZERO);
+        assertTrue(Double.isNaN(s.ownShareNow()), "before the first process query");
+        when(device.computeRunningProcesses()).thenReturn(List.of(new ProcessInfo(4242, 1, -1, -1)));
+        s.read(0);
+        assertEquals(1.0, s.ownShareNow(), 0.0);
+        when(device.computeRunningProcesses()).thenReturn(List.of());
+        s.read(1000 * MS);
+        assertEquals(0.0, s.ownShareNow(), 0.0, "an unused GPU's idle power is the lease holder's");
+        assertFalse(s.sharedWithOtherProcesses());
+        assertEquals(1.0, s.thisProcessShare(), 0.0);
     }
 }

@@ -3,6 +3,7 @@ package io.mlco2.tracker.gpu;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The window integrator at the edges of its history and with windows other than 1 s. The oracle is the load's own
@@ -57,5 +58,22 @@ class WindowedPowerEnergyHistoryTest {
         assertEquals(0, e.add(1_000 * MS, 0), 1e-9);
         // (1 s, 2 s] at 100 W; (0 s, 1 s] was idle
         assertEquals(100 * 1.0, e.add(2_000 * MS, 100), 1e-9);
+    }
+
+    /**
+     * A 10 s window read every 10 ms (the history spans 2.56 s of it) with the step at 5 s, inside the first window:
+     * every window that starts before the first reading, or exactly at it with the history long full, is the load's
+     * own energy since the first reading.
+     */
+    @Test
+    void theWindowThatStartsExactlyAtTheFirstReadingIsExactWithAFullHistory() {
+        long dt = 10 * MS;
+        long window = 10_000 * MS;
+        assertTrue(window / dt > WindowedPowerEnergy.HISTORY, "the history does not reach back a window");
+        WindowedPowerEnergy e = new WindowedPowerEnergy(window);
+        for (long t = 0; t <= window; t += dt) {
+            double j = e.add(t, reading(t, window));
+            assertEquals(truth(t / 1e9), j, 1e-6, "at " + t / 1e6 + " ms");
+        }
     }
 }
