@@ -61,7 +61,7 @@ class EpochCostTest {
     void oneOrTwoEpochsGiveTheLatestWithoutEpochOne() {
         EpochCost.Estimate one = of(300).next(9);
         assertEquals(300, one.perEpoch(), 0.0);
-        assertEquals("epoch 1", one.basis());
+        assertEquals("epoch 1, warm-up included (often high)", one.basis(), "epoch 1 pays the warm-up: says so");
         EpochCost.Estimate two = of(300, 100).next(8);
         assertEquals(100, two.perEpoch(), 0.0, "epoch 1 left out once there is another");
         assertEquals("epoch 2", two.basis());
