@@ -76,7 +76,9 @@ public record Forecast(int afterEpochs, int plannedEpochs, String plannedSource,
             return null;
         }
         return "BUDGET: the forecast " + Fmt.fixed(emissionsKg(), 6) + " kgCO2eq for " + plannedEpochs
-                + " epochs (after " + afterEpochs + ") exceeds mlco2.budget.kg=" + Csv.num(budgetKg) + " ("
+                + " epochs (after " + afterEpochs + (EpochCost.FIRST_EPOCH_BASIS.equals(basis)
+                        ? ", from epoch 1, warm-up included: often high" : "")
+                + ") exceeds mlco2.budget.kg=" + Csv.num(budgetKg) + " ("
                 + Fmt.fixed(budgetKg > 0 ? 100.0 * emissionsKg() / budgetKg : Double.POSITIVE_INFINITY, 0)
                 + "% of it); the job is not stopped";
     }

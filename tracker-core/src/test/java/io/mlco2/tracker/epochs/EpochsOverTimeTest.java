@@ -194,7 +194,7 @@ class EpochsOverTimeTest {
 
         String lines = err.toString(StandardCharsets.UTF_8);
         assertTrue(lines.contains("BUDGET: the forecast " + io.mlco2.tracker.format.Fmt.fixed(
-                forecasts.get(0).emissionsKg(), 6) + " kgCO2eq for 4 epochs (after 1)"), lines);
+                forecasts.get(0).emissionsKg(), 6) + " kgCO2eq for 4 epochs (after 1, from epoch 1, warm-up included: often high)"), lines);
 
         // The progress line every 10 s: the energy so far x the intensity's integral so far.
         Matcher m = Pattern.compile("\\[mlco2] (\\d+)s: [0-9.]+ kWh, \\d+ W now, ([0-9.]+) kgCO2eq").matcher(lines);

@@ -68,6 +68,10 @@ class ForecastTest {
         assertEquals("BUDGET: the forecast 0.006700 kgCO2eq for 10 epochs (after 3) exceeds mlco2.budget.kg=0.005"
                 + " (134% of it); the job is not stopped", w);
         assertTrue(f.budgetWarning(0.0).contains("(Infinity% of it)"), f.budgetWarning(0.0));
+        Forecast first = new Forecast(1, PLANNED, "mlco2.epochs", EPOCH_J, EPOCH_S, EpochCost.FIRST_EPOCH_BASIS,
+                SO_FAR_J, SO_FAR_S, G_PER_KWH, PUE);
+        assertTrue(first.budgetWarning(0.0050).contains(" for 10 epochs (after 1, from epoch 1, warm-up included:"
+                + " often high) exceeds "), first.budgetWarning(0.0050));
     }
 
     @Test
