@@ -24,6 +24,11 @@ public final class MachineMemory {
 
     /** Bytes in use on the machine, or -1 where /proc/meminfo cannot be read (the caller falls back). */
     public static long usedBytes() {
+        return usedBytes(MEMINFO);
+    }
+
+    /** As {@link #usedBytes()}, opening {@code meminfo} at the first call of this JVM (tests: a fixture). */
+    static long usedBytes(Path meminfo) {
         MachineMemory m = shared;
         if (m == null) {
             if (unavailable) {
@@ -33,7 +38,7 @@ public final class MachineMemory {
                 m = shared;
                 if (m == null) {
                     try {
-                        m = new MachineMemory(new ProcFile(MEMINFO, 8192));
+                        m = new MachineMemory(new ProcFile(meminfo, 8192));
                         shared = m;
                     } catch (IOException | RuntimeException e) {
                         unavailable = true;

@@ -3,6 +3,7 @@ package io.mlco2.tracker.cpu;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledOnOs;
 import org.junit.jupiter.api.condition.OS;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -144,5 +145,109 @@ class MachineMemoryTest {
             shared.set(null, sharedBefore);
             unavailable.setBoolean(null, unavailableBefore);
         }
+    }
+
+    /** The machine's memory in use by the JDK's bean, in bytes, as the fallback reads it (total - free). */
+    private static long beanUsedBytes() {
+        com.sun.management.OperatingSystemMXBean os = (com.sun.management.OperatingSystemMXBean)
+                java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+        return os.getTotalMemorySize() - os.getFreeMemorySize();
+    }
+
+    private interface Check {
+        void run() throws Exception;
+    }
+
+    /**
+     * Runs {@code check} with the reader opened on {@code meminfo} (by the first call's path, the two states reset
+     * by reflection and restored after), or, with {@code meminfo} null, with /proc/meminfo remembered as unavailable.
+     */
+    private static void withMeminfo(Path meminfo, Check check) throws Exception {
+        java.lang.reflect.Field shared = staticField("shared");
+        java.lang.reflect.Field unavailable = staticField("unavailable");
+        Object sharedBefore = shared.get(null);
+        boolean unavailableBefore = unavailable.getBoolean(null);
+        try {
+            shared.set(null, null);
+            unavailable.setBoolean(null, meminfo == null);
+            if (meminfo != null) {
+                MachineMemory.usedBytes(meminfo);
+            }
+            check.run();
+        } finally {
+            shared.set(null, sharedBefore);
+            unavailable.setBoolean(null, unavailableBefore);
+        }
+    }
+
+    @Test
+    void theMemoryInUseIsMemTotalMinusMemFreeInBytesAndGbOfTheFileRead(@TempDir Path dir) throws Exception {
+        long totalKb = 16_303_412;
+        long freeKb = 1_024_000;
+        Path f = Files.writeString(dir.resolve("meminfo"),
+                "MemTotal:       " + totalKb + " kB\nMemFree:        " + freeKb + " kB\nMemAvailable:   9 kB\n");
+        withMeminfo(f, () -> {
+            long used = (totalKb - freeKb) * 1024;
+            assertEquals(used, MachineMemory.usedBytes());
+            assertEquals(used, MachineMemory.inUseBytes(), "the file's figure, not the JDK's bean's");
+            assertEquals(used / 1e9, MachineMemory.inUseGb(), 0.0);
+            Files.writeString(f, "MemTotal: 2000 kB\nMemFree: 500 kB\n");
+            assertEquals((2000 - 500) * 1024, MachineMemory.usedBytes(), "re-read at each call");
+        });
+    }
+
+    @Test
+    void noneFreeIsAllInUseAndNoneInstalledNoneInUse(@TempDir Path dir) throws Exception {
+        // the bounds of the two fields (0) and one step above each: figures, not "unknown"
+        Path f = Files.writeString(dir.resolve("meminfo"), "MemTotal: 0 kB\nMemFree: 0 kB\n");
+        withMeminfo(f, () -> {
+            assertEquals(0, MachineMemory.usedBytes());
+            assertEquals(0, MachineMemory.inUseBytes(), "0 bytes in use is a reading, not the JDK's bean's figure");
+            assertEquals(0.0, MachineMemory.inUseGb(), 0.0, "0 GB, not n/a");
+            Files.writeString(f, "MemTotal: 1 kB\nMemFree: 0 kB\n");
+            assertEquals(1024, MachineMemory.usedBytes());
+            assertEquals(1024 / 1e9, MachineMemory.inUseGb(), 0.0);
+            Files.writeString(f, "MemTotal: 1 kB\nMemFree: 1 kB\n");
+            assertEquals(0, MachineMemory.usedBytes());
+        });
+    }
+
+    @Test
+    @EnabledOnOs(OS.LINUX)
+    void withoutMemTotalOrMemFreeTheMemoryInUseIsTheJdksBeans(@TempDir Path dir) throws Exception {
+        Path f = Files.writeString(dir.resolve("meminfo"), "MemFree: 5 kB\n");
+        withMeminfo(f, () -> {
+            assertEquals(-1, MachineMemory.usedBytes(), "no MemTotal");
+            Files.writeString(f, "MemTotal: 5 kB\n");
+            assertEquals(-1, MachineMemory.usedBytes(), "no MemFree");
+            long before = beanUsedBytes();
+            long inUse = MachineMemory.inUseBytes();
+            long after = beanUsedBytes();
+            assertTrue(before > 0 && after > 0, before + " / " + after);
+            // the bean read between two reads of it here; free memory moves: within the two, give or take 64 MB
+            assertTrue(inUse >= Math.min(before, after) - 64e6 && inUse <= Math.max(before, after) + 64e6,
+                    "bean " + before + " / " + after + ", in use " + inUse);
+            assertEquals(inUse / 1e9, MachineMemory.inUseGb(), 64e6 / 1e9 + Math.abs(after - before) / 1e9);
+        });
+    }
+
+    @Test
+    void aFileThatCannotBeOpenedIsRememberedAndAReadThatFailsIsUnknown(@TempDir Path dir) throws Exception {
+        Path absent = dir.resolve("absent");
+        Path f = Files.writeString(dir.resolve("meminfo"), "MemTotal: 3 kB\nMemFree: 1 kB\n");
+        java.lang.reflect.Field unavailable = staticField("unavailable");
+        withMeminfo(f, () -> {
+            staticField("shared").set(null, null);
+            assertEquals(-1, MachineMemory.usedBytes(absent), "not there: unknown (the caller falls back)");
+            assertTrue(unavailable.getBoolean(null), "remembered");
+            assertEquals(-1, MachineMemory.usedBytes(f), "not tried again");
+        });
+        withMeminfo(f, () -> {
+            assertEquals(2 * 1024, MachineMemory.usedBytes());
+            java.lang.reflect.Field file = MachineMemory.class.getDeclaredField("file");
+            file.setAccessible(true);
+            ((ProcFile) file.get(staticField("shared").get(null))).close();
+            assertEquals(-1, MachineMemory.usedBytes(), "a read that fails: unknown, not 0 bytes");
+        });
     }
 }
