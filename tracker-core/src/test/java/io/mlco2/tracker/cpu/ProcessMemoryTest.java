@@ -3,6 +3,7 @@ package io.mlco2.tracker.cpu;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledOnOs;
 import org.junit.jupiter.api.condition.OS;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -47,6 +48,30 @@ class ProcessMemoryTest {
                         "statm " + before + " / " + after + ", read " + rss);
                 return;
             }
+        }
+    }
+
+    @Test
+    void theResidentSetOfAStatmFileIsItsSecondFieldTimesTheFourKibPage(@TempDir Path dir) throws Exception {
+        long pages = 250_123;
+        Path f = Files.writeString(dir.resolve("statm"), "1000000 " + pages + " 3000 40 0 5000 0\n");
+        assertEquals(pages * 4096, ProcessMemory.residentBytes(f));
+        Files.writeString(f, "1000000 " + pages + "\n");
+        assertEquals(pages * 4096, ProcessMemory.residentBytes(f), "the last field, to the end of the text");
+        Files.writeString(f, "7 1");
+        assertEquals(4096, ProcessMemory.residentBytes(f));
+    }
+
+    @Test
+    void withoutAReadableStatmTheResidentSetIsTheJvmsCommittedHeap(@TempDir Path dir) throws Exception {
+        Path junk = Files.writeString(dir.resolve("junk"), "1000 pages\n");
+        for (Path f : new Path[] {dir.resolve("absent"), junk}) {
+            long before = Runtime.getRuntime().totalMemory();
+            long rss = ProcessMemory.residentBytes(f);
+            long after = Runtime.getRuntime().totalMemory();
+            assertTrue(rss >= Math.min(before, after) && rss <= Math.max(before, after),
+                    f.getFileName() + ": heap " + before + " / " + after + ", read " + rss);
+            assertTrue(rss > 0, "a lower bound of the process's memory, not 0");
         }
     }
 }
