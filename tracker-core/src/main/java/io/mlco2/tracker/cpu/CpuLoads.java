@@ -76,7 +76,11 @@ public final class CpuLoads {
      * {@code /proc/self/stat} where it exists ({@link ProcSelfStat}), else from the JDK's bean.
      */
     public static CpuLoad process(int logicalProcessors, long startNanos) {
-        ProcSelfStat self = ProcSelfStat.open();
+        return processFrom(ProcSelfStat.open(), logicalProcessors, startNanos);
+    }
+
+    /** As {@link #process(int, long)}, the CPU time from {@code self}, or from the JDK's bean where it is null. */
+    static CpuLoad processFrom(ProcSelfStat self, int logicalProcessors, long startNanos) {
         java.util.function.LongSupplier cpu = self != null ? self : Jmx.processCpuNanos();
         return cpu == null ? n -> Double.NaN : process(cpu, logicalProcessors, startNanos);
     }

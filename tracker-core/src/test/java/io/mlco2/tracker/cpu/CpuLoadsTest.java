@@ -210,4 +210,36 @@ class CpuLoadsTest {
         double cpuNanos = load * wallNanos;
         assertTrue(cpuNanos >= before - 1 && cpuNanos <= after + 1, before + " <= " + cpuNanos + " <= " + after);
     }
+
+    @Test
+    void theProcessLoadReadsTheStatFileGiven(@TempDir Path dir) throws Exception {
+        long utimeTicks = 300;
+        long stimeTicks = 200;
+        Path f = Files.writeString(dir.resolve("stat"),
+                "9 (j) R 1 1 1 0 -1 0 0 0 0 0 " + utimeTicks + " " + stimeTicks + " 0 0 20 0 1 0\n");
+        try (ProcSelfStat self = ProcSelfStat.open(f)) {
+            assertNotNull(self);
+            int processors = 2;
+            long wallNanos = 10 * S;
+            double cpuNanos = (utimeTicks + stimeTicks) * 10_000_000.0; // USER_HZ = 100
+            assertEquals(cpuNanos / (wallNanos * (double) processors),
+                    CpuLoads.processFrom(self, processors, 0).sinceLastCall(wallNanos), 1e-12,
+                    "5 s of CPU over 10 s on 2 processors, from the file (not the JDK's bean)");
+        }
+    }
+
+    @Test
+    void withoutAStatFileTheProcessLoadIsTheJdksProcessCpuTime() {
+        com.sun.management.OperatingSystemMXBean os = (com.sun.management.OperatingSystemMXBean)
+                java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+        long wallNanos = 1_000_000 * S; // long enough that the load is not capped at 1
+        CpuLoad load = CpuLoads.processFrom(null, 1, 0);
+        long before = os.getProcessCpuTime();
+        double v = load.sinceLastCall(wallNanos);
+        long after = os.getProcessCpuTime();
+        assertTrue(before > 0, "the bean answers: " + before);
+        double cpuNanos = v * wallNanos; // the CPU time the load was computed from
+        assertTrue(cpuNanos >= before - 1e3 && cpuNanos <= after + 1e3,
+                "bean " + before + " / " + after + " ns, load " + v + " x " + wallNanos + " ns = " + cpuNanos);
+    }
 }
