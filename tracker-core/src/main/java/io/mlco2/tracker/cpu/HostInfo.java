@@ -62,6 +62,12 @@ public record HostInfo(String cpuModel, int cpuPackages, int logicalProcessors, 
     }
 
     private static HostInfo detectNow(Log log) {
+        return detectNow(log, CPUINFO, MEMINFO, CPU_SYSFS);
+    }
+
+    /** As {@link #detectNow(Log)}, from these files (tests: fixtures). */
+    static HostInfo detectNow(Log log, java.nio.file.Path cpuinfo, java.nio.file.Path meminfo,
+                              java.nio.file.Path cpuSysfs) {
         String os = System.getProperty("os.name", "") + "-" + System.getProperty("os.version", "") + "-"
                 + System.getProperty("os.arch", "");
         String host = lookupHostname();
@@ -70,9 +76,9 @@ public record HostInfo(String cpuModel, int cpuPackages, int logicalProcessors, 
         // start-up (a getconf process in its class initialisation, SLF4J, its identifier's lshw/dmidecode/cpuid),
         // and the load model reads /proc/stat itself (ProcStat). OSHI's processor is then created only if the
         // ticks must come from it. Elsewhere, or where a file lacks the answer, OSHI answers everything at once.
-        String model = procFileValue(CPUINFO, "model name");
-        long memory = memTotalBytes();
-        int[] counts = sysfsCpuCounts(CPU_SYSFS);
+        String model = procFileValue(cpuinfo, "model name");
+        long memory = memTotalBytes(meminfo);
+        int[] counts = sysfsCpuCounts(cpuSysfs);
         if (model != null && memory > 0 && counts != null) {
             return new HostInfo(model.trim(), counts[0], counts[1], memory, os, host, lazyProcessor(log));
         }
@@ -110,8 +116,8 @@ public record HostInfo(String cpuModel, int cpuPackages, int logicalProcessors, 
         };
     }
 
-    private static long memTotalBytes() {
-        String memTotal = procFileValue(MEMINFO, "MemTotal");
+    static long memTotalBytes(java.nio.file.Path meminfo) {
+        String memTotal = procFileValue(meminfo, "MemTotal");
         if (memTotal != null && memTotal.endsWith(" kB")) {
             try {
                 return Long.parseLong(memTotal.substring(0, memTotal.length() - 3).trim()) * 1024;
@@ -203,12 +209,20 @@ public record HostInfo(String cpuModel, int cpuPackages, int logicalProcessors, 
     }
 
     private static String lookupHostname() {
-        String h = System.getenv("HOSTNAME");
+        return lookupHostname(System.getenv("HOSTNAME"), java.nio.file.Path.of("/proc/sys/kernel/hostname"));
+    }
+
+    /**
+     * The host's name: {@code env} ({@code $HOSTNAME}) unless blank, else the kernel's ({@code kernelHostname}), else
+     * (an empty name) the JDK's; {@code unknown} where the file cannot be read.
+     */
+    static String lookupHostname(String env, java.nio.file.Path kernelHostname) {
+        String h = env;
         if (h != null && !h.isBlank()) {
             return h;
         }
         try {
-            String k = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/sys/kernel/hostname")).trim();
+            String k = java.nio.file.Files.readString(kernelHostname).trim();
             if (!k.isEmpty()) {
                 return k;
             }

@@ -177,4 +177,97 @@ class HostInfoTest {
         assertTrue(h.logicalProcessors() >= 1, h.toString());
         assertFalse(Thread.currentThread().isInterrupted());
     }
+
+    @Test
+    void theInstalledMemoryIsMemTotalInKib(@TempDir Path dir) throws Exception {
+        long kb = 24_683_748;
+        Path m = Files.writeString(dir.resolve("meminfo"), "MemTotal:       " + kb + " kB\nMemFree:  5 kB\n");
+        assertEquals(kb * 1024, HostInfo.memTotalBytes(m));
+        Files.writeString(m, "MemTotal: 0 kB\n");
+        assertEquals(0, HostInfo.memTotalBytes(m), "read as 0 (detection then asks OSHI)");
+        // unknown (-1): without the unit, not a number, no MemTotal line, no file
+        for (String text : new String[] {"MemTotal: " + kb + "\n", "MemTotal: " + kb + " MB\n", "MemTotal: x kB\n",
+                "MemFree: 5 kB\n"}) {
+            Files.writeString(m, text);
+            assertEquals(-1, HostInfo.memTotalBytes(m), text);
+        }
+        assertEquals(-1, HostInfo.memTotalBytes(dir.resolve("absent")));
+    }
+
+    @Test
+    void theHostnameIsHostnameElseTheKernelsElseTheJdks(@TempDir Path dir) throws Exception {
+        Path kernel = Files.writeString(dir.resolve("hostname"), "  fixture-node-4711\n");
+        assertEquals("node7", HostInfo.lookupHostname("node7", kernel), "$HOSTNAME first");
+        assertEquals("fixture-node-4711", HostInfo.lookupHostname(null, kernel), "the kernel's, trimmed");
+        assertEquals("fixture-node-4711", HostInfo.lookupHostname(" \t", kernel), "a blank $HOSTNAME is none");
+        Files.writeString(kernel, "\n");
+        String jdk;
+        try {
+            jdk = java.net.InetAddress.getLocalHost().getHostName();
+        } catch (Exception e) {
+            jdk = "unknown";
+        }
+        assertEquals(jdk, HostInfo.lookupHostname(null, kernel), "an empty kernel name: the JDK's");
+        assertEquals("unknown", HostInfo.lookupHostname(null, dir.resolve("absent")), "no kernel file");
+    }
+
+    /** A cpuinfo, meminfo and sysfs CPU tree: {@code model} (none where null), {@code memKb}, 3 packages of 5 CPUs. */
+    private static Path[] fixtures(Path dir, String model, long memKb) throws Exception {
+        Path cpuinfo = Files.writeString(dir.resolve("cpuinfo"),
+                "processor\t: 0\n" + (model == null ? "" : "model name\t: " + model + "\n") + "flags\t\t: fpu\n");
+        Path meminfo = Files.writeString(dir.resolve("meminfo"), "MemTotal: " + memKb + " kB\nMemFree: 1 kB\n");
+        Path sysfs = dir.resolve("cpu");
+        String[] packageOfCpu = {"0", "0", "1", "1", "2"};
+        for (int i = 0; i < packageOfCpu.length; i++) {
+            cpu(sysfs, i, packageOfCpu[i]);
+        }
+        return new Path[] {cpuinfo, meminfo, sysfs};
+    }
+
+    @Test
+    void whenTheFilesTellAllTheHostIsWhatTheySay(@TempDir Path dir) throws Exception {
+        long memKb = 2048;
+        Path[] f = fixtures(dir, "Fixture CPU @ 1.00GHz  ", memKb);
+        HostInfo h = HostInfo.detectNow(QUIET, f[0], f[1], f[2]);
+        assertEquals("Fixture CPU @ 1.00GHz", h.cpuModel());
+        assertEquals(3, h.cpuPackages(), "packages 0, 1, 2");
+        assertEquals(5, h.logicalProcessors(), "cpu0 to cpu4");
+        assertEquals(memKb * 1024, h.totalMemoryBytes());
+        assertNotNull(h.processor(), "OSHI's processor, created when first asked for");
+    }
+
+    /** OSHI's view of this machine, read here. */
+    private static oshi.hardware.HardwareAbstractionLayer oshi() {
+        return new oshi.SystemInfo().getHardware();
+    }
+
+    @Test
+    void aMemTotalOfZeroIsUnknownAndOshiAnswersTheRestButTheModel(@TempDir Path dir) throws Exception {
+        Path[] f = fixtures(dir, "Fixture CPU", 0);
+        HostInfo h = HostInfo.detectNow(QUIET, f[0], f[1], f[2]);
+        oshi.hardware.HardwareAbstractionLayer hal = oshi();
+        assertEquals(hal.getMemory().getTotal(), h.totalMemoryBytes(), "OSHI's installed memory, not 0");
+        assertEquals("Fixture CPU", h.cpuModel(), "the model from the file still");
+        oshi.hardware.CentralProcessor p = hal.getProcessor();
+        assertEquals(Math.max(1, p.getPhysicalPackageCount()), h.cpuPackages(), "OSHI's, not the tree's 3");
+        assertEquals(Math.max(1, p.getLogicalProcessorCount()), h.logicalProcessors(), "OSHI's, not the tree's 5");
+        assertNotNull(h.processor().get(), "OSHI's processor for the load model's fallback");
+
+        Files.writeString(f[1], "MemTotal: 1 kB\n");
+        HostInfo one = HostInfo.detectNow(QUIET, f[0], f[1], f[2]);
+        assertEquals(1024, one.totalMemoryBytes(), "one step above: the file's");
+        assertEquals(5, one.logicalProcessors(), "and the tree's counts");
+    }
+
+    @Test
+    void withoutAModelNameOshiNamesTheCpuAndTheFilesMemoryStays(@TempDir Path dir) throws Exception {
+        long memKb = 4096;
+        Path[] f = fixtures(dir, null, memKb); // as on ARM: no "model name" line
+        HostInfo h = HostInfo.detectNow(QUIET, f[0], f[1], f[2]);
+        oshi.hardware.CentralProcessor p = oshi().getProcessor();
+        assertEquals(p.getProcessorIdentifier().getName().trim(), h.cpuModel());
+        assertEquals(memKb * 1024, h.totalMemoryBytes(), "the file's installed memory, not OSHI's");
+        assertEquals(Math.max(1, p.getLogicalProcessorCount()), h.logicalProcessors());
+        assertNotNull(h.processor().get());
+    }
 }
