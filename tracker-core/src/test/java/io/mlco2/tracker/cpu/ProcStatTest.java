@@ -135,4 +135,20 @@ class ProcStatTest {
             assertFalse(p.read(t), "no idle field in the bytes read");
         }
     }
+
+    @Test
+    void aLineOfSpacesToTheEndOfTheBufferEndsAtTheBytesRead(@TempDir Path dir) throws Exception {
+        int bufferBytes = 512; // ProcStat's buffer: one read takes at most this much
+        StringBuilder line = new StringBuilder("cpu  1 2 3 4");
+        while (line.length() < bufferBytes + 10) {
+            line.append(' ');
+        }
+        Path f = Files.writeString(dir.resolve("stat"), line + "5\n"); // the fifth field is beyond the bytes read
+        try (ProcStat p = ProcStat.open(f)) {
+            assertNotNull(p, "four fields, then spaces to the end of the read");
+            long[] t = new long[ProcStat.TICKS];
+            assertTrue(p.read(t));
+            assertArrayEquals(new long[] {1, 2, 3, 4, 0, 0, 0, 0}, t);
+        }
+    }
 }
