@@ -214,7 +214,8 @@ public record HostInfo(String cpuModel, int cpuPackages, int logicalProcessors, 
 
     /**
      * The host's name: {@code env} ({@code $HOSTNAME}) unless blank, else the kernel's ({@code kernelHostname}), else
-     * (an empty name) the JDK's; {@code unknown} where the file cannot be read.
+     * (an empty or absent file: not Linux) the JDK's, else {@code unknown}. The JDK may ask DNS: this runs on the
+     * agent's start-up thread, never the job's.
      */
     static String lookupHostname(String env, java.nio.file.Path kernelHostname) {
         String h = env;
@@ -226,7 +227,12 @@ public record HostInfo(String cpuModel, int cpuPackages, int logicalProcessors, 
             if (!k.isEmpty()) {
                 return k;
             }
-            return java.net.InetAddress.getLocalHost().getHostName();
+        } catch (java.io.IOException | RuntimeException e) {
+            // no such file (macOS, Windows) or unreadable: the JDK's below
+        }
+        try {
+            String jdk = java.net.InetAddress.getLocalHost().getHostName();
+            return jdk == null || jdk.isBlank() ? "unknown" : jdk;
         } catch (Exception e) {
             return "unknown";
         }
