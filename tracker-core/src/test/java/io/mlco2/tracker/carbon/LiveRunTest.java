@@ -39,6 +39,12 @@ class LiveRunTest {
     long stopMillis;
 
     private RunSummary run(Path out, String url, String shutdown, FakeApi api) throws InterruptedException {
+        return run(out, url, shutdown, api, null);
+    }
+
+    /** A run that, where {@code awaitLine} is given, stops only once that line was said (or after 10 s). */
+    private RunSummary run(Path out, String url, String shutdown, FakeApi api, String awaitLine)
+            throws InterruptedException {
         Config config = Config.load("output.dir=" + out + ";run-id=live;carbon-intensity.source=electricitymaps;"
                 + "carbon-intensity.zone=DE;carbon-intensity.url=" + url + ";shutdown.timeout=" + shutdown,
                 Map.of(), Map.of("MLCO2_CARBON_INTENSITY_TOKEN", TOKEN), log);
@@ -48,6 +54,10 @@ class LiveRunTest {
         long until = System.nanoTime() + 10 * S;
         while (api.requests.isEmpty() && System.nanoTime() < until) {
             Thread.sleep(5); // the first read has begun (in a real run, long before the exit)
+        }
+        while (awaitLine != null && !err.toString(StandardCharsets.UTF_8).contains(awaitLine)
+                && System.nanoTime() < until) {
+            Thread.sleep(5); // its answer was handled: on a busy machine that can come after the exit began
         }
         for (int i = 0; i <= 20; i++) {
             t.sample();
@@ -65,7 +75,7 @@ class LiveRunTest {
             api.answer("/v3/carbon-intensity/latest", 401, "{\"message\":\"Invalid token " + TOKEN + "\"}");
             api.answer("/v3/carbon-intensity/history", 200, "{\"zone\":\"DE\",\"history\":["
                     + LiveIntensityTest.emPoint(222, "1969-12-31T23:00:00.000Z") + "]}");
-            RunSummary s = run(out, api.url() + "/v3", "5s", api);
+            RunSummary s = run(out, api.url() + "/v3", "5s", api, "HTTP 401");
             assertEquals(222.0, s.intensity().gramsPerKwh(), "the history at the end settled the run: " + err);
             assertTrue(api.requests.stream().allMatch(r -> TOKEN.equals(r.authToken())));
             assertEquals(Config.HIDDEN, s.configuration().get("mlco2.carbon-intensity.token"));
