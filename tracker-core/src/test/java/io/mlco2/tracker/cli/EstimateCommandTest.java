@@ -216,6 +216,21 @@ class EstimateCommandTest {
     }
 
     /**
+     * A whole number is shown as it is below 1e15 only; from 1e15 (where a double's whole numbers grow sparse) with
+     * one decimal, as every number from 100 up: the bound, one whole number below it and one above.
+     */
+    @Test
+    void wholeNumbersAreShownAsTheyAreBelow1e15Only() {
+        for (double hours : new double[] {999_999_999_999_999.0, 1e15, 1_000_000_000_000_001.0}) {
+            String shown = hours < 1e15 ? Long.toString((long) hours) : f("%.1f", hours);
+            Result r = run("estimate", "--hardware", "RTX 3090", "--hours", Double.toString(hours), "--region", "FR");
+            assertEquals(0, r.code(), r.err());
+            assertTrue(r.out().contains(" A cumulative " + shown + " hours of computation on RTX 3090"), shown + ": " + r.out());
+        }
+        assertEquals("1000000000000000.0", f("%.1f", 1e15));
+    }
+
+    /**
      * Hours so large that the energy, or only the emissions (Turkmenistan's grid, over 1000 g/kWh), are no longer a
      * finite number: exit 2 with one line naming the values, nothing on stdout.
      */

@@ -4,10 +4,19 @@ import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.mlco2.tracker.base.Log;
+import io.mlco2.tracker.carbon.GridIntensity;
+import io.mlco2.tracker.carbon.IntensityLedger;
+import io.mlco2.tracker.carbon.IntensityProvider;
+import io.mlco2.tracker.carbon.IntensitySeries;
 import io.mlco2.tracker.energy.Component;
 import io.mlco2.tracker.energy.EnergyAccumulator;
 import org.junit.jupiter.api.Test;
 
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -131,5 +140,95 @@ class TrackerMetricsTest {
             assertEquals(TrackerMetrics.EPOCHS_KEPT, r.find("mlco2.epoch.duration").meters().size());
         }
         assertEquals(before + TrackerMetrics.EPOCHS_KEPT * 5, a.getMeters().size(), "bounded: 5 series per kept epoch");
+    }
+
+    /**
+     * The epoch meters go by the shorter of the components and the joules given: two joules register the CPU's and
+     * the GPU's energy only, four the three components' (the fourth ignored); both with the emissions and duration.
+     */
+    @Test
+    void anEpochsJoulesShorterOrLongerThanTheComponentsRegisterOnlyThoseOfBoth() {
+        SimpleMeterRegistry r = new SimpleMeterRegistry();
+        TrackerMetrics m = new TrackerMetrics(List.of(), 50.0, "FR", 1.0, TrackerMetrics.commonTags("h", "r", "p", "n-1"));
+        m.bindTo(r);
+        m.epochEnded(1, 12.0, new double[] {100, 200}, 0.5);
+        m.epochEnded(2, 13.0, new double[] {300, 400, 500, 600}, 0.7);
+        assertEquals(List.of("cpu", "gpu"), components(r, "1"));
+        assertEquals(200.0, r.get("mlco2.epoch.energy").tag("epoch", "1").tag("component", "gpu").gauge().value());
+        assertEquals(12.0, r.get("mlco2.epoch.duration").tag("epoch", "1").gauge().value());
+        assertEquals(List.of("cpu", "gpu", "ram"), components(r, "2"));
+        assertEquals(500.0, r.get("mlco2.epoch.energy").tag("epoch", "2").tag("component", "ram").gauge().value());
+        assertEquals(0.7, r.get("mlco2.epoch.emissions").tag("epoch", "2").gauge().value());
+    }
+
+    private static List<String> components(SimpleMeterRegistry r, String epoch) {
+        return r.find("mlco2.epoch.energy").tag("epoch", epoch).gauges().stream().map(g -> g.getId().getTag("component"))
+                .sorted().toList();
+    }
+
+    /**
+     * With an intensity over time, each device's emissions counter adds its energy of each interval at that
+     * interval's intensity: 100 W and 10 W for 1 s at 100 g/kWh, then 1 s at 300 g/kWh, PUE 1.5.
+     */
+    @Test
+    void overTimeEachIntervalsEnergyIsCountedAtItsIntensity() {
+        EnergyAccumulator cpu = new EnergyAccumulator(new FakeSource(Component.CPU, "package-0", 100));
+        EnergyAccumulator ram = new EnergyAccumulator(new FakeSource(Component.RAM, "machine", 10));
+        Steps steps = new Steps();
+        steps.series.put(Instant.EPOCH, 100);
+        steps.series.put(Instant.EPOCH.plusSeconds(1), 300);
+        GridIntensity yearly = new GridIntensity("FR", "France", "France", "FRA", "", "", "", 50, "test", false);
+        IntensityLedger ledger = new IntensityLedger(steps, yearly, 0, Instant.EPOCH,
+                new Log(new PrintStream(OutputStream.nullOutputStream()), Log.Level.ERROR));
+        TrackerMetrics m = new TrackerMetrics(List.of(cpu, ram), 50.0, "FR", 1.5,
+                TrackerMetrics.commonTags("h", "r", "p", "n-1"), null, ledger);
+        SimpleMeterRegistry r = new SimpleMeterRegistry();
+        m.bindTo(r);
+        for (long t = 0; t <= 2; t++) {
+            cpu.sample(t * S);
+            ram.sample(t * S);
+            ledger.sample(t * S, cpu.energyJoules() + ram.energyJoules());
+            m.onSample(null, t * S); // as the sampler calls it: returns, never throws
+        }
+        // g = J / 3.6e6 J/kWh x PUE x g/kWh
+        double cpuGrams = 100 / 3.6e6 * 1.5 * 100 + 100 / 3.6e6 * 1.5 * 300;
+        double ramGrams = 10 / 3.6e6 * 1.5 * 100 + 10 / 3.6e6 * 1.5 * 300;
+        assertEquals(cpuGrams, r.get("mlco2.emissions").tag("component", "cpu").functionCounter().count(), cpuGrams * 1e-12);
+        assertEquals(ramGrams, r.get("mlco2.emissions").tag("component", "ram").functionCounter().count(), ramGrams * 1e-12);
+        assertEquals(300.0, r.get("mlco2.carbon.intensity").gauge().value(), "the last interval's intensity");
+    }
+
+    /** A source over time whose whole series is known. */
+    private static final class Steps implements IntensityProvider {
+        final IntensitySeries series = new IntensitySeries();
+
+        public String name() {
+            return "steps";
+        }
+
+        public String description() {
+            return "a test series";
+        }
+
+        public void start() {
+        }
+
+        public IntensitySeries series() {
+            return series;
+        }
+
+        public Instant knownUntil() {
+            return Instant.MAX;
+        }
+
+        public void finish(Instant runEnd, Duration limit) {
+        }
+
+        public IntensitySeries forecast() {
+            return null;
+        }
+
+        public void close() {
+        }
     }
 }

@@ -41,6 +41,29 @@ class ReportFileNamesTest {
         assertEquals("r1.exec2-h-7.json", ReportFiles.file(Path.of(""), "r1", "exec2-h-7", ReportFiles.JSON).toString());
     }
 
+    /**
+     * The suffix of a replaced id is the 32-bit FNV-1a hash of its UTF-8 bytes in 8 hex digits: worked out here in
+     * long arithmetic modulo 2^32, checked first against the published FNV-1a test vectors.
+     */
+    @Test
+    void theSuffixIsTheFnv1aHashOfTheIdsUtf8Bytes() {
+        assertEquals(0x811c9dc5L, fnv1a(""));
+        assertEquals(0xe40c292cL, fnv1a("a"));
+        assertEquals(0xbf9cf968L, fnv1a("foobar"));
+        assertEquals("a_b-" + String.format("%08x", fnv1a("a/b")), ReportFiles.safeRunId("a/b"));
+        assertEquals("a_b-" + String.format("%08x", fnv1a("a:b")), ReportFiles.safeRunId("a:b"));
+        // two UTF-8 bytes, one character: one '_', both bytes hashed
+        assertEquals("_x-" + String.format("%08x", fnv1a("\u00e9x")), ReportFiles.safeRunId("\u00e9x"));
+    }
+
+    private static long fnv1a(String s) {
+        long h = 0x811c9dc5L;
+        for (byte b : s.getBytes(java.nio.charset.StandardCharsets.UTF_8)) {
+            h = ((h ^ (b & 0xff)) * 0x01000193L) & 0xffffffffL;
+        }
+        return h;
+    }
+
     @Test
     void twoJvmsOfOneRunInOneFolderKeepTheirOwnSummaryAndPage(@TempDir Path dir) throws Exception {
         RunSummary s = EmissionsCsvTest.summary("job42", "p");
