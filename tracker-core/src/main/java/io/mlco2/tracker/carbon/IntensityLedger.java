@@ -307,7 +307,8 @@ public final class IntensityLedger {
     }
 
     private void settlePending(boolean all) {
-        Instant known = provider == null ? Instant.MAX : provider.knownUntil();
+        // at the end (all) the provider is not asked: whatever it says, every waiting interval settles
+        Instant known = all || provider == null ? Instant.MAX : provider.knownUntil();
         while (pendCount > 0) {
             int i = pendHead;
             if (!all && wall(pendTo[i]).isAfter(known)) {

@@ -89,6 +89,20 @@ class IntensityLedgerFailureTest {
                 && lines().get(0).contains("close broke"), lines().get(0));
     }
 
+    /** The end settles every waiting interval without asking the source what it knows, so a source that throws
+     * there cannot throw out of the run's end (the reports are written after it). */
+    @Test
+    void theEndDoesNotAskASourceThatThrows() {
+        Failing p = new Failing();
+        IntensityLedger l = new IntensityLedger(p, IntensityLedgerTest.YEARLY, 0, Instant.EPOCH, log);
+        l.sample(0, 0);
+        l.sample(S, 10);
+        err.reset();
+        l.finish(Duration.ofMillis(10)); // knownUntil() still throws
+        assertEquals(1, lines().size(), lines().toString());
+        assertTrue(lines().get(0).contains("finish broke"), lines().toString());
+    }
+
     /** The source's value over (t - 1 s, t]: steps every 4 s from 0, each its own value. */
     static double grams(long t) {
         return 100 + ((t - 1) / 4 % 7) * 50;
