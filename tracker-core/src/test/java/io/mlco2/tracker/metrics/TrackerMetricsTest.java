@@ -7,15 +7,13 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.mlco2.tracker.base.Log;
 import io.mlco2.tracker.carbon.GridIntensity;
 import io.mlco2.tracker.carbon.IntensityLedger;
-import io.mlco2.tracker.carbon.IntensityProvider;
-import io.mlco2.tracker.carbon.IntensitySeries;
+import io.mlco2.tracker.carbon.KnownSeries;
 import io.mlco2.tracker.energy.Component;
 import io.mlco2.tracker.energy.EnergyAccumulator;
 import org.junit.jupiter.api.Test;
 
 import java.io.OutputStream;
 import java.io.PrintStream;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 
@@ -174,7 +172,7 @@ class TrackerMetricsTest {
     void overTimeEachIntervalsEnergyIsCountedAtItsIntensity() {
         EnergyAccumulator cpu = new EnergyAccumulator(new FakeSource(Component.CPU, "package-0", 100));
         EnergyAccumulator ram = new EnergyAccumulator(new FakeSource(Component.RAM, "machine", 10));
-        Steps steps = new Steps();
+        KnownSeries steps = new KnownSeries("steps");
         steps.series.put(Instant.EPOCH, 100);
         steps.series.put(Instant.EPOCH.plusSeconds(1), 300);
         GridIntensity yearly = new GridIntensity("FR", "France", "France", "FRA", "", "", "", 50, "test", false);
@@ -196,39 +194,5 @@ class TrackerMetricsTest {
         assertEquals(cpuGrams, r.get("mlco2.emissions").tag("component", "cpu").functionCounter().count(), cpuGrams * 1e-12);
         assertEquals(ramGrams, r.get("mlco2.emissions").tag("component", "ram").functionCounter().count(), ramGrams * 1e-12);
         assertEquals(300.0, r.get("mlco2.carbon.intensity").gauge().value(), "the last interval's intensity");
-    }
-
-    /** A source over time whose whole series is known. */
-    private static final class Steps implements IntensityProvider {
-        final IntensitySeries series = new IntensitySeries();
-
-        public String name() {
-            return "steps";
-        }
-
-        public String description() {
-            return "a test series";
-        }
-
-        public void start() {
-        }
-
-        public IntensitySeries series() {
-            return series;
-        }
-
-        public Instant knownUntil() {
-            return Instant.MAX;
-        }
-
-        public void finish(Instant runEnd, Duration limit) {
-        }
-
-        public IntensitySeries forecast() {
-            return null;
-        }
-
-        public void close() {
-        }
     }
 }

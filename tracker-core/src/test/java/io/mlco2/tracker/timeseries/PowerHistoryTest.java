@@ -5,7 +5,7 @@ import io.mlco2.tracker.base.NodeIdentity;
 import io.mlco2.tracker.carbon.GridIntensity;
 import io.mlco2.tracker.carbon.IntensityLedger;
 import io.mlco2.tracker.carbon.IntensityProvider;
-import io.mlco2.tracker.carbon.IntensitySeries;
+import io.mlco2.tracker.carbon.KnownSeries;
 import io.mlco2.tracker.config.Config;
 import io.mlco2.tracker.cpu.HostInfo;
 import io.mlco2.tracker.energy.Component;
@@ -20,7 +20,6 @@ import org.junit.jupiter.api.Test;
 
 import java.io.OutputStream;
 import java.io.PrintStream;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.function.Supplier;
@@ -41,42 +40,11 @@ class PowerHistoryTest {
     private static final Instant START_WALL = Instant.parse("2026-01-01T00:00:00Z");
 
     /** A source over time whose values are all known: 40 g/kWh from the run's start, 80 from 2 s on. */
-    static final class TwoValues implements IntensityProvider {
-        private final IntensitySeries series = new IntensitySeries();
-
-        TwoValues() {
-            series.put(START_WALL, 40);
-            series.put(START_WALL.plusSeconds(2), 80);
-        }
-
-        public String name() {
-            return "two-values";
-        }
-
-        public String description() {
-            return "two values";
-        }
-
-        public void start() {
-        }
-
-        public IntensitySeries series() {
-            return series;
-        }
-
-        public Instant knownUntil() {
-            return Instant.MAX;
-        }
-
-        public void finish(Instant runEnd, Duration limit) {
-        }
-
-        public IntensitySeries forecast() {
-            return new IntensitySeries();
-        }
-
-        public void close() {
-        }
+    static KnownSeries twoValues() {
+        KnownSeries source = new KnownSeries("two-values");
+        source.series.put(START_WALL, 40);
+        source.series.put(START_WALL.plusSeconds(2), 80);
+        return source;
     }
 
     /** What PowerHistory reads of a run: its devices, its start and its carbon ledger. */
@@ -176,7 +144,7 @@ class PowerHistoryTest {
 
     @Test
     void theIntensityOfASourceOverTimeIsRecordedAtEachSample() {
-        PowerHistory h = sampled(new TwoValues(), 40, 65, 50);
+        PowerHistory h = sampled(twoValues(), 40, 65, 50);
         assertEquals(List.of(new MinMaxSeries.Bucket(1, 1, 40, 40, 40, 1), new MinMaxSeries.Bucket(2, 2, 40, 40, 40, 1),
                 new MinMaxSeries.Bucket(3, 3, 80, 80, 80, 1)), h.intensity().buckets());
     }
