@@ -126,11 +126,7 @@ class MachineMemoryTest {
     void theFirstCallOpensProcMeminfoAndAnUnavailableFileIsRemembered() throws Exception {
         java.lang.reflect.Field shared = staticField("shared");
         java.lang.reflect.Field unavailable = staticField("unavailable");
-        Object sharedBefore = shared.get(null);
-        boolean unavailableBefore = unavailable.getBoolean(null);
-        try {
-            shared.set(null, null);
-            unavailable.setBoolean(null, false);
+        withStates(false, () -> {
             long[] tu = totalAndUsed();
             long used = MachineMemory.usedBytes();
             assertEquals((double) tu[1], (double) used, tu[0] * 0.02, "first call: used " + used + " of " + tu[0]);
@@ -141,10 +137,7 @@ class MachineMemoryTest {
             unavailable.setBoolean(null, true);
             assertEquals(-1, MachineMemory.usedBytes(), "not tried again once unavailable");
             assertTrue(shared.get(null) == null);
-        } finally {
-            shared.set(null, sharedBefore);
-            unavailable.setBoolean(null, unavailableBefore);
-        }
+        });
     }
 
     /** The machine's memory in use by the JDK's bean, in bytes, as the fallback reads it (total - free). */
@@ -159,25 +152,35 @@ class MachineMemoryTest {
     }
 
     /**
-     * Runs {@code check} with the reader opened on {@code meminfo} (by the first call's path, the two states reset
-     * by reflection and restored after), or, with {@code meminfo} null, with /proc/meminfo remembered as unavailable.
+     * Runs {@code check} with the reader's two per-JVM states reset by reflection (not opened; {@code unavailable} as
+     * given), so that the first call's path runs whatever ran before in this JVM; both are restored after.
      */
-    private static void withMeminfo(Path meminfo, Check check) throws Exception {
+    private static void withStates(boolean unavailableNow, Check check) throws Exception {
         java.lang.reflect.Field shared = staticField("shared");
         java.lang.reflect.Field unavailable = staticField("unavailable");
         Object sharedBefore = shared.get(null);
         boolean unavailableBefore = unavailable.getBoolean(null);
         try {
             shared.set(null, null);
-            unavailable.setBoolean(null, meminfo == null);
-            if (meminfo != null) {
-                MachineMemory.usedBytes(meminfo);
-            }
+            unavailable.setBoolean(null, unavailableNow);
             check.run();
         } finally {
             shared.set(null, sharedBefore);
             unavailable.setBoolean(null, unavailableBefore);
         }
+    }
+
+    /**
+     * Runs {@code check} with the reader opened on {@code meminfo} (by the first call's path), or, with
+     * {@code meminfo} null, with /proc/meminfo remembered as unavailable.
+     */
+    private static void withMeminfo(Path meminfo, Check check) throws Exception {
+        withStates(meminfo == null, () -> {
+            if (meminfo != null) {
+                MachineMemory.usedBytes(meminfo);
+            }
+            check.run();
+        });
     }
 
     @Test
